@@ -1,0 +1,204 @@
+"""The parser's one entry point: bytes in, a `Report` out. Pure: no files, no network, no Telegram.
+
+`parse_report` is what the CLI, the bot's worker processes and the benchmark call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from parser import errors
+from parser.agency import short_name
+from parser.detect import detect_format
+from parser.layout import Document, Line
+from parser.meta import cites_2019_notice, find_period, find_quoted_title, find_signature_date, find_title
+from parser.model import SECTION_KEYS, Paragraph, Report, Source
+from parser.sections import Heading, find_headings
+from parser.tables import (
+    active_template,
+    is_page_number,
+    read_active,
+    read_applications,
+    read_review_litigation,
+)
+from parser.textutil import join_broken_lines, nfkc
+
+MAX_BYTES = 50 * 1024 * 1024
+_PARAGRAPH_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)")
+
+
+def read_document(data: bytes) -> Document:
+    """Bytes of any supported format → lines. Raises ReportError for what we cannot read."""
+    if len(data) > MAX_BYTES:
+        raise errors.too_large(MAX_BYTES // (1024 * 1024))
+    kind = detect_format(data)
+    if kind == "empty":
+        raise errors.empty()
+    if kind == "pdf":
+        from parser.readers import pdf
+
+        return pdf.read(data)
+    if kind == "docx":
+        from parser.readers import docx
+
+        return docx.read(data)
+    if kind == "html":
+        from parser.readers import html
+
+        return html.read(data)
+    if kind == "txt":
+        from parser.readers import text
+
+        return text.read(data)
+    if kind == "zip":
+        raise errors.ReportError("unsupported", "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
+                                 "a ZIP archive that is not a DOCX document; unpack it and send the reports")
+    if kind in ("ole", "rtf", "odt"):
+        raise errors.ReportError(
+            "unsupported", "暂不支持 DOC/WPS/RTF/ODT 格式，请另存为 PDF 或 DOCX 后发送。",
+            "DOC/WPS/RTF/ODT files are not supported yet; save the report as PDF or DOCX")
+    if kind in ("png", "jpeg", "tiff"):
+        raise errors.ReportError(
+            "unsupported", "暂不支持图片（扫描件）识别，请发送带文字的 PDF、DOCX、HTML 或 TXT 文件。",
+            "images (scans) are not supported yet; send a PDF with text, DOCX, HTML or TXT")
+    raise errors.unsupported({"binary": "二进制文件"}.get(kind, kind))
+
+
+def parse_report(data: bytes, filename: str | None = None) -> Report:
+    document = read_document(data)
+    report = read_report(document)
+    report.file = filename
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    return report
+
+
+def read_report(document: Document) -> Report:
+    lines = [line for line in document.lines if line.text.strip()]
+    headings = find_headings(lines)
+    first = headings[0].line if headings else len(lines)
+    preamble = lines[:first]
+    regions = _regions(lines, headings)
+
+    texts = [line.text for line in lines]
+    title = find_title(texts[: max(first, 1) if headings else 60])
+    intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
+        line.text for line in regions.get("overview", []))
+    quoted = find_quoted_title(join_broken_lines([line.text for line in preamble]))
+    agency = (title[0].agency if title else None) or (quoted.agency if quoted else None)
+    title_year = (title[0].year if title else None) or (quoted.year if quoted else None)
+
+    if title is None and quoted is None and len(headings) < 3:
+        raise errors.not_a_report()
+
+    period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
+        join_broken_lines([line.text for line in regions.get("overview", [])]))
+    year = title_year or (period[0].year if period else None)
+
+    report = Report(
+        format=document.format,
+        ocr=document.ocr,
+        pages=document.pages,
+        agency=agency,
+        agency_short=short_name(agency),
+        year=year,
+        title_year=title_year,
+        period=period,
+        published=find_signature_date(texts),
+        sections=[h.key for h in headings],
+        cites_2019_notice=cites_2019_notice(intro_text),
+    )
+    for heading in headings:
+        report.sources[f"section.{heading.key}"] = Source(
+            page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number)
+
+    _read_tables(report, regions, headings)
+    if not report.sections and report.active is None and report.applications is None:
+        raise errors.not_a_report()
+    report.paragraphs = _paragraphs(preamble, regions, title[1] + 1 if title else 0)
+    return report
+
+
+def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, list[Line]]:
+    regions: dict[str, list[Line]] = {}
+    for k, heading in enumerate(headings):
+        end = headings[k + 1].line if k + 1 < len(headings) else len(lines)
+        regions[heading.key] = lines[heading.end : end]
+    return regions
+
+
+def _table_region(regions: dict[str, list[Line]], headings: list[Heading], key: str) -> list[Line]:
+    """A table's section, or — where its heading is missing — the section before it."""
+    if key in regions:
+        return regions[key]
+    order = SECTION_KEYS.index(key)
+    before = [h for h in headings if SECTION_KEYS.index(h.key) < order]
+    return regions[before[-1].key] if before else []
+
+
+def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[Heading]) -> None:
+    active_lines = _table_region(regions, headings, "active")
+    app_lines = _table_region(regions, headings, "applications")
+    lit_lines = _table_region(regions, headings, "review_litigation")
+
+    applications = read_applications(app_lines) if app_lines else None
+    template = active_template(active_lines) if "active" in regions else None
+    template = template or (applications.template_hint if applications else None)
+    if template is None and report.year is not None:
+        template = "2021" if report.year >= 2021 else "2019"
+    report.template = template  # type: ignore[assignment]
+
+    if active_lines and template:
+        active = read_active(active_lines, template)
+        if active:
+            report.active = active.table  # type: ignore[assignment]
+            report.sources.update(active.sources)
+    if applications:
+        report.applications = applications.table  # type: ignore[assignment]
+        report.sources.update(applications.sources)
+        if template == "2019":
+            apps = report.applications
+            for key in ("other_no_correction", "other_no_fee", "other_other"):
+                setattr(apps, key, None)
+    own_section = "review_litigation" in regions
+    if lit_lines and (own_section or "复议" in "".join(line.text for line in lit_lines)):
+        litigation = read_review_litigation(lit_lines)
+        if litigation:
+            report.review_litigation = litigation.table  # type: ignore[assignment]
+            report.sources.update(litigation.sources)
+
+
+def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end: int) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    parts: list[tuple[str | None, list[Line]]] = [(None, preamble[title_end:])]
+    parts += [(key, lines) for key, lines in regions.items()]
+    for section, lines in parts:
+        if section in ("active", "applications", "review_litigation"):
+            lines = [line for line in lines if not line.is_row and not _looks_tabular(line.text)]
+        buffer: list[str] = []
+        page = None
+
+        def flush(section: str | None = section) -> None:
+            nonlocal buffer, page
+            if buffer:
+                out.append(Paragraph(section=section, page=page, text=join_broken_lines(buffer)))
+            buffer, page = [], None
+
+        for line in lines:
+            text = line.text.strip()
+            if is_page_number(text):
+                continue
+            if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))):
+                flush()
+            if not buffer:
+                page = line.page
+            buffer.append(text)
+        flush()
+    return out
+
+
+def _looks_tabular(text: str) -> bool:
+    """Lines of a table that came as text: mostly numbers or short labels."""
+    tokens = text.split()
+    numbers = sum(1 for t in tokens if re.fullmatch(r"[\d.,/]+", nfkc(t)))
+    return numbers >= 2 or len(text) < 25 and not text.endswith("。")

@@ -1,0 +1,99 @@
+"""Metadata from the report's text: agency and year from the title, period, signature date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from parser.textutil import cn_to_int, nfkc
+
+_REPORT_WORDS = r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
+_TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>.*?)" + _REPORT_WORDS)
+_QUOTED = re.compile(r"《(?P<before>[^《》]*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>[^《》]*?)" + _REPORT_WORDS + r"》")
+_DATE = r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
+_PERIOD = re.compile(
+    _DATE + r"\s*(?:起\s*)?(?:至|到|—+|-+|~|－)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?"
+)
+_SIGNATURE_DATE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2}|[二〇○零一二三四五六七八九Ｏ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+)
+_NOISE_PREFIX = re.compile(r"^(?:关于|附件\d*[:：]?)")
+
+
+@dataclass(slots=True)
+class Title:
+    agency: str | None
+    year: int | None
+
+
+def _clean_agency(text: str) -> str | None:
+    text = re.sub(r"\s+", "", text)
+    text = _NOISE_PREFIX.sub("", text).strip("《》“”\"'：:，,。 ")
+    if not text or len(text) > 40 or re.search(r"[，。；：！？]", text):
+        return None
+    return text
+
+
+def find_title(lines: list[str]) -> tuple[Title, int] | None:
+    """The title in the first lines; the agency may stand on the line before it."""
+    for i, raw in enumerate(lines[:60]):
+        line = nfkc(raw).strip()
+        m = _TITLE.match(line)
+        if not m or len(line) > 80:
+            continue
+        agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
+        if agency is None:
+            for back in (1, 2):
+                if i - back >= 0:
+                    prev = _clean_agency(nfkc(lines[i - back]))
+                    if prev and not re.search(r"\d", prev):
+                        agency = prev
+                        break
+        return Title(agency, int(m.group("year"))), i
+    return None
+
+
+def find_quoted_title(text: str) -> Title | None:
+    """「现发布《银川市兴庆区掌政镇 2023 年政府信息公开工作年度报告》」 in the introduction."""
+    m = _QUOTED.search(nfkc(text))
+    if not m:
+        return None
+    agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
+    return Title(agency, int(m.group("year")))
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_period(text: str) -> tuple[date, date] | None:
+    text = nfkc(text)
+    for m in _PERIOD.finditer(text):
+        y1 = int(m.group("y1"))
+        y2 = int(m.group("y2") or y1)
+        start = _safe_date(y1, int(m.group("m1")), int(m.group("d1")))
+        end = _safe_date(y2, int(m.group("m2")), int(m.group("d2")))
+        if start and end and start < end:
+            return start, end
+    return None
+
+
+def find_signature_date(lines: list[str]) -> date | None:
+    """The date alone on a line near the end, under the signature (落款)."""
+    for raw in reversed(lines[-12:]):
+        line = re.sub(r"\s+", "", nfkc(raw))
+        m = _SIGNATURE_DATE.match(line)
+        if m:
+            year, month, day = (cn_to_int(m.group(k)) for k in ("y", "m", "d"))
+            if year and month and day:
+                return _safe_date(year, month, day)
+    return None
+
+
+def cites_2019_notice(text: str) -> bool:
+    return bool(re.search(r"2019\s*[〕\]）)]\s*60\s*号", nfkc(text)))

@@ -1,0 +1,1 @@
+"""Format readers: bytes in, `parser.layout.Document` out."""

@@ -1,0 +1,357 @@
+"""DOCX: body paragraphs and table rows of word/document.xml, in document order.
+
+Read with lxml rather than python-docx, whose cell API repeats a merged cell once per grid
+column and per merged row; here a cell spanning columns (w:gridSpan) appears once and a cell
+continuing a vertical merge (w:vMerge) is left out of the later rows. Headers, footers,
+footnotes and comments live in other parts and are never read.
+
+Pages: a document saved by Word records where its pages broke (w:lastRenderedPageBreak,
+which also marks hard breaks); other writers only leave hard breaks (w:br w:type="page",
+w:pageBreakBefore, section breaks). A document with neither gets page=None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from parser.errors import corrupt
+from parser.layout import Document, Line, row_line, text_line
+from parser.readers.archive import open_zip, read_member
+
+KIND = "DOCX"
+MAIN_PART = "word/document.xml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+# A table whose cells hold this much prose is a layout frame around the text, not data
+LAYOUT_CELL_CHARS = 200
+# ...as is one holding a real table of its own
+LAYOUT_NESTED_ROWS = 3
+
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_text(text: str) -> str:
+    """Every kind of space (NBSP, full-width, tabs, newlines) becomes one ASCII space; ends stripped."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def join_cell(pieces: list[str]) -> str:
+    """A cell's lines as one string: wrapped Chinese labels rejoin without a gap, but two
+    numbers that happened to sit on separate lines stay apart."""
+    out = ""
+    for piece in pieces:
+        piece = clean_text(piece)
+        if not piece:
+            continue
+        if out and out[-1].isdecimal() and piece[0].isdecimal():
+            out += " "
+        out += piece
+    return out
+
+
+class _Tags:
+    """Clark-notation tag names in the document's WordprocessingML namespace (transitional or strict)."""
+
+    def __init__(self, ns: str):
+        def q(local: str) -> str:
+            return f"{{{ns}}}{local}"
+
+        self.ns = ns
+        for local in (
+            "body p pPr r t tab ptab br cr noBreakHyphen lastRenderedPageBreak pageBreakBefore sectPr type "
+            "tbl tr tc tcPr gridSpan vMerge hMerge sdt sdtContent customXml smartTag hyperlink ins moveTo "
+            "fldSimple dir bdo drawing pict object txbxContent"
+        ).split():
+            setattr(self, local, q(local))
+        self.val = q("val")
+        self.type_attr = q("type")
+        self.alt = f"{{{MC}}}AlternateContent"
+        self.choice = f"{{{MC}}}Choice"
+        # inline wrappers whose runs are ordinary text of the paragraph
+        self.inline_wrappers = {
+            self.hyperlink, self.smartTag, self.customXml, self.ins, self.moveTo, self.fldSimple,
+            self.dir, self.bdo, self.sdt, self.sdtContent,
+        }
+        self.math_ns = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
+def _flag_on(el: etree._Element | None, val_attr: str) -> bool:
+    """An OOXML on/off property: present and not switched off."""
+    if el is None:
+        return False
+    return el.get(val_attr, "true").lower() not in ("false", "0", "off")
+
+
+class _Segments:
+    """Text of one paragraph split at line breaks, each piece with the page its text starts on."""
+
+    def __init__(self, reader: _Reader):
+        self.reader = reader
+        self.parts: list[str] = []
+        self.page: int | None = None
+        self.done: list[tuple[str, int | None]] = []
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        if self.page is None and text.strip():
+            self.page = self.reader.page
+
+    def cut(self) -> None:
+        text = clean_text("".join(self.parts))
+        if text:
+            self.done.append((text, self.page if self.reader.paged else None))
+            self.reader.seen_content = True
+        self.parts = []
+        self.page = None
+
+
+class _Reader:
+    def __init__(self, root: etree._Element):
+        self.t = _Tags(etree.QName(root).namespace or "")
+        self.lines: list[Line] = []
+        self.page = 1
+        self.seen_content = False
+        t = self.t
+        self.rendered = next(root.iter(t.lastRenderedPageBreak), None) is not None
+        # section i ends at the paragraph holding sectPr i; how section i+1 starts decides the break
+        sects = list(root.iter(t.sectPr))
+        self.section_break: dict[etree._Element, bool] = {}
+        for i, sect in enumerate(sects[:-1]):
+            kind = sects[i + 1].find(t.type)
+            val = kind.get(t.val, "nextPage") if kind is not None else "nextPage"
+            self.section_break[sect] = val not in ("continuous", "nextColumn")
+        hard = any(v for v in self.section_break.values())
+        if not hard:
+            hard = any(br.get(t.type_attr) == "page" for br in root.iter(t.br))
+        if not hard:
+            hard = any(_flag_on(el, t.val) for el in root.iter(t.pageBreakBefore))
+        self.paged = self.rendered or hard
+
+    # -- pages -------------------------------------------------------------
+
+    def _hard_break(self) -> None:
+        # Word's rendered marks already include hard breaks; count those only when absent
+        if not self.rendered and self.seen_content:
+            self.page += 1
+
+    def _line_page(self) -> int | None:
+        return self.page if self.paged else None
+
+    # -- blocks ------------------------------------------------------------
+
+    def blocks(self, container: etree._Element) -> None:
+        t = self.t
+        for child in container:
+            tag = child.tag
+            if tag == t.p:
+                segments, boxes = self.paragraph(child)
+                for text, page in segments:
+                    self.lines.append(text_line(text, page))
+                for box in boxes:
+                    self.blocks(box)
+            elif tag == t.tbl:
+                self.table(child)
+            elif tag == t.sdt:
+                for content in child.iterchildren(t.sdtContent):
+                    self.blocks(content)
+            elif tag in (t.customXml, t.ins, t.moveTo):
+                self.blocks(child)
+            elif tag == t.alt:
+                choice = child.find(t.choice)
+                if choice is not None:
+                    self.blocks(choice)
+
+    def paragraph(self, p: etree._Element) -> tuple[list[tuple[str, int | None]], list[etree._Element]]:
+        t = self.t
+        ppr = p.find(t.pPr)
+        if ppr is not None and _flag_on(ppr.find(t.pageBreakBefore), t.val):
+            self._hard_break()
+        seg = _Segments(self)
+        boxes: list[etree._Element] = []
+        self._inline(p, seg, boxes)
+        seg.cut()
+        if ppr is not None:
+            sect = ppr.find(t.sectPr)
+            if sect is not None and self.section_break.get(sect):
+                self._hard_break()
+        return seg.done, boxes
+
+    def _inline(self, el: etree._Element, seg: _Segments, boxes: list[etree._Element]) -> None:
+        t = self.t
+        for child in el:
+            tag = child.tag
+            if tag == t.r:
+                self._run(child, seg, boxes)
+            elif tag in t.inline_wrappers:
+                self._inline(child, seg, boxes)
+            elif tag == t.alt:
+                choice = child.find(t.choice)
+                if choice is not None:
+                    self._inline(choice, seg, boxes)
+            elif isinstance(tag, str) and tag.startswith("{" + t.math_ns):
+                # equations: keep their visible text (m:r/m:t)
+                seg.add("".join(x.text or "" for x in child.iter(f"{{{t.math_ns}}}t")))
+
+    def _run(self, run: etree._Element, seg: _Segments, boxes: list[etree._Element]) -> None:
+        t = self.t
+        for child in run:
+            tag = child.tag
+            if tag == t.t:
+                seg.add(child.text or "")
+            elif tag in (t.tab, t.ptab):
+                seg.add(" ")
+            elif tag == t.br:
+                seg.cut()
+                if child.get(t.type_attr) == "page":
+                    self._hard_break()
+            elif tag == t.cr:
+                seg.cut()
+            elif tag == t.noBreakHyphen:
+                seg.add("-")
+            elif tag == t.lastRenderedPageBreak:
+                if self.seen_content or seg.parts:
+                    self.page += 1
+            elif tag in (t.drawing, t.pict, t.object, t.alt):
+                boxes.extend(self._text_boxes(child))
+
+    def _text_boxes(self, el: etree._Element) -> list[etree._Element]:
+        """Outermost w:txbxContent under a drawing, taking one branch of each mc:AlternateContent
+        (Word writes every text box twice: DrawingML in Choice, VML in Fallback)."""
+        t = self.t
+        if el.tag == t.txbxContent:
+            return [el]
+        if el.tag == t.alt:
+            choice = el.find(t.choice)
+            return self._text_boxes(choice) if choice is not None else []
+        found: list[etree._Element] = []
+        for child in el:
+            if isinstance(child.tag, str):
+                found.extend(self._text_boxes(child))
+        return found
+
+    # -- tables ------------------------------------------------------------
+
+    def _rows(self, tbl: etree._Element) -> list[etree._Element]:
+        t = self.t
+        return [el for el in self._unwrap(tbl) if el.tag == t.tr]
+
+    def _cells(self, tr: etree._Element) -> list[etree._Element]:
+        t = self.t
+        return [el for el in self._unwrap(tr) if el.tag == t.tc]
+
+    def _unwrap(self, parent: etree._Element):
+        """Children, looking through content controls and custom XML wrapped around rows or cells."""
+        t = self.t
+        for child in parent:
+            if child.tag == t.sdt:
+                for content in child.iterchildren(t.sdtContent):
+                    yield from self._unwrap(content)
+            elif child.tag == t.customXml:
+                yield from self._unwrap(child)
+            else:
+                yield child
+
+    def _continues_merge(self, tc: etree._Element) -> bool:
+        t = self.t
+        tcpr = tc.find(t.tcPr)
+        if tcpr is None:
+            return False
+        for tag in (t.vMerge, t.hMerge):
+            merge = tcpr.find(tag)
+            # a bare <w:vMerge/> means "continue"; only val="restart" starts a merged cell
+            if merge is not None and merge.get(t.val, "continue") == "continue":
+                return True
+        return False
+
+    def _own_text_len(self, tc: etree._Element) -> int:
+        t = self.t
+        n = 0
+        for child in tc:
+            if child.tag != t.tbl:
+                n += sum(len(x.text or "") for x in child.iter(t.t))
+        return n
+
+    def _is_layout(self, rows: list[list[etree._Element]]) -> bool:
+        if all(len(cells) <= 1 for cells in rows):
+            return True
+        t = self.t
+        for cells in rows:
+            for tc in cells:
+                if self._own_text_len(tc) > LAYOUT_CELL_CHARS:
+                    return True
+                for inner in tc.iter(t.tbl):
+                    if len(self._rows(inner)) >= LAYOUT_NESTED_ROWS:
+                        return True
+        return False
+
+    def table(self, tbl: etree._Element) -> None:
+        rows = [self._cells(tr) for tr in self._rows(tbl)]
+        if self._is_layout(rows):
+            for cells in rows:
+                for tc in cells:
+                    self.blocks(tc)
+            return
+        for cells in rows:
+            texts: list[str] = []
+            nested: list[etree._Element] = []
+            page: int | None = None
+            for tc in cells:
+                if self._continues_merge(tc):
+                    continue
+                pieces: list[tuple[str, int | None]] = []
+                self._cell(tc, pieces, nested)
+                texts.append(join_cell([text for text, _ in pieces]))
+                if page is None and pieces:
+                    page = pieces[0][1]
+            if any(texts):
+                self.lines.append(row_line(texts, page if page is not None else self._line_page()))
+            for inner in nested:
+                self.table(inner)
+
+    def _cell(self, container: etree._Element, pieces: list, nested: list[etree._Element]) -> None:
+        t = self.t
+        for child in container:
+            tag = child.tag
+            if tag == t.p:
+                segments, boxes = self.paragraph(child)
+                pieces.extend(segments)
+                for box in boxes:
+                    self._cell(box, pieces, nested)
+            elif tag == t.tbl:
+                nested.append(child)
+            elif tag == t.sdt:
+                for content in child.iterchildren(t.sdtContent):
+                    self._cell(content, pieces, nested)
+            elif tag in (t.customXml, t.ins, t.moveTo):
+                self._cell(child, pieces, nested)
+
+
+def _parse_xml(xml: bytes) -> etree._Element:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        return etree.fromstring(xml, parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise corrupt(KIND, f"{MAIN_PART}: {exc}") from exc
+
+
+def read(data: bytes) -> Document:
+    with open_zip(data, KIND, required=(MAIN_PART,)) as zf:
+        xml = read_member(zf, MAIN_PART, KIND)
+    root = _parse_xml(xml)
+    reader = _Reader(root)
+    body = root.find(reader.t.body)
+    if body is None:
+        raise corrupt(KIND, f"{MAIN_PART} has no body")
+    reader.blocks(body)
+    pages = None
+    if reader.paged:
+        pages = max((line.page or 1 for line in reader.lines), default=1)
+    return Document(lines=reader.lines, format="docx", pages=pages)

@@ -1,0 +1,335 @@
+"""PDF: text with pypdfium2 on every page, tables with pdfplumber only on pages that hold one.
+
+pypdfium2 gives a page's text in a few milliseconds; pdfplumber's layout analysis costs
+hundreds. So each page is read once with pypdfium2, which also tells whether the page has
+ruling lines or many numbers, and only those pages go through pdfplumber, which finds the
+ruled tables (merged cells appear once) and the text lines around them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from parser.errors import ReportError, corrupt
+from parser.layout import Document, Line, row_line, text_line
+
+MAX_PAGES = 60  # reports run 4–15 pages; anything far longer is not one (and would be slow)
+MARGIN = 0.08  # top/bottom share of the page height where running headers, footers, page numbers sit
+LINE_TOL = 3.0  # points: words whose tops differ less than this are on one line
+
+# Whole lines that are page numbers wherever they stand (outside tables)
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        [-—–－~]+\s*\d{1,3}\s*[-—–－~]+            # -3-  - 3 -  — 3 —
+      | 第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?   # 第3页  第 3 页 共 6 页
+      | 共\s*\d{1,3}\s*页\s*[,，]?\s*第\s*\d{1,3}\s*页
+      | \d{1,3}\s*/\s*\d{1,3}                    # 3/6
+      | (?:page|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?
+    )$""",
+    re.X | re.I,
+)
+# In the margin bands: a bare number, or what is left of a page number pypdfium2 split in two ("- ", "3 -")
+_MARGIN_FRAGMENT = re.compile(r"^[\s\-—–－~/第页共]*\d{0,3}[\s\-—–－~/第页共]*$")
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
+_SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def encrypted() -> ReportError:
+    return ReportError(
+        "encrypted",
+        "PDF 文件已加密，无法读取。请发送未加密的文件。",
+        "the PDF is encrypted and cannot be read; send an unencrypted file",
+    )
+
+
+def too_many_pages(pages: int) -> ReportError:
+    return ReportError(
+        "too_many_pages",
+        f"PDF 共 {pages} 页，超过 {MAX_PAGES} 页的上限。年度报告通常只有 4–15 页，请只发送年度报告本身。",
+        f"the PDF has {pages} pages, over the limit of {MAX_PAGES}; send the annual report alone",
+    )
+
+
+def no_text() -> ReportError:
+    return ReportError(
+        "no_text",
+        "PDF 中没有可读取的文字（可能是扫描件）。",
+        "the PDF has no text layer (probably a scan)",
+    )
+
+
+@dataclass(slots=True)
+class _Text:
+    """A text line with its vertical place: `top` in points from the page top, `where` as a share."""
+
+    text: str
+    top: float
+    where: float | None  # 0 = page top, 1 = page bottom; None when unknown
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int  # 1-based
+    items: list[_Text | list[str]] = field(default_factory=list)  # text lines and table rows, in order
+
+
+def read(data: bytes) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise encrypted() from exc
+        raise corrupt("PDF", str(exc)) from exc
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise too_many_pages(count)
+        if count == 0:
+            raise corrupt("PDF", "no pages")
+        pages, table_pages = _scan(pdf)
+    finally:
+        pdf.close()
+    if not any(p.items for p in pages):
+        raise no_text()
+    if table_pages:
+        _read_tables(data, pages, table_pages)
+    return Document(lines=_lines(pages), format="pdf", pages=count)
+
+
+def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int]]:
+    """Every page's text lines from pypdfium2, and which pages (0-based) need pdfplumber."""
+    pages: list[_Page] = []
+    table_pages: set[int] = set()
+    for index in range(len(pdf)):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as exc:
+            raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
+        try:
+            height = page.get_height() or 842.0
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+                lines = _pdfium_lines(textpage, text, height)
+            finally:
+                textpage.close()
+            if lines and (_ruled(page) or _numeric(lines)):
+                table_pages.add(index)
+        finally:
+            page.close()
+        pages.append(_Page(index + 1, list(lines)))
+    return pages, table_pages
+
+
+def _pdfium_lines(textpage, text: str, height: float) -> list[_Text]:
+    """Lines as pypdfium2 gives them, each placed by its first character (one cheap call)."""
+    out: list[_Text] = []
+    pos = 0
+    for raw in re.split(r"(\r\n|\r|\n)", text):
+        start, pos = pos, pos + len(raw)
+        if raw in ("\r\n", "\r", "\n"):
+            continue
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            continue
+        first = start + (len(raw) - len(raw.lstrip()))
+        try:
+            _left, bottom, _right, upper = textpage.get_charbox(first)
+        except (pdfium.PdfiumError, ValueError):
+            bottom = upper = -1.0
+        where = 1.0 - (bottom + upper) / 2 / height if upper > 0 else None
+        out.append(_Text(line, height - upper, where))
+    return out
+
+
+def _ruled(page: pdfium.PdfPage) -> bool:
+    """Whether the page draws at least a 2×2 grid of ruling lines (thin paths or stroked boxes).
+
+    Raw calls: wrapping every page object in Python costs more than the text extraction."""
+    horizontal = vertical = 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def walk(count, get, parent, depth):
+        nonlocal horizontal, vertical
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
+                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, depth + 1)
+                continue
+            if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            w, h = right.value - left.value, top.value - bottom.value
+            if h <= 3 and w >= 10:
+                horizontal += 1
+            elif w <= 3 and h >= 10:
+                vertical += 1
+            elif w >= 10 and h >= 10:
+                pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+                if stroke.value:  # an outlined box (a cell), not a shading fill
+                    horizontal += 2
+                    vertical += 2
+
+    walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, 0)
+    return horizontal >= 3 and vertical >= 3
+
+
+def _numeric(lines: list[_Text]) -> bool:
+    """Whether the text looks like a table without ruling lines: many lines of mostly numbers."""
+    hits = 0
+    for line in lines:
+        if _PAGE_NUMBER.match(line.text):
+            continue
+        tokens = line.text.split(" ")
+        numbers = sum(1 for t in tokens if _NUMBER.match(t))
+        if numbers and (numbers == len(tokens) or (numbers >= 3 and numbers >= 0.6 * len(tokens))):
+            hits += 1
+    return hits >= 5
+
+
+def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None:
+    """Replace the pypdfium2 lines of table pages by pdfplumber's tables and text lines."""
+    import pdfplumber  # only documents with tables pay for importing pdfminer
+
+    try:
+        plumber = pdfplumber.open(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - pdfminer fails in its own ways; pypdfium2 text stays usable
+        return
+    with plumber:
+        for index in sorted(table_pages):
+            try:
+                page = plumber.pages[index]
+                items = _plumber_items(page)
+            except Exception:  # noqa: BLE001 - keep this page's pypdfium2 text
+                continue
+            finally:
+                try:
+                    page.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            if items:
+                pages[index].items = items
+
+
+def _plumber_items(page) -> list[_Text | list[str]]:
+    height = float(page.height) or 842.0
+    tables = [t for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})]
+    # A one-column "table" is a frame or shading around prose: read it as text
+    tables = [t for t in tables if any(sum(c is not None for c in row.cells) >= 2 for row in t.rows)]
+    blocks: list[tuple[float, int, list]] = []
+    for n, table in enumerate(tables):
+        rows = [cells for cells in (_cells(row) for row in table.extract()) if any(cells)]
+        blocks.append((table.bbox[1], n, rows))
+    boxes = [t.bbox for t in tables]
+    words = [
+        w
+        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        if not any(_inside(w, box) for box in boxes)
+    ]
+    items: list[tuple[float, int, _Text | list[str]]] = []
+    for line in _word_lines(words, height):
+        items.append((line.top, 0, line))
+    for top, n, rows in blocks:
+        for k, cells in enumerate(rows):
+            items.append((top, 1 + n * 10000 + k, cells))
+    items.sort(key=lambda it: (it[0], it[1]))
+    return [it[2] for it in items]
+
+
+def _inside(word: dict, box: tuple) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _word_lines(words: list[dict], height: float) -> list[_Text]:
+    """Words grouped into lines by their vertical place, left to right, a space between words."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        last = lines[-1] if lines else None
+        if last is not None:
+            top = min(w["top"] for w in last)
+            bottom = max(w["bottom"] for w in last)
+            middle = (word["top"] + word["bottom"]) / 2
+            if abs(word["top"] - top) <= LINE_TOL or top <= middle <= bottom:
+                last.append(word)
+                continue
+        lines.append([word])
+    out = []
+    for group in lines:
+        group.sort(key=lambda w: w["x0"])
+        text = _SPACES.sub(" ", " ".join(w["text"] for w in group)).strip()
+        if text:
+            top = min(w["top"] for w in group)
+            bottom = max(w["bottom"] for w in group)
+            out.append(_Text(text, top, (top + bottom) / 2 / height))
+    return out
+
+
+def _cells(row: list[str | None]) -> list[str]:
+    """A row's distinct cells: None marks a position a merged cell covers, "" a real empty cell."""
+    return [_cell_text(c) for c in row if c is not None]
+
+
+def _cell_text(text: str) -> str:
+    # Chinese labels wrap inside narrow cells: rejoin without a space, except between two numbers
+    out = ""
+    for piece in text.split("\n"):
+        # a space between two Chinese characters is spacing, not a separator ("结 果")
+        piece = _CJK_GAP.sub("", _SPACES.sub(" ", piece).strip())
+        if not piece:
+            continue
+        if out and out[-1].isdigit() and piece[0].isdigit():
+            out += " "
+        out += piece
+    return out
+
+
+def _lines(pages: list[_Page]) -> list[Line]:
+    running = _running_texts(pages)
+    lines: list[Line] = []
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, list):
+                lines.append(row_line(item, page.number))
+            elif not _furniture(item, running):
+                lines.append(text_line(item.text, page.number))
+    return lines
+
+
+def _in_margin(item: _Text) -> bool:
+    return item.where is not None and (item.where < MARGIN or item.where > 1 - MARGIN)
+
+
+def _furniture(item: _Text, running: set[str]) -> bool:
+    """Page numbers, running headers and footers (never table cells: rows don't come here)."""
+    if _PAGE_NUMBER.match(item.text):
+        return True
+    if _in_margin(item):
+        return bool(_MARGIN_FRAGMENT.match(item.text)) or _shape(item.text) in running
+    return False
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text)
+
+
+def _running_texts(pages: list[_Page]) -> set[str]:
+    """Texts in the margin bands that repeat on most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for page in pages:
+        seen.update({_shape(i.text) for i in page.items if isinstance(i, _Text) and _in_margin(i)})
+    return {s for s, n in seen.items() if n >= 3 and n >= len(pages) / 2}

@@ -1,0 +1,417 @@
+"""The layout-independent table reader: tables 二、三、四 from the lines of any format.
+
+Every reader's lines become one stream of label text and values. Values that follow each other
+form a group (a table row); the text before a group is its label. Structured rows (DOCX, HTML,
+PDF ruling lines, tab-separated text) keep their blank cells as explicit empty values; text
+streams (PDF text, extracted TXT) carry values across line breaks. Groups are then aligned with the
+template's rows in order by label similarity, which survives wrapped, misspelt and interleaved
+labels, missing numbering and vertical group labels spelt out one character per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parser.layout import Line
+from parser.model import (
+    APPLICANT_COLUMNS,
+    OUTCOME_COLUMNS,
+    Active2019,
+    Active2021,
+    ApplicantCounts,
+    Applications,
+    OutcomeCounts,
+    ReviewLitigation,
+    Source,
+)
+from parser.textutil import coverage, nfkc, squash
+
+Value = int | float | None
+
+_NULL_MARKERS = {"/", "-", "—", "——", "－", "–", "无", "\\", "／", "—-", "--", "---"}
+_NUMBER = re.compile(r"^[+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+]?\d+(?:\.\d+)?$")
+# A digit run inside a chunk: a value unless it is a label's numbering (「1.属于」「2、申请人」)
+_EMBEDDED = re.compile(r"\d+(?:\.\d+)?")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－~]+\s*\d{1,3}\s*[-—–－~]+|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|[-—–－]?\s*\d{1,3}\s*[-—–－]?\s*页)\s*$"
+)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(nfkc(text)))
+
+
+@dataclass(slots=True)
+class Group:
+    label: str  # text since the previous group
+    values: list[Value]
+    page: int | None
+    structured: bool
+    quote: str = ""
+    raw_label: str = ""
+
+
+@dataclass(slots=True)
+class _Stream:
+    groups: list[Group] = field(default_factory=list)
+    label: list[str] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    page: int | None = None
+    quote: list[str] = field(default_factory=list)
+    structured: bool = False
+
+    def add_text(self, text: str, page: int | None) -> None:
+        if self.values:
+            self.close()
+        if text:
+            self.label.append(text)
+            self.quote.append(text)
+            if self.page is None:
+                self.page = page
+
+    def add_value(self, value: Value, raw: str, page: int | None) -> None:
+        self.values.append(value)
+        self.quote.append(raw)
+        if self.page is None:
+            self.page = page
+
+    def close(self) -> None:
+        if self.values:
+            label = "".join(self.label)
+            self.groups.append(Group(squash(label), self.values, self.page, self.structured,
+                                     " ".join(self.quote)[:120], label))
+        self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
+
+
+def parse_value(cell: str) -> tuple[bool, Value]:
+    """(is a value cell, value): numbers, blanks and the marks reports use for nothing."""
+    text = nfkc(cell).strip().replace(" ", "")
+    if text in _NULL_MARKERS or text == "":
+        return True, None
+    if _NUMBER.match(text):
+        number = float(text.replace(",", "").lstrip("+"))
+        return True, int(number) if number.is_integer() and "." not in text else number
+    return False, None
+
+
+def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
+    """Split a text line into ("text", s) and ("value", v) tokens."""
+    tokens: list[tuple[str, Value | str]] = []
+    for chunk in nfkc(text).split():
+        is_value, value = parse_value(chunk)
+        if is_value and chunk:
+            tokens.append(("value", value))
+            continue
+        pos = 0
+        for m in _EMBEDDED.finditer(chunk):
+            after = chunk[m.end() : m.end() + 1]
+            before = chunk[m.start() - 1 : m.start()] if m.start() else ""
+            if after in {"、", ".", "．", "，", ","} or before in {"第", "("} or after in {"号", "年", "月", "日", "页"}:
+                continue  # numbering or a reference, part of the label
+            if m.start() > pos:
+                tokens.append(("text", chunk[pos : m.start()]))
+            number = float(m.group())
+            tokens.append(("value", int(number) if "." not in m.group() else number))
+            pos = m.end()
+        if pos < len(chunk):
+            tokens.append(("text", chunk[pos:]))
+    return tokens
+
+
+def build_groups(lines: list[Line]) -> list[Group]:
+    stream = _Stream()
+    for line in lines:
+        if line.is_row:
+            cells = [c.strip() for c in line.cells]
+            split = len(cells)
+            while split > 0 and parse_value(cells[split - 1])[0]:
+                split -= 1
+            label_cells, slots = cells[:split], cells[split:]
+            has_number = any(parse_value(c)[1] is not None for c in slots)
+            has_marks = any(parse_value(c)[0] and c for c in slots)
+            if not (has_number or has_marks or (label_cells and slots)):
+                stream.add_text("".join(label_cells), line.page)
+                continue
+            stream.close()
+            stream.add_text("".join(label_cells), line.page)
+            stream.structured = True
+            for cell in slots:
+                stream.add_value(parse_value(cell)[1], cell or "·", line.page)
+            stream.close()
+            continue
+        if is_page_number(line.text):
+            continue
+        for kind, token in _text_tokens(line.text):
+            if kind == "text":
+                stream.add_text(str(token), line.page)
+            else:
+                stream.add_value(token, _fmt(token), line.page)  # type: ignore[arg-type]
+    stream.close()
+    return stream.groups
+
+
+def _fmt(value: Value) -> str:
+    return "·" if value is None else str(value)
+
+
+def fit(group: Group, width: int) -> list[Value] | None:
+    """The group's values fitted to a row of `width` cells, or None when they cannot be placed."""
+    values = list(group.values)
+    if len(values) == width:
+        return values
+    if group.structured:
+        # Tab-separated text and some HTML put empty cells around the values: trim the ends
+        while len(values) > width and values[-1] is None:
+            values.pop()
+        while len(values) > width and values[0] is None:
+            values.pop(0)
+        if len(values) == width:
+            return values
+        if len(values) < width:
+            return values + [None] * (width - len(values))
+        return None
+    if len(values) > width:
+        return None
+    if width == 1 or not values:
+        return values + [None] * (width - len(values))
+    # A text stream drops blank cells: the last number is the row's total, the rest come first
+    return values[:-1] + [None] * (width - len(values)) + values[-1:]
+
+
+# ---- alignment of groups with template rows ----
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    key: str
+    canonical: str
+    width: int
+
+
+def align(groups: list[Group], rows: list[RowSpec], threshold: float = 0.34) -> tuple[dict[str, Group], float]:
+    """Monotone alignment of groups to rows maximising label similarity (Needleman–Wunsch style)."""
+    n, m = len(groups), len(rows)
+    sims = [[_similarity(g, r) for r in rows] for g in groups]
+    # score[i][j]: best total for the first i groups and first j rows
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            best, how = -1.0, 0
+            if i > 0 and score[i - 1][j] > best:
+                best, how = score[i - 1][j], 1  # group is noise
+            if j > 0 and score[i][j - 1] > best:
+                best, how = score[i][j - 1], 2  # row not printed
+            if i > 0 and j > 0:
+                sim = sims[i - 1][j - 1]
+                if sim >= threshold and score[i - 1][j - 1] + sim > best:
+                    best, how = score[i - 1][j - 1] + sim, 3
+            score[i][j], move[i][j] = best, how
+    matched: dict[str, Group] = {}
+    i, j = n, m
+    while i > 0 or j > 0:
+        how = move[i][j]
+        if how == 3:
+            matched[rows[j - 1].key] = groups[i - 1]
+            i, j = i - 1, j - 1
+        elif how == 1:
+            i -= 1
+        else:
+            j -= 1
+    return matched, score[n][m]
+
+
+def _similarity(group: Group, row: RowSpec) -> float:
+    if fit(group, row.width) is None:
+        return 0.0
+    if not group.label:
+        return 0.35  # a row whose label was lost: its place in the order decides
+    sim = coverage(row.canonical, group.label)
+    # The label's own end weighs more than noise carried over from wrapped neighbours
+    tail = group.label[-max(len(row.canonical) + 2, 4) :]
+    return max(sim, coverage(row.canonical, tail) + 0.05) if sim else 0.0
+
+
+# ---- table 3 ----
+
+APPLICATION_SPECS = [
+    RowSpec("new_received", "本年新收政府信息公开申请数量", 7),
+    RowSpec("carried_over", "上年结转政府信息公开申请数量", 7),
+    RowSpec("granted", "予以公开", 7),
+    RowSpec("partially_granted", "部分公开区分处理的只计这一情形不计其他情形", 7),
+    RowSpec("denied_state_secret", "属于国家秘密", 7),
+    RowSpec("denied_law_prohibited", "其他法律行政法规禁止公开", 7),
+    RowSpec("denied_three_safeties", "危及三安全一稳定", 7),
+    RowSpec("denied_third_party", "保护第三方合法权益", 7),
+    RowSpec("denied_internal_affairs", "属于三类内部事务信息", 7),
+    RowSpec("denied_process_info", "属于四类过程性信息", 7),
+    RowSpec("denied_enforcement_file", "属于行政执法案卷", 7),
+    RowSpec("denied_administrative_query", "属于行政查询事项", 7),
+    RowSpec("unavailable_not_held", "本机关不掌握相关政府信息", 7),
+    RowSpec("unavailable_needs_creation", "没有现成信息需要另行制作", 7),
+    RowSpec("unavailable_unclear", "补正后申请内容仍不明确", 7),
+    RowSpec("not_processed_complaint", "信访举报投诉类申请", 7),
+    RowSpec("not_processed_repeat", "重复申请", 7),
+    RowSpec("not_processed_publication", "要求提供公开出版物", 7),
+    RowSpec("not_processed_excessive", "无正当理由大量反复申请", 7),
+    RowSpec("not_processed_confirmation", "要求行政机关确认或重新出具已获取信息", 7),
+    RowSpec("other_no_correction", "申请人无正当理由逾期不补正行政机关不再处理", 7),
+    RowSpec("other_no_fee", "申请人逾期未按收费通知要求缴纳费用", 7),
+    RowSpec("other_other", "其他", 7),
+    RowSpec("other", "其他处理", 7),
+    RowSpec("total_processed", "总计", 7),
+    RowSpec("carried_forward", "结转下年度继续办理", 7),
+]
+_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+
+
+@dataclass(slots=True)
+class TableResult:
+    table: object
+    sources: dict[str, Source]
+    template_hint: str | None = None  # the template the layout shows, when it shows one
+
+
+_ROW_NUMBER = re.compile(r"([一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])\s*$")
+
+
+def _printed_number(group: Group, canonical: str) -> str | None:
+    """The numbering printed just before the row's own label (「七、」 in 「七、结转下年度继续办理」)."""
+    raw = nfkc(group.raw_label)
+    # the label's first characters, allowing spaces and punctuation between them
+    pattern = r"[^\w]*".join(re.escape(ch) for ch in canonical[:4])
+    found = None
+    for found in re.finditer(pattern, raw):
+        pass  # the last occurrence: earlier text is noise carried over from other rows
+    if found is None:
+        return None
+    m = _ROW_NUMBER.search(raw[: found.start()])
+    return m.group(1).replace(" ", "") if m else None
+
+
+def read_applications(lines: list[Line]) -> TableResult | None:
+    groups = build_groups(lines)
+    # （六）其他处理 is three sub-rows (2021) or one row (2019, and some 2021 reports): try both
+    with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
+    single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
+    matched = with_subrows if score_sub > score_single + 0.5 else single_row
+    core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
+    if len(matched) < 6 or core < 2:
+        return None
+    has_subrows = any(k in matched for k in _SUBROWS)
+    single_other = "other" in matched and not has_subrows
+    table = Applications()
+    sources: dict[str, Source] = {}
+    for spec in APPLICATION_SPECS:
+        group = matched.get(spec.key)
+        if spec.key in _SUBROWS:
+            if not has_subrows:
+                continue
+        elif spec.key == "other" and not single_other:
+            continue
+        counts = ApplicantCounts()
+        if group is not None:
+            values = fit(group, 7) or [None] * 7
+            counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
+            sources[f"applications.{spec.key}"] = Source(
+                page=group.page, quote=group.quote, printed_number=_printed_number(group, spec.canonical))
+        setattr(table, spec.key, counts)
+    hint = "2021" if has_subrows else None
+    return TableResult(table, sources, hint)
+
+
+def _as_int(value: Value) -> int | None:
+    if value is None:
+        return None
+    return int(round(value))
+
+
+# ---- table 2 ----
+
+ACTIVE_2021 = [
+    RowSpec("rules", "规章", 3),
+    RowSpec("normative_documents", "行政规范性文件", 3),
+    RowSpec("licensing", "行政许可", 1),
+    RowSpec("penalty", "行政处罚", 1),
+    RowSpec("coercion", "行政强制", 1),
+    RowSpec("fees", "行政事业性收费", 1),
+]
+ACTIVE_2019 = [
+    RowSpec("rules", "规章", 3),
+    RowSpec("normative_documents", "规范性文件", 3),
+    RowSpec("licensing", "行政许可", 3),
+    RowSpec("other_services", "其他对外管理服务事项", 3),
+    RowSpec("penalty", "行政处罚", 3),
+    RowSpec("coercion", "行政强制", 3),
+    RowSpec("fees", "行政事业性收费", 2),
+    RowSpec("procurement", "政府集中采购", 2),
+]
+_MARKS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "政府集中采购",
+               "其他对外管理服务事项", "采购总金额")
+_MARKS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+
+
+def active_template(lines: list[Line]) -> str | None:
+    text = squash("".join(line.text for line in lines))
+    score_2019 = sum(mark in text for mark in _MARKS_2019)
+    score_2021 = sum(mark in text for mark in _MARKS_2021)
+    if score_2019 > score_2021:
+        return "2019"
+    if score_2021 > score_2019:
+        return "2021"
+    return None
+
+
+def read_active(lines: list[Line], template: str) -> TableResult | None:
+    specs = ACTIVE_2019 if template == "2019" else ACTIVE_2021
+    model = Active2019 if template == "2019" else Active2021
+    groups = build_groups(lines)
+    matched, _ = align(groups, specs)
+    if len(matched) < 3:
+        return None
+    table = model()
+    sources: dict[str, Source] = {}
+    for spec in specs:
+        group = matched.get(spec.key)
+        if group is None:
+            continue
+        row = getattr(table, spec.key)
+        values = fit(group, spec.width) or [None] * spec.width
+        fields = list(type(row).model_fields)
+        typed = {name: (value if name == "amount" else _as_int(value)) for name, value in zip(fields, values, strict=True)}
+        setattr(table, spec.key, type(row)(**typed))
+        sources[f"active.{spec.key}"] = Source(page=group.page, quote=group.quote)
+    return TableResult(table, sources, template)
+
+
+# ---- table 4 ----
+
+
+def read_review_litigation(lines: list[Line]) -> TableResult | None:
+    groups = build_groups(lines)
+    # The 15 numbers: one structured row of 15, or a run of values (possibly split over lines/rows)
+    for group in groups:
+        values = fit(group, 15) if group.structured else None
+        if values is not None and any(v is not None for v in values):
+            return _litigation(values, group)
+    values = [v for g in groups for v in g.values]
+    if len(values) == 15 or (len(values) > 15 and not any(g.structured for g in groups)):
+        values = values[:15]
+        first = next(g for g in groups if g.values)
+        return _litigation(values, first)
+    if groups and all(v is None for v in values):
+        return None
+    return None
+
+
+def _litigation(values: list[Value], group: Group) -> TableResult:
+    table = ReviewLitigation()
+    for k, name in enumerate(("review", "litigation_direct", "litigation_after_review")):
+        chunk = [_as_int(v) for v in values[k * 5 : k * 5 + 5]]
+        setattr(table, name, OutcomeCounts(**dict(zip(OUTCOME_COLUMNS, chunk, strict=True))))
+    quote = " ".join(_fmt(v) for v in values)
+    return TableResult(table, {"review_litigation": Source(page=group.page, quote=quote)})

@@ -1,0 +1,71 @@
+-- Agencies, reports, their cells, prose facts and findings.
+
+CREATE TABLE agencies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,             -- the fullest name seen, as printed
+    short TEXT,                     -- the core unit a person would type (掌政镇)
+    created_at TEXT NOT NULL
+);
+
+-- Every name an agency went by (normalised), its short names and hand-made aliases.
+CREATE TABLE agency_names (
+    norm TEXT NOT NULL,
+    agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+    raw TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('name', 'short', 'alias')),
+    PRIMARY KEY (norm, agency_id)
+);
+CREATE INDEX agency_names_agency ON agency_names(agency_id);
+
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL REFERENCES agencies(id),
+    year INTEGER NOT NULL,
+    template TEXT,
+    format TEXT,
+    file_name TEXT,
+    sha256 TEXT NOT NULL UNIQUE,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    agency_name TEXT,               -- as this report prints it
+    agency_short TEXT,
+    active_layout TEXT,             -- '2021' | '2019' | NULL: which table-2 layout the cells follow
+    meta_json TEXT NOT NULL,        -- the rest of the Report (metadata, sources, paragraphs)
+    superseded_by INTEGER REFERENCES reports(id) ON DELETE SET NULL
+);
+CREATE INDEX reports_agency_year ON reports(agency_id, year);
+
+-- One row per table cell; value NULL is a blank cell, distinct from 0.
+CREATE TABLE cells (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,             -- e.g. applications.new_received.total
+    value REAL,
+    PRIMARY KEY (report_id, path)
+) WITHOUT ROWID;
+CREATE INDEX cells_path ON cells(path);
+
+CREATE TABLE facts (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    value REAL NOT NULL,
+    approx INTEGER NOT NULL DEFAULT 0,
+    unit TEXT,
+    label TEXT,
+    section TEXT,
+    page INTEGER,
+    data_json TEXT NOT NULL,        -- the whole Fact
+    PRIMARY KEY (report_id, seq)
+);
+
+CREATE TABLE findings (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    location TEXT NOT NULL,         -- the finding's `where`
+    message TEXT NOT NULL,
+    page INTEGER,
+    quote TEXT,
+    PRIMARY KEY (report_id, seq)
+);

@@ -1,0 +1,341 @@
+"""The PDF reader on the real published PDF and on PDFs LibreOffice renders from DOCX built here."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from parser.errors import ReportError
+from parser.layout import Document
+from parser.readers import pdf
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pdf_docs  # noqa: E402
+
+REAL_DIR = Path(__file__).resolve().parents[4] / "shared" / "real"
+REAL_PDF = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.pdf"
+REAL_JSON = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.expected.json"
+
+needs_real = pytest.mark.skipif(not REAL_PDF.exists(), reason="shared/real/ is not beside the project")
+needs_soffice = pytest.mark.skipif(not pdf_docs.soffice_available(), reason="LibreOffice is not installed")
+
+# Row labels of table 3 (keys of shared/spec/report-model.md), as printed in the 2021 template
+TABLE3_LABELS = {
+    "new_received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partially_granted": "（二）部分公开",
+    "denied_state_secret": "1.属于国家秘密",
+    "denied_law_prohibited": "2.其他法律行政法规禁止公开",
+    "denied_three_safeties": "3.危及“三安全一稳定”",
+    "denied_third_party": "4.保护第三方合法权益",
+    "denied_internal_affairs": "5.属于三类内部事务信息",
+    "denied_process_info": "6.属于四类过程性信息",
+    "denied_enforcement_file": "7.属于行政执法案卷",
+    "denied_administrative_query": "8.属于行政查询事项",
+    "unavailable_not_held": "1.本机关不掌握相关政府信息",
+    "unavailable_needs_creation": "2.没有现成信息需要另行制作",
+    "unavailable_unclear": "3.补正后申请内容仍不明确",
+    "not_processed_complaint": "1.信访举报投诉类申请",
+    "not_processed_repeat": "2.重复申请",
+    "not_processed_publication": "3.要求提供公开出版物",
+    "not_processed_excessive": "4.无正当理由大量反复申请",
+    "not_processed_confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    "other_no_correction": "申请人无正当理由逾期不补正",
+    "other_no_fee": "申请人逾期未按收费通知要求缴纳费用",
+    "other_other": "3、其他",
+    "total_processed": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+APPLICANT_KEYS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
+ACTIVE_LABELS = {
+    "rules": "规章",
+    "normative_documents": "行政规范性文件",
+    "licensing": "行政许可",
+    "penalty": "行政处罚",
+    "coercion": "行政强制",
+    "fees": "行政事业性收费",
+}
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _row_with(doc: Document, label: str) -> list[str]:
+    """The one table row with a cell that holds `label`."""
+    rows = [line.cells for line in doc.lines if line.is_row and any(label in c for c in line.cells)]
+    assert len(rows) == 1, (label, rows)
+    return rows[0]
+
+
+def _assert_no_page_numbers(doc: Document) -> None:
+    for line in doc.lines:
+        if not line.is_row:
+            assert not pdf._PAGE_NUMBER.match(line.text), line
+            assert not line.text.strip("-—– ").isdigit(), line
+
+
+# --- the real published PDF (WPS, ruling lines, page numbers mid-table, table 3 over two pages)
+
+
+@pytest.fixture(scope="module")
+def real() -> Document:
+    return pdf.read(REAL_PDF.read_bytes())
+
+
+@needs_real
+def test_real_pdf_every_expected_number_in_its_row(real: Document) -> None:
+    expected = json.loads(REAL_JSON.read_text(encoding="utf-8"))
+    assert real.format == "pdf" and real.pages == 6
+    for key, label in ACTIVE_LABELS.items():
+        row = _row_with(real, label)
+        want = [_num(v) for v in expected["active"][key].values()]
+        assert row[1:] == want, (key, row)
+    for key, label in TABLE3_LABELS.items():
+        row = _row_with(real, label)
+        want = [_num(expected["applications"][key][k]) for k in APPLICANT_KEYS]
+        assert row[-7:] == want, (key, row)
+    # table 4: one row of fifteen numbers under a three-level header
+    numbers = [line.cells for line in real.lines if line.is_row and len(line.cells) == 15 and line.cells[0].isdigit()]
+    rl = expected["review_litigation"]
+    want = [_num(rl[g][k]) for g in ("review", "litigation_direct", "litigation_after_review")
+            for k in ("maintained", "corrected", "other", "pending", "total")]
+    assert numbers == [want]
+
+
+@needs_real
+def test_real_pdf_layout(real: Document) -> None:
+    _assert_no_page_numbers(real)
+    texts = [line.text for line in real.lines]
+    # reading order: headings before their tables, table 3 split over pages 4 and 5 in order
+    assert texts.index("三、收到和处理政府信息公开申请情况") < texts.index(" ".join(_row_with(real, "（一）予以公开")))
+    assert real.lines[0].text == "淮安市人民政府" and real.lines[0].page == 1
+    assert _page_of(real, "1.本机关不掌握相关政府信息") == 4
+    assert _page_of(real, "2.没有现成信息需要另行制作") == 5
+    # labels wrapped inside cells come back whole; merged cells appear once
+    assert _row_with(real, "（二）部分公开")[0] == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert _row_with(real, "三、本年度办理结果")[:2] == ["三、本年度办理结果", "（一）予以公开"]
+    assert _row_with(real, "2.重复申请")[0] == "2.重复申请"
+    # the paragraph inside a shaded frame is prose, not a table
+    assert any(line.text.startswith("本报告由淮安市人民政府办公室") and not line.is_row for line in real.lines)
+    assert texts[-1].endswith("全年收取政府信息公开信息处理费 3940 元。")
+
+
+def _page_of(doc: Document, label: str) -> int | None:
+    return next(line.page for line in doc.lines if line.is_row and label in line.cells)
+
+
+@needs_real
+def test_real_pdf_only_table_pages_go_through_pdfplumber() -> None:
+    document = pdfium.PdfDocument(REAL_PDF.read_bytes())
+    try:
+        _pages, table_pages = pdf._scan(document)
+    finally:
+        document.close()
+    assert table_pages == {2, 3, 4}  # 0-based: the pages with tables 2, 3 and 4
+
+
+# --- PDFs LibreOffice renders from DOCX with merged-cell tables
+
+
+def _table3_rows(doc: Document) -> None:
+    """Every row of the built table 3: its last label and its seven numbers, in order."""
+    rows = [line.cells for line in doc.lines if line.is_row]
+    at = -1
+    for a, b, c, nums in pdf_docs.TABLE3_ROWS:
+        label = c or b or a
+        want = [str(n) for n in nums]
+        found = [i for i, cells in enumerate(rows) if label in cells and cells[-7:] == want]
+        assert found, (label, want)
+        assert found[0] > at, "rows out of order"
+        at = found[0]
+        cells = rows[at]
+        # a merged label appears once: only at its first row, never as None or ""
+        assert len(cells) == cells.index(label) + 8
+
+
+@needs_soffice
+def test_rendered_ruled_tables_with_merged_cells() -> None:
+    doc = pdf.read(pdf_docs.render(pdf_docs.report_spec()))
+    assert doc.pages == 2
+    rows = [(line.page, line.cells) for line in doc.lines if line.is_row]
+    assert rows[0] == (1, ["第二十条第（一）项"])
+    assert rows[1][1] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert rows[3][1] == ["行政规范性文件", "8", "", "66"]  # a real empty cell stays ""
+    assert ["自然人", "法人或其他组织", "总计"] in [c for _, c in rows]
+    assert ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"] in [c for _, c in rows]
+    _table3_rows(doc)
+    assert _row_with(doc, "（二）部分公开")[0] == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    _assert_no_page_numbers(doc)
+    texts = [line.text for line in doc.lines if not line.is_row]
+    assert texts[0] == "测试县人民政府2024年政府信息公开工作年度报告"
+    assert texts[-1].endswith("和实效。")
+
+
+@needs_soffice
+def test_rendered_table_split_across_pages() -> None:
+    doc = pdf.read(pdf_docs.render(pdf_docs.report_spec(filler=12)))
+    pages = {line.page for line in doc.lines if line.is_row and line.cells[-1].isdigit()}
+    assert len(pages) >= 2
+    _table3_rows(doc)
+    _assert_no_page_numbers(doc)
+
+
+@needs_soffice
+def test_rendered_table_without_ruling_lines_comes_as_text_lines() -> None:
+    doc = pdf.read(pdf_docs.render(pdf_docs.report_spec(borders=False)))
+    assert not any(line.is_row for line in doc.lines)
+    texts = [line.text for line in doc.lines]
+    # each table row is one line: its label's first line, then its numbers left to right
+    assert "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119" in texts
+    assert "规章 1 0 11" in texts
+    for _a, _b, _c, nums in pdf_docs.TABLE3_ROWS:
+        tail = " ".join(str(n) for n in nums[:-1])
+        assert any(tail in t for t in texts), nums
+    _assert_no_page_numbers(doc)
+
+
+@needs_soffice
+def test_running_header_and_page_numbers_dropped() -> None:
+    doc = pdf.read(pdf_docs.render(pdf_docs.pages_spec(4, header="测试县人民政府办公室")))
+    assert doc.pages == 4
+    assert {line.page for line in doc.lines} == {1, 2, 3, 4}
+    assert not any("办公室" in line.text for line in doc.lines)
+    firsts = [line.text.replace(" ", "")[:4] for line in doc.lines if line.text.startswith("第")]
+    assert firsts == ["第1部分", "第2部分", "第3部分", "第4部分"]
+    assert all(line.text.endswith("实效。") for line in doc.lines if not line.text.startswith("第"))
+
+
+# --- bad input
+
+
+@needs_soffice
+def test_encrypted() -> None:
+    data = pdf_docs.render(pdf_docs.report_spec(), password="nianbao")
+    with pytest.raises(ReportError) as err:
+        pdf.read(data)
+    assert err.value.code == "encrypted"
+    assert err.value.zh == "PDF 文件已加密，无法读取。请发送未加密的文件。"
+
+
+@needs_soffice
+@pytest.mark.parametrize("cut", [0.2, 0.6, 0.97])
+def test_truncated_is_corrupt(cut: float) -> None:
+    data = pdf_docs.render(pdf_docs.report_spec())
+    with pytest.raises(ReportError) as err:
+        pdf.read(data[: int(len(data) * cut)])
+    assert err.value.code == "corrupt"
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", b"\x00" * 100])
+def test_garbage_is_corrupt(data: bytes) -> None:
+    with pytest.raises(ReportError) as err:
+        pdf.read(data)
+    assert err.value.code == "corrupt"
+
+
+def _copies(data: bytes, pages: list[int], blank: int = 0) -> bytes:
+    src = pdfium.PdfDocument(data)
+    out = pdfium.PdfDocument.new()
+    try:
+        out.import_pages(src, pages)
+        for _ in range(blank):
+            out.new_page(595, 842).close()
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
+        src.close()
+
+
+@needs_soffice
+def test_too_many_pages_fails_fast() -> None:
+    one = pdf_docs.render(pdf_docs.pages_spec(1))
+    hundred = _copies(one, [0] * 100)
+    start = time.perf_counter()
+    with pytest.raises(ReportError) as err:
+        pdf.read(hundred)
+    assert time.perf_counter() - start < 0.5
+    assert err.value.code == "too_many_pages"
+    assert "100" in err.value.zh
+    # the limit itself is fine
+    assert pdf.read(_copies(one, [0] * pdf.MAX_PAGES)).pages == pdf.MAX_PAGES
+
+
+def test_no_text_layer() -> None:
+    empty = _copies(_blank_pdf(), [], blank=3)
+    with pytest.raises(ReportError) as err:
+        pdf.read(empty)
+    assert err.value.code == "no_text"
+    assert "扫描件" in err.value.zh
+
+
+@needs_soffice
+def test_page_without_text_emits_nothing() -> None:
+    doc = pdf.read(_copies(pdf_docs.render(pdf_docs.pages_spec(1)), [0], blank=1))
+    assert doc.pages == 2
+    assert {line.page for line in doc.lines} == {1}
+
+
+def _blank_pdf() -> bytes:
+    doc = pdfium.PdfDocument.new()
+    try:
+        doc.new_page(595, 842).close()
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+    finally:
+        doc.close()
+
+
+# --- small parts
+
+
+@pytest.mark.parametrize(
+    "text", ["-3-", "- 3 -", "— 3 —", "－12－", "第3页", "第 3 页 共 6 页", "共6页 第3页", "3/6", "3 / 6"]
+)
+def test_page_number_lines_dropped_anywhere(text: str) -> None:
+    assert pdf._furniture(pdf._Text(text, 400, 0.5), set())
+
+
+@pytest.mark.parametrize("text", ["3", "12", "- ", "3 -"])
+def test_bare_numbers_dropped_only_in_the_margins(text: str) -> None:
+    assert pdf._furniture(pdf._Text(text, 800, 0.97), set())
+    assert pdf._furniture(pdf._Text(text, 20, 0.02), set())
+    assert not pdf._furniture(pdf._Text(text, 400, 0.5), set())
+
+
+@pytest.mark.parametrize("text", ["2024年政府信息公开工作年度报告", "共计 95 个", "3119", "二、主动公开"])
+def test_prose_kept(text: str) -> None:
+    assert not pdf._furniture(pdf._Text(text, 400, 0.5), set())
+
+
+@pytest.mark.parametrize(
+    ("raw", "cell"),
+    [
+        ("（三）不\n予公开", "（三）不予公开"),
+        ("结 果\n维持", "结果维持"),
+        ("3985\n758", "3985 758"),
+        ("", ""),
+        ("2024 年\n报告", "2024 年报告"),
+    ],
+)
+def test_cell_text(raw: str, cell: str) -> None:
+    assert pdf._cell_text(raw) == cell
+
+
+@needs_real
+def test_read_in_a_worker_process() -> None:
+    data = REAL_PDF.read_bytes()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        doc = pool.submit(pdf.read, data).result(timeout=60)
+    assert doc.pages == 6 and any(line.is_row for line in doc.lines)
