@@ -188,7 +188,8 @@ def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end:
             text = line.text.strip()
             if is_page_number(text):
                 continue
-            if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))):
+            if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))
+                           or _is_subheading(buffer)):
                 flush()
             if not buffer:
                 page = line.page
@@ -198,7 +199,12 @@ def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end:
 
 
 def _looks_tabular(text: str) -> bool:
-    """Lines of a table that came as text: mostly numbers or short labels."""
-    tokens = text.split()
-    numbers = sum(1 for t in tokens if re.fullmatch(r"[\d.,/]+", nfkc(t)))
-    return numbers >= 2 or len(text) < 25 and not text.endswith("。")
+    """Lines of a table that came as text: prose in a table section ends its sentences."""
+    return "。" not in text
+
+
+def _is_subheading(buffer: list[str]) -> bool:
+    """「（一）存在问题」 alone on its line: a heading of its own, not the start of a sentence."""
+    line = buffer[0]
+    return len(buffer) == 1 and len(line) <= 20 and bool(_PARAGRAPH_START.match(nfkc(line))) and not re.search(
+        r"[。，；：,;:]", line)

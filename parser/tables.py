@@ -85,9 +85,12 @@ class _Stream:
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
 
 
+_UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
+
+
 def parse_value(cell: str) -> tuple[bool, Value]:
     """(is a value cell, value): numbers, blanks and the marks reports use for nothing."""
-    text = nfkc(cell).strip().replace(" ", "")
+    text = _UNIT.sub("", nfkc(cell).strip().replace(" ", ""))
     if text in _NULL_MARKERS or text == "":
         return True, None
     if _NUMBER.match(text):
@@ -284,9 +287,8 @@ def _printed_number(group: Group, canonical: str) -> str | None:
     raw = nfkc(group.raw_label)
     # the label's first characters, allowing spaces and punctuation between them
     pattern = r"[^\w]*".join(re.escape(ch) for ch in canonical[:4])
-    found = None
-    for found in re.finditer(pattern, raw):
-        pass  # the last occurrence: earlier text is noise carried over from other rows
+    # the last occurrence: earlier text is noise carried over from other rows
+    found = next(reversed(list(re.finditer(pattern, raw))), None)
     if found is None:
         return None
     m = _ROW_NUMBER.search(raw[: found.start()])
@@ -391,20 +393,27 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
 # ---- table 4 ----
 
 
+_LITIGATION_WORDS = ("复议", "诉讼")
+
+
 def read_review_litigation(lines: list[Line]) -> TableResult | None:
-    groups = build_groups(lines)
-    # The 15 numbers: one structured row of 15, or a run of values (possibly split over lines/rows)
+    groups = [g for g in build_groups(lines) if g.values]
+    # The 15 numbers: one row of 15, or runs that add up to 15 (three rows of 5, numbers over lines)
     for group in groups:
-        values = fit(group, 15) if group.structured else None
-        if values is not None and any(v is not None for v in values):
+        values = group.values
+        if group.structured and len(values) > 15:
+            values = fit(group, 15) or values
+        if len(values) == 15 and any(v is not None for v in values):
             return _litigation(values, group)
     values = [v for g in groups for v in g.values]
-    if len(values) == 15 or (len(values) > 15 and not any(g.structured for g in groups)):
-        values = values[:15]
-        first = next(g for g in groups if g.values)
-        return _litigation(values, first)
-    if groups and all(v is None for v in values):
-        return None
+    if len(values) == 15:
+        return _litigation(values, groups[0])
+    text = squash("".join(line.text for line in lines))
+    if groups and all(word in text for word in _LITIGATION_WORDS):
+        # The table is there but its numbers cannot be placed: keep it, with every cell unknown
+        return TableResult(ReviewLitigation(review=OutcomeCounts(), litigation_direct=OutcomeCounts(),
+                                            litigation_after_review=OutcomeCounts()),
+                           {"review_litigation": Source(page=groups[0].page, quote=groups[0].quote)})
     return None
 
 

@@ -24,8 +24,10 @@ KIND = "DOCX"
 MAIN_PART = "word/document.xml"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
-# A table whose cells hold this much prose is a layout frame around the text, not data
+# A table whose cells hold this much prose is a layout frame around the text, not data; a cell
+# alone in its row may be longer (a note under a real table spanning all its columns)
 LAYOUT_CELL_CHARS = 200
+LAYOUT_LONE_CELL_CHARS = 1000
 # ...as is one holding a real table of its own
 LAYOUT_NESTED_ROWS = 3
 
@@ -281,8 +283,9 @@ class _Reader:
             return True
         t = self.t
         for cells in rows:
+            limit = LAYOUT_CELL_CHARS if len(cells) > 1 else LAYOUT_LONE_CELL_CHARS
             for tc in cells:
-                if self._own_text_len(tc) > LAYOUT_CELL_CHARS:
+                if self._own_text_len(tc) > limit:
                     return True
                 for inner in tc.iter(t.tbl):
                     if len(self._rows(inner)) >= LAYOUT_NESTED_ROWS:

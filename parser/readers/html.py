@@ -49,18 +49,24 @@ HEADER_WORDS = {"header", "head", "top", "banner", "logo"}
 SUBSTANTIAL_CHARS = 1000
 SUBSTANTIAL_ROWS = 5
 
+# same judgement of layout tables as for DOCX (see parser.readers.docx)
 LAYOUT_CELL_CHARS = 200
+LAYOUT_LONE_CELL_CHARS = 1000
 LAYOUT_NESTED_ROWS = 3
 
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_MSO_ELEMENT = re.compile(r"mso-element\s*:\s*([a-z-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # separators and dates that sit beside links in menus and lists without making them content
 _LINK_FILLER = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?)?|[\s|｜/\\>›»·•\-—_:：,，、;；\[\]【】()（）<>《》\"'“”]+"
 )
+# a source line break between two CJK characters is not a space (browsers drop it too)
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])[ \t\r]*\n[ \t\r\n]*(?=[{_CJK}])")
 _CHROME_LINE = re.compile(
     r"^(?:当前位置|您现在的位置|您当前的位置|您的位置|您所在的位置|当前所在位置|所在位置)\s*[:：]"
     r"|^(?:分享到|打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】)"
@@ -108,6 +114,9 @@ def decode(data: bytes) -> str:
 
 def _words(el: etree._Element) -> set[str]:
     names = f"{el.get('id') or ''} {el.get('class') or ''}"
+    if el.tag == "div":
+        # office exports mark page headers/footers: LibreOffice by title, Word by an mso style
+        names += f" {el.get('title') or ''} {' '.join(_MSO_ELEMENT.findall(el.get('style') or ''))}"
     return {w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", names).lower()) if w}
 
 
@@ -162,7 +171,7 @@ class _Builder:
     def cut(self) -> None:
         if not self.pieces:
             return
-        text = clean_text("".join(t for t, _ in self.pieces))
+        text = clean_text(_CJK_BREAK.sub("", "".join(t for t, _ in self.pieces)))
         if text:
             plain = _LINK_FILLER.sub("", "".join(t for t, link in self.pieces if not link))
             linked = any(link and t.strip() for t, link in self.pieces)
@@ -250,10 +259,11 @@ class _Walker:
         if all(len(cells) <= 1 for cells in rows):
             return True
         for cells in rows:
+            limit = LAYOUT_CELL_CHARS if len(cells) > 1 else LAYOUT_LONE_CELL_CHARS
             for cell in cells:
                 inner = _outer_tables(cell)
                 own = len(cell.text_content()) - sum(len(t.text_content()) for t in inner)
-                if own > LAYOUT_CELL_CHARS:
+                if own > limit:
                     return True
                 if any(len(self._rows(t)) >= LAYOUT_NESTED_ROWS for t in inner):
                     return True

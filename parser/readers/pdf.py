@@ -39,6 +39,8 @@ _PAGE_NUMBER = re.compile(
 _MARGIN_FRAGMENT = re.compile(r"^[\s\-—–－~/第页共]*\d{0,3}[\s\-—–－~/第页共]*$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
 _SPACES = re.compile(r"\s+")
+# pdfium marks soft hyphens and unknown glyphs with control characters
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\ufeff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -137,7 +139,7 @@ def _pdfium_lines(textpage, text: str, height: float) -> list[_Text]:
         start, pos = pos, pos + len(raw)
         if raw in ("\r\n", "\r", "\n"):
             continue
-        line = _SPACES.sub(" ", raw).strip()
+        line = _SPACES.sub(" ", _CONTROL.sub("", raw)).strip()
         if not line:
             continue
         first = start + (len(raw) - len(raw.lstrip()))

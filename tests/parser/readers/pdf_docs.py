@@ -30,7 +30,12 @@ TABLE3_ROWS: list[tuple[str, str, str, list[int]]] = [
     ("一、本年新收政府信息公开申请数量", "", "", [3001, 53, 0, 0, 61, 4, 3119]),
     ("二、上年结转政府信息公开申请数量", "", "", [34, 0, 0, 0, 0, 0, 34]),
     ("三、本年度办理结果", "（一）予以公开", "", [1288, 21, 0, 0, 50, 3, 1362]),
-    ("三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", [447, 7, 0, 0, 0, 0, 454]),
+    (
+        "三、本年度办理结果",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "",
+        [447, 7, 0, 0, 0, 0, 454],
+    ),
     ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", [2, 0, 0, 0, 0, 0, 2]),
     ("三、本年度办理结果", "（三）不予公开", "2.其他法律行政法规禁止公开", [30, 1, 0, 0, 0, 0, 31]),
     ("三、本年度办理结果", "（三）不予公开", "3.危及“三安全一稳定”", [5, 0, 0, 0, 0, 0, 5]),
@@ -157,7 +162,9 @@ def build_report_docx(spec: dict) -> bytes:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for j, w in enumerate(widths):
             row.cells[j].width = w
-    t3.cell(0, 0).merge(t3.cell(2, 2)).text = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    t3.cell(0, 0).merge(
+        t3.cell(2, 2)
+    ).text = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     t3.cell(0, 3).merge(t3.cell(0, 9)).text = "申请人情况"
     t3.cell(1, 3).merge(t3.cell(2, 3)).text = APPLICANTS[0]
     t3.cell(1, 4).merge(t3.cell(1, 8)).text = "法人或其他组织"
@@ -196,17 +203,23 @@ def _key(spec: dict, export: str) -> str:
     return h.hexdigest()[:20]
 
 
-def render(spec: dict, *, password: str | None = None) -> bytes:
-    """The PDF LibreOffice makes of the DOCX `spec` describes (cached); with `password`, an
-    encrypted PDF that needs it to open."""
+def render(spec: dict, *, password: str | None = None, owner_password: str | None = None) -> bytes:
+    """The PDF LibreOffice makes of the DOCX `spec` describes (cached). With `password`, an
+    encrypted PDF that needs it to open; with `owner_password`, one that opens without a password
+    but restricts copying and editing, as many published reports do."""
     export = "pdf"
+    # LibreOffice takes the PDF export's options as JSON: no extra library needed to encrypt
+    opts: dict = {}
     if password:
-        # LibreOffice takes the PDF export's options as JSON: no extra library needed to encrypt
-        opts = {
-            "EncryptFile": {"type": "boolean", "value": "true"},
-            "DocumentOpenPassword": {"type": "string", "value": password},
-        }
-        export = "pdf:writer_pdf_Export:" + json.dumps(opts)
+        opts["EncryptFile"] = {"type": "boolean", "value": "true"}
+        opts["DocumentOpenPassword"] = {"type": "string", "value": password}
+    if owner_password:
+        opts["RestrictPermissions"] = {"type": "boolean", "value": "true"}
+        opts["PermissionPassword"] = {"type": "string", "value": owner_password}
+        opts["EnableCopyingOfContent"] = {"type": "boolean", "value": "false"}
+        opts["Changes"] = {"type": "long", "value": "0"}
+    if opts:
+        export = "pdf:writer_pdf_Export:" + json.dumps(opts, sort_keys=True)
     out = CACHE / f"{spec['kind']}-{_key(spec, export)}.pdf"
     if out.exists():
         return out.read_bytes()
@@ -230,7 +243,7 @@ def render(spec: dict, *, password: str | None = None) -> bytes:
         subprocess.run(cmd, check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": tmp})
         pdf = (Path(tmp) / "doc.pdf").read_bytes()
     CACHE.mkdir(parents=True, exist_ok=True)
-    part = out.with_suffix(".part")
+    part = out.with_suffix(f".{os.getpid()}.part")
     part.write_bytes(pdf)
     part.replace(out)  # atomic: a parallel test never reads half a file
     return pdf

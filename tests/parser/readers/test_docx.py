@@ -287,3 +287,32 @@ def test_truncated_and_malformed_documents():
     with pytest.raises(ReportError) as err:
         reader.read(out.getvalue())
     assert err.value.code == "corrupt"
+
+
+def test_long_note_row_keeps_a_data_table():
+    note = "注：" + "本表数据统计口径为本机关全年收到的申请。" * 20
+    document = docx.Document()
+    t = document.add_table(rows=2, cols=3)
+    for col, text in enumerate(["行政许可", "5", "6"]):
+        t.cell(0, col).text = text
+    t.cell(1, 0).merge(t.cell(1, 2)).text = note
+    doc = reader.read(_bytes(document))
+    assert _rows(doc) == [["行政许可", "5", "6"], [note]]
+
+
+def test_strict_ooxml_namespace_and_minimal_package():
+    ns = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    xml = (
+        f'<w:document xmlns:w="{ns}"><w:body><w:p><w:r><w:t>严格格式</w:t></w:r></w:p>'
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>"
+        "</w:tr><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+        "</w:body></w:document>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", xml)
+    assert reader.read(buf.getvalue()).lines == [
+        Line(["严格格式"]),
+        Line(["合并"], is_row=True),
+        Line(["甲", ""], is_row=True),
+    ]

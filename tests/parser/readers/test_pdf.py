@@ -54,7 +54,15 @@ TABLE3_LABELS = {
     "total_processed": "（七）总计",
     "carried_forward": "四、结转下年度继续办理",
 }
-APPLICANT_KEYS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
+APPLICANT_KEYS = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+]
 ACTIVE_LABELS = {
     "rules": "规章",
     "normative_documents": "行政规范性文件",
@@ -104,10 +112,15 @@ def test_real_pdf_every_expected_number_in_its_row(real: Document) -> None:
         want = [_num(expected["applications"][key][k]) for k in APPLICANT_KEYS]
         assert row[-7:] == want, (key, row)
     # table 4: one row of fifteen numbers under a three-level header
-    numbers = [line.cells for line in real.lines if line.is_row and len(line.cells) == 15 and line.cells[0].isdigit()]
+    numbers = [
+        line.cells for line in real.lines if line.is_row and len(line.cells) == 15 and line.cells[0].isdigit()
+    ]
     rl = expected["review_litigation"]
-    want = [_num(rl[g][k]) for g in ("review", "litigation_direct", "litigation_after_review")
-            for k in ("maintained", "corrected", "other", "pending", "total")]
+    want = [
+        _num(rl[g][k])
+        for g in ("review", "litigation_direct", "litigation_after_review")
+        for k in ("maintained", "corrected", "other", "pending", "total")
+    ]
     assert numbers == [want]
 
 
@@ -116,7 +129,9 @@ def test_real_pdf_layout(real: Document) -> None:
     _assert_no_page_numbers(real)
     texts = [line.text for line in real.lines]
     # reading order: headings before their tables, table 3 split over pages 4 and 5 in order
-    assert texts.index("三、收到和处理政府信息公开申请情况") < texts.index(" ".join(_row_with(real, "（一）予以公开")))
+    assert texts.index("三、收到和处理政府信息公开申请情况") < texts.index(
+        " ".join(_row_with(real, "（一）予以公开"))
+    )
     assert real.lines[0].text == "淮安市人民政府" and real.lines[0].page == 1
     assert _page_of(real, "1.本机关不掌握相关政府信息") == 4
     assert _page_of(real, "2.没有现成信息需要另行制作") == 5
@@ -125,7 +140,9 @@ def test_real_pdf_layout(real: Document) -> None:
     assert _row_with(real, "三、本年度办理结果")[:2] == ["三、本年度办理结果", "（一）予以公开"]
     assert _row_with(real, "2.重复申请")[0] == "2.重复申请"
     # the paragraph inside a shaded frame is prose, not a table
-    assert any(line.text.startswith("本报告由淮安市人民政府办公室") and not line.is_row for line in real.lines)
+    assert any(
+        line.text.startswith("本报告由淮安市人民政府办公室") and not line.is_row for line in real.lines
+    )
     assert texts[-1].endswith("全年收取政府信息公开信息处理费 3940 元。")
 
 
@@ -227,6 +244,14 @@ def test_encrypted() -> None:
 
 
 @needs_soffice
+def test_permissions_only_encryption_is_read() -> None:
+    data = pdf_docs.render(pdf_docs.report_spec(), owner_password="owner")
+    assert b"/Encrypt" in data
+    doc = pdf.read(data)
+    _table3_rows(doc)
+
+
+@needs_soffice
 @pytest.mark.parametrize("cut", [0.2, 0.6, 0.97])
 def test_truncated_is_corrupt(cut: float) -> None:
     data = pdf_docs.render(pdf_docs.report_spec())
@@ -235,7 +260,9 @@ def test_truncated_is_corrupt(cut: float) -> None:
     assert err.value.code == "corrupt"
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", b"\x00" * 100])
+@pytest.mark.parametrize(
+    "data", [b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", b"\x00" * 100]
+)
 def test_garbage_is_corrupt(data: bytes) -> None:
     with pytest.raises(ReportError) as err:
         pdf.read(data)

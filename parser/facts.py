@@ -1,0 +1,380 @@
+"""Figures stated in a report's prose: totals with their parts, shares, and quantities the tables hold.
+
+`extract_facts(report)` reads `report.paragraphs` (section by section, paragraphs joined: the table
+reader may break a paragraph where a PDF line ends with 。) and returns `Fact`s:
+
+- kind "total": a stated total and the parts listed after 「其中」 (`value`, `parts`, `approx` for the
+  total, `parts_approx` when any part is approximate);
+- kind "share": a stated percentage (`share`) with the count it is of (`value`) and the whole (`of`);
+  `approx` when the share or either count is approximate (「约占」「3800 余条」);
+- kinds "received", "carried_over", "carried_forward", "closed", "reviews", "lawsuits", "fee": a
+  quantity that a table also holds (or, for "fee", the 信息处理费 charged).
+
+Approximate amounts (「余」「多」「约」「近」「左右」) carry `approx=True`; `interval()` gives the range
+they allow. Quiet over clever: anything ambiguous yields no fact, since a wrong fact becomes a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parser.model import Fact, Report
+from parser.textutil import cn_to_int
+
+# Full-width digits and signs to ASCII, one character for one so positions stay valid for quoting.
+_WIDTH = {0xFF10 + i: str(i) for i in range(10)} | {ord("％"): "%", ord("．"): ".", ord("\u3000"): " ",
+                                                     ord("\xa0"): " ", ord("，"): "，"}
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千万]+"
+UNITS = ("人次", "万元", "元", "条", "件", "个", "期", "次", "份", "篇", "项", "场", "人", "名")
+_QTY = re.compile(
+    r"(?<![\dA-Za-z.第零〇一二两三四五六七八九十百千万])"
+    rf"(?P<pre>大约|约|将近|接近|近|超过|逾)?\s*(?P<num>{_NUM}|{_CN})\s*(?P<wan>万(?!元))?\s*(?P<post>余|多)?\s*"
+    rf"(?P<unit>{'|'.join(UNITS)})(?P<after>左右|以上)?"
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+SENTENCE_END = "。！？!?"
+CLAUSE_SEP = "，,；;：:。！？!?（）()"
+_OPEN, _CLOSE = "（(", "）)"
+
+_TOTAL_MARK = re.compile(r"共|总计|合计|累计|全年|总数|总量")
+_COMPARISON = re.compile(r"同比|较上年|比上年|较去年|比去年|上年同期|增加|减少|增长|下降|提高")
+_NOT_APPLICATION = re.compile(r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民")
+_SHARE = re.compile(
+    r"(?P<kw>约占|占比|占|回复率|答复率|办结率|回应率|办理率)(?P<mid>[^，,。；;%\d]{0,15}?)"
+    r"(?P<approx>约|近)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
+)
+_ZERO_RECEIVED = re.compile(r"(?:没有|未|无)(?:收到|受理|接到|接收)[^，,。；;\d]{0,20}?申请")
+_ZERO_FEE = re.compile(r"(?:没有|未|不)(?:收取|收缴)[^，,。；;\d]{0,20}?(?:信息)?处理费")
+
+
+@dataclass(slots=True)
+class Quantity:
+    value: float
+    unit: str
+    start: int
+    end: int
+    approx: bool
+    depth: int  # parenthesis depth: parts inside （…） are not parts of the list around them
+
+
+def slack(value: float) -> float:
+    """How far an approximate amount may be off: 3800 余 → 100, 20 余 → 10, 7 → 1."""
+    n = int(abs(value))
+    if n == 0:
+        return 1.0
+    zeros = 0
+    while n % 10 == 0:
+        n //= 10
+        zeros += 1
+    return float(10**zeros)
+
+
+def interval(value: float, approx: bool) -> tuple[float, float]:
+    s = slack(value) if approx else 0.0
+    return value - s, value + s
+
+
+def normalize(text: str) -> str:
+    return text.translate(_WIDTH)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every 「number + unit」 in `text` (already normalized), in order."""
+    depth_at = _depths(text)
+    out: list[Quantity] = []
+    for m in _QTY.finditer(text):
+        raw = m.group("num")
+        if raw[0].isdigit():
+            value = float(raw.replace(",", ""))
+        else:
+            # 「三个问题」「一件事」: a Chinese numeral before a noun is wording, not a count
+            nxt = text[m.end() : m.end() + 1]
+            if _HAN.match(nxt) and not m.group("after"):
+                continue
+            number = cn_to_int(raw)
+            if number is None:
+                continue
+            value = float(number)
+        if m.group("wan"):
+            value *= 10000
+        approx = bool(m.group("pre") or m.group("post") or m.group("after"))
+        out.append(Quantity(value, m.group("unit"), m.start(), m.end(), approx, depth_at[m.start()]))
+    return out
+
+
+def _depths(text: str) -> list[int]:
+    depths, depth = [], 0
+    for ch in text:
+        if ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+        if ch in _OPEN:
+            depth += 1
+    return depths
+
+
+class _Section:
+    """One section's prose joined into one text, with the page of every offset and its sentences."""
+
+    def __init__(self, key: str, paragraphs: list[tuple[int | None, str]]):
+        self.key = key
+        pieces, self.starts, self.pages = [], [], []
+        offset = 0
+        for page, text in paragraphs:
+            self.starts.append(offset)
+            self.pages.append(page)
+            pieces.append(text)
+            offset += len(text) + 1
+        self.original = "\n".join(pieces)
+        self.text = normalize(self.original)
+        self.qty = find_quantities(self.text)
+
+    def page(self, pos: int) -> int | None:
+        page = None
+        for start, p in zip(self.starts, self.pages, strict=True):
+            if start > pos:
+                break
+            page = p
+        return page
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        start = max(self.text.rfind(c, 0, pos) for c in SENTENCE_END) + 1
+        ends = [i for i in (self.text.find(c, pos) for c in SENTENCE_END) if i >= 0]
+        return start, (min(ends) + 1 if ends else len(self.text))
+
+    def sentence(self, pos: int) -> str:
+        start, end = self.sentence_bounds(pos)
+        return re.sub(r"\s*\n\s*", "", self.original[start:end]).strip()
+
+    def clause_bounds(self, pos: int) -> tuple[int, int]:
+        start = max(self.text.rfind(c, 0, pos) for c in CLAUSE_SEP) + 1
+        ends = [i for i in (self.text.find(c, pos) for c in CLAUSE_SEP) if i >= 0]
+        return start, (min(ends) if ends else len(self.text))
+
+    def segments(self, q: Quantity) -> tuple[str, str, str]:
+        """(left, right, clause): the words between q and its neighbours within its clause."""
+        cs, ce = self.clause_bounds(q.start)
+        left_start, right_end = cs, ce
+        for other in self.qty:
+            if other.end <= q.start and other.end > left_start:
+                left_start = other.end
+            if other.start >= q.end and other.start < right_end:
+                right_end = other.start
+        return self.text[left_start : q.start], self.text[q.end : right_end], self.text[cs:ce]
+
+    def label(self, q: Quantity) -> str:
+        left = self.segments(q)[0]
+        left = re.sub(r"[\s、“”\"'《》]", "", left)
+        return re.sub(r"^(?:其中|另有|通过|全年|共计|共|合计|累计|总计|约|近|有|为|达|的)+", "", left)
+
+    def fact(self, kind: str, q: Quantity, **extra) -> Fact:
+        return Fact(kind=kind, value=q.value, approx=q.approx, unit=q.unit, label=self.label(q),
+                    section=self.key, page=self.page(q.start), sentence=self.sentence(q.start), **extra)
+
+
+def extract_facts(report: Report) -> list[Fact]:
+    by_section: dict[str, list[tuple[int | None, str]]] = {}
+    for p in report.paragraphs:
+        if p.section is not None:  # the preamble before 一、 states no figures to check
+            by_section.setdefault(p.section, []).append((p.page, p.text))
+    facts: list[Fact] = []
+    for key, paragraphs in by_section.items():
+        sec = _Section(key, paragraphs)
+        totals = _totals(sec)
+        facts.extend(fact for fact, _, _ in totals)
+        facts.extend(_shares(sec, totals))
+        facts.extend(_table_quantities(sec))
+    return facts
+
+
+# ---- totals and their parts (「共 N 条，其中 a 条、b 条」) ----
+
+
+def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
+    text = sec.text
+    out = []
+    for m in re.finditer("其中", text):
+        depth = _depths(text[: m.end()])[-1] if m.end() else 0
+        s_start, _ = sec.sentence_bounds(m.start())
+        before = [q for q in sec.qty if q.end <= m.start() and q.start >= s_start and q.depth <= depth]
+        if not before:
+            # 「…395 条。其中，…」: the total closes the sentence before
+            prev_start, _ = sec.sentence_bounds(max(s_start - 1, 0)) if s_start else (0, 0)
+            only_gap = not re.search(r"[^\s，,：:]", text[s_start : m.start()])
+            before = [q for q in sec.qty if prev_start <= q.start and q.end <= s_start] if s_start and only_gap else []
+        if not before:
+            continue
+        total = before[-1]
+        parts = _parts(sec, m.end(), total.unit)
+        if len(parts) < 2:
+            continue
+        fact = sec.fact("total", total, parts=[q.value for q in parts], parts_approx=any(q.approx for q in parts))
+        out.append((fact, total, parts))
+    return out
+
+
+def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
+    """The parts listed from `pos` (just after 其中) to the end of the list."""
+    text = sec.text
+    clauses: list[tuple[int, int]] = []
+    depth, start, i = 0, pos, pos
+    while i < len(text):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth < 0:  # the list sat inside （…）, which closes here
+                break
+        elif depth == 0 and ch in SENTENCE_END:
+            break
+        elif depth == 0 and ch in "，,；;、：:":
+            clauses.append((start, i))
+            start = i + 1
+        i += 1
+    clauses.append((start, i))
+
+    parts: list[Quantity] = []
+    for k, (cs, ce) in enumerate(clauses):
+        body = _drop_parens(text[cs:ce]).strip()
+        if not body:
+            continue
+        if re.match(r"(?:另有|另外|此外|还有|同时|另)", body):
+            break
+        later = [text[a:b].strip() for a, b in clauses[k + 1 :] if text[a:b].strip()]
+        if later and later[0].startswith("其中"):
+            break  # this clause opens a list of its own: a new total, not a part of ours
+        found = [q for q in sec.qty if cs <= q.start < ce and q.unit == unit and q.depth == sec_depth(sec, cs)]
+        if not found:
+            if "%" in body or "、" in body and not re.search(r"\d", body):
+                continue
+            break
+        parts.extend(found)
+    return parts
+
+
+def sec_depth(sec: _Section, pos: int) -> int:
+    return _depths(sec.text[: pos + 1])[-1] if pos < len(sec.text) else 0
+
+
+def _drop_parens(text: str) -> str:
+    out, depth = [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+# ---- shares (「占比 X%」「约占 X%」「回复率 X%」) ----
+
+
+def _shares(sec: _Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) -> list[Fact]:
+    text = sec.text
+    out = []
+    whole_of = {id(p): t for _, t, parts in totals for p in parts}
+    for m in _SHARE.finditer(text):
+        s_start, _ = sec.sentence_bounds(m.start())
+        in_sentence = [q for q in sec.qty if s_start <= q.start and q.end <= m.start()]
+        pct = float(m.group("pct"))
+        if m.group("kw").endswith("率"):
+            # 「投诉 24 条，回应 24 条，回复率 100%」: the last two counts before the rate
+            if len(in_sentence) < 2:
+                continue
+            den, num = in_sentence[-2], in_sentence[-1]
+        else:
+            num = _share_count(sec, m.start(), in_sentence)
+            if num is None:
+                continue
+            den = whole_of.get(id(num)) or _whole_before(sec, num)
+            if den is None:
+                continue
+        if den.unit != num.unit or num.value > den.value or den.value <= 0:
+            continue
+        approx = bool(m.group("approx") or m.group("kw").startswith("约") or num.approx or den.approx)
+        out.append(Fact(kind="share", value=num.value, of=den.value, share=pct, approx=approx, unit=num.unit,
+                        label=sec.label(num), section=sec.key, page=sec.page(m.start()),
+                        sentence=sec.sentence(m.start())))
+    return out
+
+
+def _share_count(sec: _Section, pos: int, in_sentence: list[Quantity]) -> Quantity | None:
+    """The count a share is of: in its clause, named by its subject (「动漫解读占比」), or just before."""
+    cs, _ = sec.clause_bounds(pos)
+    in_clause = [q for q in in_sentence if q.start >= cs]
+    if in_clause:
+        return in_clause[-1]
+    subject = re.sub(r"[\s的其中分别而均约、“”]", "", sec.text[cs:pos])
+    if not subject:
+        return in_sentence[-1] if in_sentence else None
+    if len(subject) < 2:
+        return None
+    window_start = sec.sentence_bounds(max(sec.sentence_bounds(pos)[0] - 1, 0))[0]
+    for q in reversed([q for q in sec.qty if window_start <= q.start and q.end <= pos]):
+        label = sec.label(q)
+        if len(label) >= 2 and (subject in label or label in subject):
+            return q
+    return None
+
+
+def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
+    """The nearest earlier count of the same unit that the prose marks as a total (共、全年、合计…)."""
+    s_start, _ = sec.sentence_bounds(num.start)
+    window_start = sec.sentence_bounds(max(s_start - 1, 0))[0] if s_start else 0
+    for q in reversed([q for q in sec.qty if window_start <= q.start and q.end <= num.start]):
+        if q.unit == num.unit and q.value >= num.value and _TOTAL_MARK.search(sec.segments(q)[0]):
+            return q
+    return None
+
+
+# ---- quantities a table also holds ----
+
+
+def _table_quantities(sec: _Section) -> list[Fact]:
+    out = []
+    for q in sec.qty:
+        kind = _table_kind(sec, q)
+        if kind:
+            out.append(sec.fact(kind, q))
+    for m in _ZERO_RECEIVED.finditer(sec.text):
+        out.append(Fact(kind="received", value=0, unit="件", label=m.group(0), section=sec.key,
+                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
+    for m in _ZERO_FEE.finditer(sec.text):
+        out.append(Fact(kind="fee", value=0, unit="元", label=m.group(0), section=sec.key,
+                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
+    return out
+
+
+def _table_kind(sec: _Section, q: Quantity) -> str | None:
+    left, right, _clause = sec.segments(q)
+    near = left + right
+    s_start, s_end = sec.sentence_bounds(q.start)
+    sentence = sec.text[s_start:s_end]
+    if q.unit in ("元", "万元"):
+        return "fee" if "处理费" in near or "处理费" in left + sentence[: q.start - s_start] else None
+    if q.unit not in ("件", "条", "个", "份", "次") or _COMPARISON.search(near):
+        return None
+    if re.search(r"下一?年|次年", near) and re.search(r"结转|顺延|转入|转至|延至|延期", near):
+        return "carried_forward"
+    if re.search(r"上一?年|去年", near) and "结转" in near:
+        return "carried_over"
+    about_disclosure = "申请" in sentence or "信息公开" in sentence
+    if "复议" in near and not re.search(r"诉讼|起诉", near):
+        return "reviews" if about_disclosure else None
+    if "诉讼" in near and "复议" not in near:
+        return "lawsuits" if about_disclosure else None
+    if "申请" not in sentence or _NOT_APPLICATION.search(near):
+        return None
+    if re.search(r"不予|部分|无法|告知|其中|逾期|网络|信函|当面|传真|自然人|法人", near):
+        return None  # a kind or an outcome of the applications, not their number
+    if re.search(r"收到|受理|接收|新收|接到|共收", left) and "申请" in near:
+        return "received"
+    if re.search(r"办结|答复|办复|回复|办理完毕", left):
+        return "closed"
+    return None

@@ -1,0 +1,189 @@
+"""The layout-independent table reader on lines as each kind of reader produces them."""
+
+from parser.layout import Line, row_line, text_line
+from parser.tables import (
+    build_groups,
+    is_page_number,
+    parse_value,
+    read_active,
+    read_applications,
+    read_review_litigation,
+)
+
+LABELS_2021 = [
+    ("一、本年新收政府信息公开申请数量",), ("二、上年结转政府信息公开申请数量",),
+    ("三、本年度办理结果", "（一）予以公开"), ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）",),
+    ("（三）不予公开", "1.属于国家秘密"), ("2.其他法律行政法规禁止公开",), ("3.危及“三安全一稳定”",),
+    ("4.保护第三方合法权益",), ("5.属于三类内部事务信息",), ("6.属于四类过程性信息",), ("7.属于行政执法案卷",),
+    ("8.属于行政查询事项",), ("（四）无法提供", "1.本机关不掌握相关政府信息"), ("2.没有现成信息需要另行制作",),
+    ("3.补正后申请内容仍不明确",), ("（五）不予处理", "1.信访举报投诉类申请"), ("2.重复申请",),
+    ("3.要求提供公开出版物",), ("4.无正当理由大量反复申请",), ("5.要求行政机关确认或重新出具已获取信息",),
+    ("（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",), ("3.其他",),
+    ("（七）总计",), ("四、结转下年度继续办理",),
+]
+KEYS_2021 = ["new_received", "carried_over", "granted", "partially_granted", "denied_state_secret",
+             "denied_law_prohibited", "denied_three_safeties", "denied_third_party", "denied_internal_affairs",
+             "denied_process_info", "denied_enforcement_file", "denied_administrative_query", "unavailable_not_held",
+             "unavailable_needs_creation", "unavailable_unclear", "not_processed_complaint", "not_processed_repeat",
+             "not_processed_publication", "not_processed_excessive", "not_processed_confirmation",
+             "other_no_correction", "other_no_fee", "other_other", "total_processed", "carried_forward"]
+HEADER = [row_line(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]),
+          row_line(["自然人", "法人或其他组织", "总计"]),
+          row_line(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]
+
+
+def values_for(i):
+    """Distinct, recognisable values per row so that any misplacement shows."""
+    row = [i * 10 + c for c in range(6)]
+    return row + [sum(row)]
+
+
+def structured_table(labels=LABELS_2021, blank=None):
+    lines = list(HEADER)
+    for i, label in enumerate(labels):
+        cells = [str(v) for v in values_for(i)]
+        if blank is not None and i == blank:
+            cells[2] = ""
+        lines.append(row_line([*label, *cells], page=4))
+    return lines
+
+
+def test_structured_rows_give_every_cell():
+    result = read_applications(structured_table())
+    assert result is not None
+    rows = result.table.rows()
+    assert list(rows) == KEYS_2021
+    for i, key in enumerate(KEYS_2021):
+        assert rows[key].values() == values_for(i), key
+    assert result.template_hint == "2021"
+    assert result.sources["applications.carried_forward"].printed_number == "四、"
+
+
+def test_blank_cell_in_a_structured_row_stays_null():
+    result = read_applications(structured_table(blank=5))
+    assert result.table.denied_law_prohibited.research is None
+    assert result.table.denied_law_prohibited.natural_person == 50
+
+
+def text_stream(labels=LABELS_2021, wrap=False, page_break_at=None):
+    """Text as a PDF extractor gives it: labels wrapped, numbers on the label's line or the next."""
+    lines = [text_line("申请人情况"), text_line("自然人 法人或其他组织 总计"), text_line("商业企业 科研机构 其他")]
+    for i, label in enumerate(labels):
+        group, text = "".join(label[:-1]), label[-1]
+        numbers = " ".join(str(v) for v in values_for(i))
+        if page_break_at == i:
+            lines += [text_line("- 4 -"), text_line("第 5 页")]
+        if wrap and len(text) > 14:  # a long label wraps inside its narrow cell
+            lines += [text_line(group + text[:12] + " " + numbers), text_line(text[12:])]
+        else:
+            lines.append(text_line(f"{group}{text} {numbers}"))
+    return lines
+
+
+def test_text_stream_with_wrapped_labels_and_page_numbers():
+    result = read_applications(text_stream(wrap=True, page_break_at=13))
+    rows = result.table.rows()
+    assert list(rows) == KEYS_2021
+    for i, key in enumerate(KEYS_2021):
+        assert rows[key].values() == values_for(i), key
+
+
+def test_misspelt_label_and_missing_numbering_still_match():
+    labels = list(LABELS_2021)
+    labels[5] = ("其他法律行政止公开",)  # misspelt, numbering missing
+    labels[1] = ("上年结转政府信息公开申请数量",)
+    result = read_applications(text_stream(labels))
+    assert result.table.denied_law_prohibited.values() == values_for(5)
+    assert result.table.carried_over.values() == values_for(1)
+
+
+def test_single_other_row_in_2021_table():
+    labels = LABELS_2021[:20] + [("（六）其他处理",)] + LABELS_2021[23:]
+    result = read_applications(structured_table(labels))
+    table = result.table
+    assert table.other is not None and table.other.values() == values_for(20)
+    assert table.other_no_correction is None
+    assert table.total_processed.values() == values_for(21)
+    assert result.template_hint is None
+
+
+def test_vertical_group_labels_spelt_out_character_by_character():
+    lines = []
+    for i, label in enumerate(LABELS_2021):
+        if i == 2:
+            lines += [text_line(ch) for ch in "三、本年度办理结果"]
+        lines.append(text_line("".join(label[-1:]) + " " + " ".join(map(str, values_for(i)))))
+    rows = read_applications(lines).table.rows()
+    assert rows["granted"].values() == values_for(2)
+    assert rows["denied_state_secret"].values() == values_for(4)
+
+
+def test_not_a_table():
+    assert read_applications([text_line("本年度共收到申请 3 件，办结 3 件。")]) is None
+
+
+def test_litigation_fifteen_numbers_on_one_line_or_three_rows():
+    header = [text_line("行政复议 行政诉讼"), text_line("结果维持 结果纠正 其他结果 尚未审结 总计")]
+    one_line = read_review_litigation(header + [text_line(" ".join(str(n) for n in range(1, 16)))]).table
+    assert one_line.review.values() == [1, 2, 3, 4, 5]
+    assert one_line.litigation_after_review.total == 15
+    rows = [row_line([name, *map(str, range(k * 5 + 1, k * 5 + 6))]) for k, name in
+            enumerate(["行政复议", "未经复议直接起诉", "复议后起诉"])]
+    assert read_review_litigation(header + rows).table.model_dump() == one_line.model_dump()
+
+
+def test_litigation_with_unplaceable_numbers_is_kept_unknown():
+    header = [text_line("行政复议 行政诉讼 结果维持 结果纠正")]
+    table = read_review_litigation(header + [text_line("1 2 3")]).table
+    assert table.review.total is None
+
+
+ACTIVE_2021 = [
+    text_line("第二十条第（一）项"), text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"),
+    text_line("规章 1 0 11"), text_line("行政规范性文件 8 26 66"), text_line("第二十条第（五）项"),
+    text_line("信息内容 本年处理决定数量"), text_line("行政许可 447228"), text_line("-3-"),
+    text_line("第二十条第（六）项"), text_line("信息内容 本年处理决定数量"), text_line("行政处罚 3,985,758"),
+    text_line("行政强制 /"), text_line("第二十条第（八）项"), text_line("信息内容 本年收费金额（单位：万元）"),
+    text_line("行政事业性收费 96171.6"),
+]
+
+
+def test_active_2021_text():
+    table = read_active(ACTIVE_2021, "2021").table
+    assert table.rules.values() == [1, 0, 11]
+    assert table.normative_documents.values() == [8, 26, 66]
+    assert table.licensing.decisions == 447228
+    assert table.penalty.decisions == 3985758
+    assert table.coercion.decisions is None
+    assert table.fees.amount == 96171.6
+
+
+def test_active_2019_rows_with_blank_trailing_cells():
+    lines = [row_line(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+             row_line(["规章", "1", "2", "3"]), row_line(["规范性文件", "4", "5", "6"]),
+             row_line(["行政许可", "7", "", "9"]), row_line(["其他对外管理服务事项", "0", "0", "0"]),
+             row_line(["行政处罚", "1", "1", "1"]), row_line(["行政强制", "—", "—", "—"]),
+             row_line(["行政事业性收费", "2", "3", ""]), row_line(["政府集中采购", "4", "12.5", ""])]
+    table = read_active(lines, "2019").table
+    assert table.licensing.values() == [7, None, 9]
+    assert table.coercion.values() == [None, None, None]
+    assert table.fees.values() == [2, 3]
+    assert table.procurement.values() == [4, 12.5]
+
+
+def test_values_and_marks():
+    assert parse_value("１２") == (True, 12)
+    assert parse_value("3,119") == (True, 3119)
+    assert parse_value("/") == (True, None)
+    assert parse_value("") == (True, None)
+    assert parse_value("5件") == (True, 5)
+    assert parse_value("1.属于国家秘密") == (False, None)
+    assert is_page_number("- 3 -") and is_page_number("第3页 共6页") and is_page_number("—4—")
+    assert not is_page_number("3")
+
+
+def test_numbering_is_label_not_value():
+    groups = build_groups([Line(["1.属于国家秘密 2 0 0 0 0 0 2"]), Line(["2、重复申请 0 0 0 0 0 0 0"])])
+    assert [g.values for g in groups] == [[2, 0, 0, 0, 0, 0, 2], [0] * 7]
+    assert groups[1].label == "2重复申请"
