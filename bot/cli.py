@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.commands.alias",
     "bot.commands.reparse",
     "bot.commands.run",
+    "bot.commands.bot",
 )
 
 

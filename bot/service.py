@@ -1,23 +1,38 @@
-"""The service the CLI and the bot share: parse in a worker, validate, store, compare."""
+"""The service the CLI and the bot share: parse in a worker, validate, store, compare, look up.
+
+The bot's handlers and the CLI commands only parse arguments, call this and format the result.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.worker import ParsePool
 from parser.model import Report
+
+if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database
+    from storage.compare import Comparison
+    from storage.store import AgencyInfo, ExportTable, ReportEntry, Store
 
 
 @dataclass(slots=True)
 class CheckResult:
     report: Report
     status: str = "unsaved"  # new | duplicate | superseded | unsaved
+    report_id: int | None = None
+    agency_id: int | None = None
+    comparison: Comparison | None = None  # with the previous year, when one is stored
+
+
+class NoStore(Exception):
+    """A lookup that needs the store was asked of a Checker without one."""
 
 
 class Checker:
     """Check files: parse and validate off the event loop, then (with a store) save and run YOY rules."""
 
-    def __init__(self, pool: ParsePool, store=None):
+    def __init__(self, pool: ParsePool, store: Store | None = None):
         self.pool = pool
         self.store = store
 
@@ -26,4 +41,53 @@ class Checker:
         if self.store is None:
             return CheckResult(report)
         saved = await self.store.save(report, data, uploaded_by)
-        return CheckResult(saved.report, saved.status)
+        result = CheckResult(saved.report, saved.status, saved.report_id, saved.agency_id)
+        year, previous = saved.report.year, saved.report.previous_year
+        if previous is not None and year is not None:
+            result.comparison = await self._compare_or_none(saved.agency_id, previous, year)
+        return result
+
+    async def _compare_or_none(self, agency_id: int, year_a: int, year_b: int) -> Comparison | None:
+        from storage.store import StoreError
+
+        try:
+            return await self._store().compare(agency_id, year_a, year_b)
+        except StoreError:
+            return None
+
+    def _store(self) -> Store:
+        if self.store is None:
+            raise NoStore("no store")
+        return self.store
+
+    # ---- look-ups (each raises storage.store.StoreError with a Chinese `zh` for the user) ----
+
+    async def find_agencies(self, query: str) -> list[AgencyInfo]:
+        return await self._store().find_agencies(query)
+
+    async def agency(self, agency_id: int) -> AgencyInfo | None:
+        return await self._store().agency(agency_id)
+
+    async def list(self, agency_ids: list[int] | None = None, year: int | None = None) -> list[ReportEntry]:
+        """Current (not superseded) reports."""
+        return await self._store().list(agency_ids, year=year, include_superseded=False)
+
+    async def show(self, agency_id: int, year: int) -> Report | None:
+        return await self._store().get(agency_id, year)
+
+    async def get_report(self, report_id: int) -> Report | None:
+        return await self._store().get_report(report_id)
+
+    async def compare(self, agency_id: int, year_a: int, year_b: int) -> Comparison:
+        return await self._store().compare(agency_id, year_a, year_b)
+
+    async def export(self, year: int | None = None) -> ExportTable:
+        return await self._store().export_rows(year)
+
+    async def delete(self, agency_id: int, year: int) -> ReportEntry | None:
+        """Delete the current report of an agency-year; an earlier version it replaced becomes current."""
+        entries = await self.list([agency_id], year)
+        if not entries:
+            return None
+        entry = entries[-1]
+        return entry if await self._store().delete(entry.id) else None

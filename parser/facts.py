@@ -130,6 +130,7 @@ class _Section:
             offset += len(text) + 1
         self.original = "\n".join(pieces)
         self.text = normalize(self.original)
+        self.depth = _depths(self.text)
         self.qty = find_quantities(self.text)
 
     def page(self, pos: int) -> int | None:
@@ -146,7 +147,9 @@ class _Section:
         return start, (min(ends) + 1 if ends else len(self.text))
 
     def sentence(self, pos: int) -> str:
-        start, end = self.sentence_bounds(pos)
+        return self.span(*self.sentence_bounds(pos))
+
+    def span(self, start: int, end: int) -> str:
         return re.sub(r"\s*\n\s*", "", self.original[start:end]).strip()
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
@@ -197,7 +200,7 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
     text = sec.text
     out = []
     for m in re.finditer("其中", text):
-        depth = _depths(text[: m.end()])[-1] if m.end() else 0
+        depth = sec.depth[m.start()]
         s_start, _ = sec.sentence_bounds(m.start())
         before = [q for q in sec.qty if q.end <= m.start() and q.start >= s_start and q.depth <= depth]
         if not before:
@@ -212,6 +215,8 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
         if len(parts) < 2:
             continue
         fact = sec.fact("total", total, parts=[q.value for q in parts], parts_approx=any(q.approx for q in parts))
+        # quote from the total to the last part: 「…3800 余条。其中…1800 余条；」 may span two sentences
+        fact.sentence = sec.span(sec.sentence_bounds(total.start)[0], sec.sentence_bounds(parts[-1].start)[1])
         out.append((fact, total, parts))
     return out
 
@@ -237,6 +242,7 @@ def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
         i += 1
     clauses.append((start, i))
 
+    base = sec.depth[pos] if pos < len(text) else 0
     parts: list[Quantity] = []
     for k, (cs, ce) in enumerate(clauses):
         body = _drop_parens(text[cs:ce]).strip()
@@ -247,17 +253,13 @@ def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
         later = [text[a:b].strip() for a, b in clauses[k + 1 :] if text[a:b].strip()]
         if later and later[0].startswith("其中"):
             break  # this clause opens a list of its own: a new total, not a part of ours
-        found = [q for q in sec.qty if cs <= q.start < ce and q.unit == unit and q.depth == sec_depth(sec, cs)]
+        found = [q for q in sec.qty if cs <= q.start < ce and q.unit == unit and q.depth == base]
         if not found:
-            if "%" in body or "、" in body and not re.search(r"\d", body):
+            if "%" in body:  # 「占比 70%」 between two parts
                 continue
             break
         parts.extend(found)
     return parts
-
-
-def sec_depth(sec: _Section, pos: int) -> int:
-    return _depths(sec.text[: pos + 1])[-1] if pos < len(sec.text) else 0
 
 
 def _drop_parens(text: str) -> str:
@@ -357,7 +359,7 @@ def _table_kind(sec: _Section, q: Quantity) -> str | None:
     s_start, s_end = sec.sentence_bounds(q.start)
     sentence = sec.text[s_start:s_end]
     if q.unit in ("元", "万元"):
-        return "fee" if "处理费" in near or "处理费" in left + sentence[: q.start - s_start] else None
+        return "fee" if "处理费" in near or "处理费" in sec.text[s_start : q.start] else None
     if q.unit not in ("件", "条", "个", "份", "次") or _COMPARISON.search(near):
         return None
     if re.search(r"下一?年|次年", near) and re.search(r"结转|顺延|转入|转至|延至|延期", near):

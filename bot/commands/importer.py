@@ -7,6 +7,7 @@ before parsing, so an interrupted import is simply run again.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -25,16 +26,10 @@ def register(subparsers) -> None:
                               description="递归导入文件夹中的全部年度报告（各种格式），多进程并行解析；可中断后重新运行")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行解析的进程数（默认：CPU 核数）")
-    p.add_argument("--progress", action=argparse_bool(), default=None,
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="显示进度条（默认：终端中显示）")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
-
-
-def argparse_bool():
-    import argparse
-
-    return argparse.BooleanOptionalAction
 
 
 def run(args) -> int:
@@ -135,6 +130,7 @@ async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: 
     bar = Progress(tally, progress)
     store = await Store.open(db)
     pool = ParsePool(workers=max(1, jobs or os.cpu_count() or 1))
+    running: set[asyncio.Task] = set()
     try:
         stored = await store.stored_hashes()
         todo: list[tuple[Path, str]] = []
@@ -158,7 +154,6 @@ async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: 
                 return path, data, None, f"{type(exc).__name__}: {exc}"
 
         queue = iter(todo)
-        running: set[asyncio.Task] = set()
         limit = pool.workers * 2  # bounded: memory stays flat and an interrupt loses little
         while True:
             while len(running) < limit and (item := next(queue, None)) is not None:
@@ -182,7 +177,7 @@ async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: 
                 r = saved.report
                 bar.line(f"✓ {STATUS_TEXT[saved.status]}  {path}  {r.agency} {r.year}年  问题 {len(r.findings)} 条")
     finally:
-        for task in list(locals().get("running", ())):
+        for task in running:
             task.cancel()
         bar.clear()
         pool.close()

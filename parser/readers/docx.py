@@ -107,7 +107,6 @@ class _Segments:
         text = clean_text("".join(self.parts))
         if text:
             self.done.append((text, self.page if self.reader.paged else None))
-            self.reader.seen_content = True
         self.parts = []
         self.page = None
 
@@ -117,7 +116,7 @@ class _Reader:
         self.t = _Tags(etree.QName(root).namespace or "")
         self.lines: list[Line] = []
         self.page = 1
-        self.seen_content = False
+        self.started = False
         t = self.t
         self.rendered = next(root.iter(t.lastRenderedPageBreak), None) is not None
         # section i ends at the paragraph holding sectPr i; how section i+1 starts decides the break
@@ -138,7 +137,7 @@ class _Reader:
 
     def _hard_break(self) -> None:
         # Word's rendered marks already include hard breaks; count those only when absent
-        if not self.rendered and self.seen_content:
+        if not self.rendered:
             self.page += 1
 
     def _line_page(self) -> int | None:
@@ -171,8 +170,10 @@ class _Reader:
     def paragraph(self, p: etree._Element) -> tuple[list[tuple[str, int | None]], list[etree._Element]]:
         t = self.t
         ppr = p.find(t.pPr)
-        if ppr is not None and _flag_on(ppr.find(t.pageBreakBefore), t.val):
+        # the first paragraph of a document is on page 1 whatever it asks for
+        if ppr is not None and self.started and _flag_on(ppr.find(t.pageBreakBefore), t.val):
             self._hard_break()
+        self.started = True
         seg = _Segments(self)
         boxes: list[etree._Element] = []
         self._inline(p, seg, boxes)
@@ -216,8 +217,7 @@ class _Reader:
             elif tag == t.noBreakHyphen:
                 seg.add("-")
             elif tag == t.lastRenderedPageBreak:
-                if self.seen_content or seg.parts:
-                    self.page += 1
+                self.page += 1
             elif tag in (t.drawing, t.pict, t.object, t.alt):
                 boxes.extend(self._text_boxes(child))
 

@@ -34,7 +34,7 @@ BLOCK_TAGS = {
     "legend", "details", "summary", "body", "html",
 }
 HEADINGS = ("h1", "h2", "h3")
-TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
+TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
 
 # id/class words that name site chrome: whole words, and stems that are safe inside longer names
 CHROME_WORDS = {
@@ -86,26 +86,26 @@ def _codec(name: str) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """BOM, then the page's own <meta> charset, then UTF-8, then GB18030."""
+    """BOM; else strict UTF-8 when the bytes are UTF-8; else the page's own <meta> charset; else GB18030.
+
+    UTF-8 goes before the declaration because CMS templates keep a stale "gb2312" on pages they
+    serve as UTF-8, and GB18030 would decode those bytes into plausible-looking nonsense; a real
+    GBK page of Chinese text essentially never happens to be valid UTF-8.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    candidates: list[str] = []
-    match = _META_CHARSET.search(data[:8192])
+    match = _META_CHARSET.search(data[:32768])
     declared = _codec(match.group(1).decode("ascii", "ignore")) if match else None
-    if declared and not declared.startswith("utf-16"):
-        # a Western single-byte charset decodes anything; trust it only after UTF-8 has failed
-        if declared in ("latin_1", "iso8859-1", "cp1252", "ascii"):
-            candidates += ["utf-8", declared]
-        else:
-            candidates.append(declared)
-    candidates += ["utf-8", "gb18030"]
-    for codec in candidates:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
+    if declared and declared.startswith("utf-16"):
+        declared = None  # bytes without a BOM that still parse as ASCII markup are not UTF-16
+    for codec in ("utf-8", declared, "gb18030"):
+        if codec:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                continue
     return data.decode(declared or "gb18030", errors="replace")
 
 
@@ -140,7 +140,7 @@ def _drop_chrome(root: etree._Element) -> None:
             el.drop_tree()
     doomed = []
     for el in root.iter():
-        # table structure is judged by its content (link-only rows), never by its names
+        # a table's rows and cells are judged by their content (link-only rows), never by their names
         if not isinstance(el.tag, str) or el.tag in ("html", "body") or el.tag in TABLE_PARTS:
             continue
         hidden = el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "")

@@ -226,7 +226,7 @@ def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None
 
 def _plumber_items(page) -> list[_Text | list[str]]:
     height = float(page.height) or 842.0
-    tables = [t for t in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})]
+    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     # A one-column "table" is a frame or shading around prose: read it as text
     tables = [t for t in tables if any(sum(c is not None for c in row.cells) >= 2 for row in t.rows)]
     blocks: list[tuple[float, int, list]] = []

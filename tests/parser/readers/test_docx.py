@@ -128,6 +128,16 @@ def test_page_numbers_from_hard_breaks():
     assert doc.pages == 4
 
 
+def test_blank_cover_page_still_counts():
+    document = docx.Document()
+    document.add_paragraph().paragraph_format.page_break_before = True  # ignored on the first paragraph
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # a cover with no text
+    document.add_paragraph("正文")
+    doc = reader.read(_bytes(document))
+    assert [(line.text, line.page) for line in doc.lines] == [("正文", 2)]
+    assert doc.pages == 2
+
+
 def test_rendered_page_breaks_are_not_counted_twice():
     # Word marks every page it laid out, including the one a hard break started
     document = docx.Document()

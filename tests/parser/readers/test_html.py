@@ -112,6 +112,7 @@ def test_cell_numbers_on_separate_lines_stay_apart():
         "<html><body><p>年度报告：主动公开</p></body></html>".encode("gbk"),  # no charset at all
         '<meta charset="utf-8"><p>年度报告：主动公开</p>'.encode("gbk"),  # wrong declaration
         '<meta charset="GBK"><p>年度报告：主动公开</p>'.encode("gbk"),
+        '<meta charset="gb2312"><p>年度报告：主动公开</p>'.encode(),  # stale declaration on a UTF-8 page
         '<meta http-equiv="content-type" content="text/html;charset=utf-8"><p>年度报告：主动公开</p>'.encode(),
         "<p>年度报告：主动公开</p>".encode("utf-8-sig"),
         "<p>年度报告：主动公开</p>".encode("utf-16"),

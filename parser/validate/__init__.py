@@ -1,0 +1,68 @@
+"""The validator: every rule of shared/spec/rules.md except the year-over-year ones (those need the store).
+
+Each rule is a small function registered with `@rule(id, severity)`; it takes the report and yields
+`Hit`s (where, message, page, quote). `validate(report)` runs them all, in registration order:
+table arithmetic, structure, then prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from parser.model import Finding, Report, Severity
+
+
+@dataclass(slots=True)
+class Hit:
+    where: str
+    message: str
+    page: int | None = None
+    quote: str | None = None
+
+
+RuleFunc = Callable[[Report], Iterable[Hit]]
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    check: RuleFunc
+
+
+RULES: list[Rule] = []
+
+
+def rule(rule_id: str, severity: Severity) -> Callable[[RuleFunc], RuleFunc]:
+    def register(check: RuleFunc) -> RuleFunc:
+        RULES.append(Rule(rule_id, severity, check))
+        return check
+
+    return register
+
+
+def short_quote(text: str | None, limit: int = 60) -> str | None:
+    """A quote short enough for a chat message, whitespace collapsed."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def validate(report: Report) -> list[Finding]:
+    """All findings for `report`. Fills `report.facts` first when the prose has not been read yet."""
+    if not report.facts and report.paragraphs:
+        from parser.facts import extract_facts
+
+        report.facts = extract_facts(report)
+    findings: list[Finding] = []
+    for r in RULES:
+        for hit in r.check(report):
+            findings.append(Finding(rule=r.id, severity=r.severity, where=hit.where, message=hit.message,
+                                    page=hit.page, quote=short_quote(hit.quote)))
+    return findings
+
+
+# Registration happens on import; the order here is the order of the findings.
+from parser.validate import arithmetic, structure, prose  # noqa: E402, F401, I001
