@@ -5,6 +5,7 @@ The bot's handlers and the CLI commands only parse arguments, call this and form
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,18 +37,22 @@ class Checker:
         self.pool = pool
         self.store = store
 
-    async def check(self, data: bytes, filename: str | None, uploaded_by: str = "cli") -> CheckResult:
+    async def check(self, data: bytes, filename: str | None, uploaded_by: str = "cli",
+                    progress: Callable[[str], Awaitable[None]] | None = None) -> CheckResult:
+        """Parse and validate; with a store, save and compare. `progress("saving")` is awaited between."""
         report = await self.pool.parse_async(data, filename)
         if self.store is None:
             return CheckResult(report)
+        if progress is not None:
+            await progress("saving")
         saved = await self.store.save(report, data, uploaded_by)
         result = CheckResult(saved.report, saved.status, saved.report_id, saved.agency_id)
         year, previous = saved.report.year, saved.report.previous_year
         if previous is not None and year is not None:
-            result.comparison = await self._compare_or_none(saved.agency_id, previous, year)
+            result.comparison = await self.compare_or_none(saved.agency_id, previous, year)
         return result
 
-    async def _compare_or_none(self, agency_id: int, year_a: int, year_b: int) -> Comparison | None:
+    async def compare_or_none(self, agency_id: int, year_a: int, year_b: int) -> Comparison | None:
         from storage.store import StoreError
 
         try:

@@ -7,6 +7,7 @@ capped as well, since zipfile trusts the declared sizes.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 
@@ -32,7 +33,7 @@ def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as exc:
         raise corrupt(kind, str(exc)) from exc
     if len(infos) > MAX_MEMBERS:
         raise suspicious(kind, f"too many members ({len(infos)})")
@@ -61,7 +62,7 @@ def read_member(zf: zipfile.ZipFile, name: str, kind: str, limit: int = MAX_TOTA
                     raise too_large(limit // (1024 * 1024))
     except KeyError as exc:
         raise corrupt(kind, f"{name} is missing") from exc
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, struct.error) as exc:
         # bad CRC, truncated stream, unsupported compression or encryption
         raise corrupt(kind, str(exc)) from exc
     return bytes(buf)

@@ -5,6 +5,10 @@ column and per merged row; here a cell spanning columns (w:gridSpan) appears onc
 continuing a vertical merge (w:vMerge) is left out of the later rows. Headers, footers,
 footnotes and comments live in other parts and are never read.
 
+A table whose cells are one column, or hold long prose or a real table of their own, is a
+layout frame: its content is read as paragraphs and rows, not as one giant row. A w:altChunk
+(a web page embedded by "export to Word" tools) is read with the HTML reader.
+
 Pages: a document saved by Word records where its pages broke (w:lastRenderedPageBreak,
 which also marks hard breaks); other writers only leave hard breaks (w:br w:type="page",
 w:pageBreakBefore, section breaks). A document with neither gets page=None.
@@ -12,17 +16,27 @@ w:pageBreakBefore, section breaks). A document with neither gets page=None.
 
 from __future__ import annotations
 
+import email
+import email.policy
+import posixpath
 import re
+import zipfile
+from collections.abc import Callable
 
 from lxml import etree
 
-from parser.errors import corrupt
+from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, row_line, text_line
 from parser.readers.archive import open_zip, read_member
 
 KIND = "DOCX"
 MAIN_PART = "word/document.xml"
+# a real report's document.xml is well under 5 MB; lxml needs several times the XML in memory
+XML_LIMIT = 64 * 1024 * 1024
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+RELS_PART = "word/_rels/document.xml.rels"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 # A table whose cells hold this much prose is a layout frame around the text, not data; a cell
 # alone in its row may be longer (a note under a real table spanning all its columns)
@@ -65,7 +79,7 @@ class _Tags:
         for local in (
             "body p pPr r t tab ptab br cr noBreakHyphen lastRenderedPageBreak pageBreakBefore sectPr type "
             "tbl tr tc tcPr gridSpan vMerge hMerge sdt sdtContent customXml smartTag hyperlink ins moveTo "
-            "fldSimple dir bdo drawing pict object txbxContent"
+            "fldSimple dir bdo drawing pict object txbxContent altChunk"
         ).split():
             setattr(self, local, q(local))
         self.val = q("val")
@@ -112,8 +126,9 @@ class _Segments:
 
 
 class _Reader:
-    def __init__(self, root: etree._Element):
+    def __init__(self, root: etree._Element, chunks: Callable[[str], list[Line]] | None = None):
         self.t = _Tags(etree.QName(root).namespace or "")
+        self.chunks = chunks
         self.lines: list[Line] = []
         self.page = 1
         self.started = False
@@ -166,6 +181,8 @@ class _Reader:
                 choice = child.find(t.choice)
                 if choice is not None:
                     self.blocks(choice)
+            elif tag == t.altChunk and self.chunks is not None:
+                self.lines.extend(self.chunks(child.get(REL_ID, "")))
 
     def paragraph(self, p: etree._Element) -> tuple[list[tuple[str, int | None]], list[etree._Element]]:
         t = self.t
@@ -334,7 +351,7 @@ class _Reader:
                 self._cell(child, pieces, nested)
 
 
-def _parse_xml(xml: bytes) -> etree._Element:
+def _parse_xml(xml: bytes, name: str = MAIN_PART) -> etree._Element:
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
         remove_pis=True,
@@ -342,18 +359,56 @@ def _parse_xml(xml: bytes) -> etree._Element:
     try:
         return etree.fromstring(xml, parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise corrupt(KIND, f"{MAIN_PART}: {exc}") from exc
+        raise corrupt(KIND, f"{name}: {exc}") from exc
+
+
+def _html_of_chunk(payload: bytes, name: str) -> bytes:
+    """The HTML inside an altChunk part: plain HTML, or the text/html part of an MHT archive."""
+    if not name.lower().endswith((".mht", ".mhtml")) and b"multipart/" not in payload[:4096].lower():
+        return payload
+    message = email.message_from_bytes(payload, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True) or b""
+    return b""
+
+
+def _chunk_reader(zf: zipfile.ZipFile) -> Callable[[str], list[Line]]:
+    """Lines of a w:altChunk: editors that export "Word" from a web page embed the page as HTML."""
+    targets: dict[str, str] = {}
+    if RELS_PART in zf.namelist():
+        rels = _parse_xml(read_member(zf, RELS_PART, KIND, XML_LIMIT), RELS_PART)
+        for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") != "External" and target:
+                targets[rel.get("Id", "")] = posixpath.normpath(posixpath.join("word", target)).lstrip("/")
+
+    def lines(rel_id: str) -> list[Line]:
+        from parser.readers import html  # html builds on this module's text helpers
+
+        name = targets.get(rel_id)
+        if name is None or name not in zf.namelist():
+            return []
+        payload = _html_of_chunk(read_member(zf, name, KIND, XML_LIMIT), name)
+        if not payload.strip():
+            return []
+        try:
+            return html.read(payload).lines
+        except ReportError:
+            return []
+
+    return lines
 
 
 def read(data: bytes) -> Document:
     with open_zip(data, KIND, required=(MAIN_PART,)) as zf:
-        xml = read_member(zf, MAIN_PART, KIND)
-    root = _parse_xml(xml)
-    reader = _Reader(root)
-    body = root.find(reader.t.body)
-    if body is None:
-        raise corrupt(KIND, f"{MAIN_PART} has no body")
-    reader.blocks(body)
+        root = _parse_xml(read_member(zf, MAIN_PART, KIND, XML_LIMIT))
+        chunks = _chunk_reader(zf) if next(root.iter("{*}altChunk"), None) is not None else None
+        reader = _Reader(root, chunks)
+        body = root.find(reader.t.body)
+        if body is None:
+            raise corrupt(KIND, f"{MAIN_PART} has no body")
+        reader.blocks(body)
     pages = None
     if reader.paged:
         pages = max((line.page or 1 for line in reader.lines), default=1)

@@ -40,10 +40,12 @@ TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup
 CHROME_WORDS = {
     "nav", "navi", "navigation", "menu", "menus", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "bread",
     "footer", "foot", "sidebar", "side", "aside", "share", "topbar", "position", "location", "dqwz",
-    "toolbar", "tools", "copyright",
+    "toolbar", "tools", "copyright", "banner", "logo",
 }
 CHROME_STEMS = ("breadcrumb", "crumb", "navbar", "sidebar", "topbar", "footer", "bdshare", "share", "menu", "nav")
-HEADER_WORDS = {"header", "head", "top", "banner", "logo"}
+# "header"/"head"/"top" also name an article's own head holding its title: dropped only when
+# made of links (see _site_header)
+HEADER_WORDS = {"header", "head", "top"}
 
 # a container keeps its place when it has this much non-link text, or a table this long
 SUBSTANTIAL_CHARS = 1000
@@ -58,6 +60,7 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SPACES_ONLY = re.compile(r"\s+")
 _MSO_ELEMENT = re.compile(r"mso-element\s*:\s*([a-z-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # separators and dates that sit beside links in menus and lists without making them content
@@ -117,7 +120,9 @@ def _words(el: etree._Element) -> set[str]:
     if el.tag == "div":
         # office exports mark page headers/footers: LibreOffice by title, Word by an mso style
         names += f" {el.get('title') or ''} {' '.join(_MSO_ELEMENT.findall(el.get('style') or ''))}"
-    return {w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", names).lower()) if w}
+    # "mainNav" counts as "main" and "nav", "topBar" also as "topbar"
+    words = _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", names).lower()) + _WORD_SPLIT.split(names.lower())
+    return {w for w in words if w}
 
 
 def _names_chrome(el: etree._Element) -> bool:
@@ -127,9 +132,26 @@ def _names_chrome(el: etree._Element) -> bool:
     return any(stem in word for word in words for stem in CHROME_STEMS)
 
 
+def _link_share(el: etree._Element) -> tuple[int, int]:
+    """(all text, link text) lengths, spaces not counted."""
+    def size(node: etree._Element) -> int:
+        return len(_SPACES_ONLY.sub("", node.text_content()))
+
+    return size(el), sum(size(a) for a in el.iter("a"))
+
+
+def _site_header(el: etree._Element) -> bool:
+    if el.tag != "header" and not _words(el) & HEADER_WORDS:
+        return False
+    if next((h for tag in HEADINGS for h in el.iter(tag)), None) is not None:
+        return False
+    total, links = _link_share(el)
+    return links * 2 >= total
+
+
 def _substantial(el: etree._Element) -> bool:
-    link_chars = sum(len(a.text_content()) for a in el.iter("a"))
-    if len(el.text_content()) - link_chars > SUBSTANTIAL_CHARS:
+    total, links = _link_share(el)
+    if total - links > SUBSTANTIAL_CHARS:
         return True
     return any(len(t.xpath(".//tr")) >= SUBSTANTIAL_ROWS for t in el.iter("table"))
 
@@ -144,10 +166,8 @@ def _drop_chrome(root: etree._Element) -> None:
         if not isinstance(el.tag, str) or el.tag in ("html", "body") or el.tag in TABLE_PARTS:
             continue
         hidden = el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "")
-        header = (el.tag == "header" or _words(el) & HEADER_WORDS) and next(
-            (h for tag in HEADINGS for h in el.iter(tag)), None
-        ) is None
-        if (hidden or header or el.tag in CHROME_TAGS or _names_chrome(el)) and not _substantial(el):
+        chrome = hidden or el.tag in CHROME_TAGS or _names_chrome(el) or _site_header(el)
+        if chrome and not _substantial(el):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:

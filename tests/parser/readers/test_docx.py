@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 
 import docx
 import pytest
 from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 
@@ -325,4 +329,27 @@ def test_strict_ooxml_namespace_and_minimal_package():
         Line(["严格格式"]),
         Line(["合并"], is_row=True),
         Line(["甲", ""], is_row=True),
+    ]
+
+
+def test_alt_chunk_with_an_embedded_web_page():
+    # "export to Word" tools wrap the web page as an MHT part referenced by w:altChunk
+    page = "<html><body><p>网页正文</p><table><tr><td colspan=2>合并</td></tr><tr><td>甲</td><td>1</td></tr></table>"
+    mht = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
+        b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+    ) + base64.encodebytes(page.encode()) + b"\r\n--b1--\r\n"
+    document = docx.Document()
+    document.add_paragraph("前言")
+    chunk = Part(PackURI("/word/afchunk.mht"), "message/rfc822", mht, document.part.package)
+    rel_id = document.part.relate_to(chunk, RT.A_F_CHUNK)
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(f'<w:altChunk {nsdecls("w", "r")} r:id="{rel_id}"/>'))
+    document.add_paragraph("后记")
+    assert reader.read(_bytes(document)).lines == [
+        Line(["前言"]),
+        Line(["网页正文"]),
+        Line(["合并"], is_row=True),
+        Line(["甲", "1"], is_row=True),
+        Line(["后记"]),
     ]

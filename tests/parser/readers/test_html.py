@@ -192,3 +192,15 @@ def test_empty_pages(data):
     with pytest.raises(ReportError) as err:
         reader.read(data)
     assert err.value.code == "empty"
+
+
+def test_article_head_is_kept_site_head_is_not():
+    page = """<body><div id="head"><span>XX市人民政府</span><a href="/">首页</a><a href="/a">机构</a>
+      <a href="/b">政务公开</a><a href="/c">政务服务</a><a href="/d">互动交流</a></div>
+      <div class="content"><div class="detail-head"><div class="title">XX市2023年政府信息公开工作年度报告</div>
+      <span>发布日期：2024-01-20</span> <a href="#">打印</a></div><p>正文</p></div></body>"""
+    assert [line.text for line in reader.read(page.encode()).lines] == [
+        "XX市2023年政府信息公开工作年度报告",
+        "发布日期：2024-01-20 打印",
+        "正文",
+    ]

@@ -1,0 +1,156 @@
+"""The reply a clerk reads in ten seconds: who, which year, key figures, then the findings.
+
+One formatter for the CLI and the bot: plain text, split into messages of at most 4096 characters
+(Telegram's limit) on line boundaries.
+"""
+
+from __future__ import annotations
+
+from parser.errors import ReportError
+from parser.model import (
+    SECTION_TITLES,
+    Active2019,
+    Active2021,
+    Finding,
+    Report,
+)
+
+LIMIT = 4096
+TEMPLATE_NAMES = {"2021": "2021 年版（国办公开办函〔2021〕30号）", "2019": "2019 年版（国办公开办函〔2019〕60号）"}
+_PLACES = {"applications": "表三", "review_litigation": "表四", "active": "表二"}
+_FIELDS = {"template": "报告格式", "year": "报告年度", "published": "落款日期"}
+
+
+def _n(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) and value != int(value) else str(int(value))
+
+
+def _sum(*values: int | None) -> int:
+    return sum(v or 0 for v in values)
+
+
+def place(finding: Finding) -> str:
+    """「（表三，第4页）」: where to look, leaving out what the message already names."""
+    head = finding.where.split(".")[0]
+    name = _PLACES.get(head) or SECTION_TITLES.get(head) or _FIELDS.get(head, head)
+    parts = [] if name.split("、", 1)[-1] in finding.message else [name]
+    if finding.page:
+        parts.append(f"第{finding.page}页")
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def key_figures(report: Report) -> list[str]:
+    lines = []
+    active = report.active
+    if isinstance(active, Active2021):
+        lines.append(
+            f"主动公开：制发规章 {_n(active.rules.issued)} 件、规范性文件 {_n(active.normative_documents.issued)} 件；"
+            f"行政许可 {_n(active.licensing.decisions)}、行政处罚 {_n(active.penalty.decisions)}、"
+            f"行政强制 {_n(active.coercion.decisions)}；收费 {_n(active.fees.amount)} 万元")
+    elif isinstance(active, Active2019):
+        lines.append(
+            f"主动公开：新制作规章 {_n(active.rules.made)} 件、规范性文件 {_n(active.normative_documents.made)} 件；"
+            f"行政许可 {_n(active.licensing.decisions)}、行政处罚 {_n(active.penalty.decisions)}、"
+            f"行政强制 {_n(active.coercion.decisions)}")
+    else:
+        lines.append("主动公开（表二）：未找到")
+    apps = report.applications
+    if apps is not None:
+        lines.append(
+            f"依申请公开：新收申请 {_n(apps.new_received.total)} 件，上年结转 {_n(apps.carried_over.total)} 件，"
+            f"办结 {_n(apps.total_processed.total)} 件（予以公开 {_n(apps.granted.total)} 件），"
+            f"结转下年 {_n(apps.carried_forward.total)} 件")
+    else:
+        lines.append("依申请公开（表三）：未找到")
+    lit = report.review_litigation
+    if lit is not None:
+        lines.append(f"行政复议 {_n(lit.review.total)} 件，行政诉讼 "
+                     f"{_sum(lit.litigation_direct.total, lit.litigation_after_review.total)} 件")
+    else:
+        lines.append("行政复议、行政诉讼（表四）：未找到")
+    return lines
+
+
+def _comparison(report: Report, previous: Report) -> list[str]:
+    """One line against last year's report, when the store found it."""
+    bits = []
+    if report.applications is not None and previous.applications is not None:
+        bits.append(f"新收申请 {_n(report.applications.new_received.total)} 件"
+                    f"（上年 {_n(previous.applications.new_received.total)} 件）")
+    if report.review_litigation is not None and previous.review_litigation is not None:
+        bits.append(f"行政复议 {_n(report.review_litigation.review.total)} 件"
+                    f"（上年 {_n(previous.review_litigation.review.total)} 件）")
+    if not bits:
+        return [f"已与 {previous.year} 年度报告对比。"]
+    return [f"与 {previous.year} 年度报告相比：" + "，".join(bits)]
+
+
+def _findings(findings: list[Finding]) -> list[str]:
+    if not findings:
+        return ["未发现问题。"]
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity != "error"]
+    lines = [f"发现 {len(findings)} 个问题（错误 {len(errors)} 个，警告 {len(warnings)} 个）："]
+    number = 0
+    for title, group in (("【错误】", errors), ("【警告】", warnings)):
+        if not group:
+            continue
+        lines.append("")
+        lines.append(title)
+        for f in group:
+            number += 1
+            lines.append(f"{number}. {place(f)}{f.message}")
+            if f.quote:
+                lines.append(f"   原文：“{f.quote}”")
+    return lines
+
+
+def format_reply(report: Report, comparison: Report | None = None) -> list[str]:
+    """The summary and findings of one report, as messages of at most 4096 characters.
+
+    `comparison` is last year's report of the same agency when the store has it.
+    """
+    name = report.agency or report.file or "未识别单位"
+    year = f"{report.year} 年度" if report.year else "年度未识别"
+    template = TEMPLATE_NAMES.get(report.template or "", "格式未识别")
+    lines = [f"{name} · {year}", f"格式：{template}"]
+    if report.published:
+        lines.append(f"落款日期：{report.published:%Y年%-m月%-d日}")
+    lines += key_figures(report)
+    if comparison is not None:
+        lines += _comparison(report, comparison)
+    lines.append("")
+    lines += _findings(report.findings)
+    return split_messages(lines)
+
+
+def split_messages(lines: list[str], limit: int = LIMIT) -> list[str]:
+    """Pack lines into messages of at most `limit` characters, breaking only between lines
+    (a single line longer than the limit is cut)."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:
+            if current:
+                messages.append(current)
+                current = ""
+            messages.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        messages.append(current)
+    return [m.strip("\n") for m in messages if m.strip()]
+
+
+def format_error(name: str, error: BaseException) -> str:
+    """One message for a file that could not be read."""
+    if isinstance(error, ReportError):
+        return f"《{name}》无法读取：{error.zh}"
+    return f"《{name}》处理时出错，未能完成检查。请确认文件完整后重新发送。"

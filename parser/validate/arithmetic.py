@@ -1,0 +1,227 @@
+"""Table arithmetic: the 勾稽关系 of table 3 (per column and per row) and the totals of table 4.
+
+Where a row check and a column check fail at one cell, the cell that explains both is named with
+the value that makes both hold (changing it must not break a check that held).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from parser.model import (
+    APPLICANT_COLUMN_LABELS,
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    LITIGATION_GROUP_LABELS,
+    LITIGATION_GROUPS,
+    OTHER_SUBROWS,
+    OUTCOME_COLUMN_LABELS,
+    OUTCOME_ROWS,
+    Applications,
+    Report,
+)
+from parser.validate import Hit, rule
+
+SIX = APPLICANT_COLUMNS[:-1]
+BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _row_labels() -> dict[str, str]:
+    """「2.其他法律行政法规禁止公开」 → 「（三）不予公开 2.其他法律行政法规禁止公开」: a leaf named with its group."""
+    labels, group = {}, ""
+    for key, label in APPLICATION_ROWS.items():
+        if " " in label:
+            group = label.split(" ")[0]
+        elif not label[0].isdigit():
+            group = ""
+        labels[key] = f"{group} {label}" if label[0].isdigit() and group else label
+    labels["granted"] = "（一）予以公开"
+    return labels
+
+
+ROW_LABELS = _row_labels()
+
+
+def row_label(key: str) -> str:
+    return ROW_LABELS.get(key, key)
+
+
+def _v(value: int | float | None) -> int:
+    return int(value or 0)
+
+
+def leaf_rows(apps: Applications) -> list[str]:
+    """The outcome leaves summed into （七）总计: the （六） sub-rows when printed, else （六） as one row."""
+    rows = apps.rows()
+    has_subrows = any(k in rows for k in OTHER_SUBROWS)
+    return [k for k in rows if k in OUTCOME_ROWS and (k not in OTHER_SUBROWS or has_subrows)
+            and (k != "other" or not has_subrows)]
+
+
+def unread(report: Report, row: str) -> bool:
+    """A row the table reader did not find at all: its blanks are unknown, not zeros."""
+    counts = getattr(report.applications, row)
+    if counts is None:
+        return True
+    read_any = any(k.startswith("applications.") for k in report.sources)
+    return read_any and f"applications.{row}" not in report.sources and all(v is None for v in counts.values())
+
+
+@dataclass(slots=True)
+class ColumnFail:
+    kind: str  # "balance" | "outcome"
+    column: str
+    left: int  # 第一项加第二项 / the sum of the outcomes
+    right: int  # 第三项加第四项 / （七）总计
+    fixes: dict[str, int] = field(default_factory=dict)  # row → value that makes this check hold
+
+
+@dataclass(slots=True)
+class RowFail:
+    row: str
+    sum: int
+    total: int
+    fixes: dict[str, int] = field(default_factory=dict)  # column → value that makes this check hold
+
+
+def _cell(apps: Applications, row: str, column: str) -> int:
+    return _v(getattr(getattr(apps, row), column))
+
+
+def _column_fails(apps: Applications, report: Report, columns=APPLICANT_COLUMNS) -> list[ColumnFail]:
+    fails = []
+    leaves = leaf_rows(apps)
+    balance_ok = not any(unread(report, r) for r in BALANCE_ROWS)
+    outcome_ok = not any(unread(report, r) for r in [*leaves, "total_processed"])
+    for c in columns:
+        new, over, done, forward = (_cell(apps, r, c) for r in BALANCE_ROWS)
+        if balance_ok and new + over != done + forward:
+            d = (done + forward) - (new + over)
+            fails.append(ColumnFail("balance", c, new + over, done + forward, {
+                "new_received": new + d, "carried_over": over + d,
+                "total_processed": done - d, "carried_forward": forward - d}))
+        outcome = sum(_cell(apps, r, c) for r in leaves)
+        if outcome_ok and outcome != done:
+            fixes = {r: _cell(apps, r, c) + done - outcome for r in leaves}
+            fixes["total_processed"] = outcome
+            fails.append(ColumnFail("outcome", c, outcome, done, fixes))
+    return fails
+
+
+def _row_fails(apps: Applications, report: Report, rows=None) -> list[RowFail]:
+    fails = []
+    for r in rows if rows is not None else apps.rows():
+        if unread(report, r):
+            continue
+        counts = getattr(apps, r)
+        if all(v is None for v in counts.values()):
+            continue
+        parts = sum(_cell(apps, r, c) for c in SIX)
+        total = _v(counts.total)
+        if parts != total:
+            fixes = {c: _cell(apps, r, c) + total - parts for c in SIX}
+            fixes["total"] = parts
+            fails.append(RowFail(r, parts, total, fixes))
+    return fails
+
+
+def culprits(report: Report) -> dict[tuple[str, str], int]:
+    """(row, column) → the value that makes the failing row and column checks through that cell hold."""
+    apps = report.applications
+    if apps is None:
+        return {}
+    cols, rows = _column_fails(apps, report), _row_fails(apps, report)
+    found: dict[tuple[str, str], int] = {}
+    for rf in rows:
+        for cf in cols:
+            value = cf.fixes.get(rf.row)
+            if value is None or value < 0 or rf.fixes.get(cf.column) != value:
+                continue
+            trial = apps.model_copy(deep=True)
+            setattr(getattr(trial, rf.row), cf.column, value)
+            if not _row_fails(trial, report, [rf.row]) and not [
+                f for f in _column_fails(trial, report, [cf.column]) if rf.row in f.fixes
+            ]:
+                found[(rf.row, cf.column)] = value
+    return found
+
+
+def _culprit_text(apps: Applications, cell: tuple[str, str], value: int) -> str:
+    row, column = cell
+    now = _cell(apps, row, column)
+    return (f"最可能出错的是「{row_label(row)}」行「{APPLICANT_COLUMN_LABELS[column]}」列的 {now}："
+            f"改为 {value} 后，该行总计与该列勾稽关系均成立。")
+
+
+def _source(report: Report, row: str) -> tuple[int | None, str | None]:
+    src = report.sources.get(f"applications.{row}")
+    return (src.page, src.quote) if src else (None, None)
+
+
+def _column_hits(report: Report, kind: str) -> Iterator[Hit]:
+    apps = report.applications
+    if apps is None:
+        return
+    blame = culprits(report)
+    for cf in _column_fails(apps, report):
+        if cf.kind != kind:
+            continue
+        col = APPLICANT_COLUMN_LABELS[cf.column]
+        new, over, done, forward = (_cell(apps, r, cf.column) for r in BALANCE_ROWS)
+        if kind == "balance":
+            text = (f"表三「{col}」列：第一项加第二项（{new}+{over}={cf.left}）不等于第三项加第四项"
+                    f"（{done}+{forward}={cf.right}），相差 {abs(cf.left - cf.right)}。")
+            hint = (f"若新收、上年结转和结转下年度无误，（七）总计应为 {cf.left - forward}。"
+                    if cf.left - forward >= 0 else "请核对本列的新收、上年结转、（七）总计和结转下年度。")
+        else:
+            text = f"表三「{col}」列：各项办理结果（（一）至（六））之和为 {cf.left}，与（七）总计 {cf.right} 不符。"
+            hint = f"若各项办理结果无误，（七）总计应为 {cf.left}。"
+        mine = [(cell, v) for cell, v in blame.items() if cell[1] == cf.column and cell[0] in cf.fixes]
+        text += _culprit_text(apps, *mine[0]) if mine else hint
+        page, quote = _source(report, mine[0][0][0] if mine else "total_processed")
+        yield Hit(f"applications.{cf.column}", text, page, quote)
+
+
+@rule("APP-BALANCE", "error")
+def app_balance(report: Report) -> Iterator[Hit]:
+    yield from _column_hits(report, "balance")
+
+
+@rule("APP-OUTCOME-SUM", "error")
+def app_outcome_sum(report: Report) -> Iterator[Hit]:
+    yield from _column_hits(report, "outcome")
+
+
+@rule("APP-ROW-TOTAL", "error")
+def app_row_total(report: Report) -> Iterator[Hit]:
+    apps = report.applications
+    if apps is None:
+        return
+    blame = culprits(report)
+    for rf in _row_fails(apps, report):
+        text = f"表三「{row_label(rf.row)}」行：六类申请人之和为 {rf.sum}，与总计 {rf.total} 不符。"
+        mine = [(cell, v) for cell, v in blame.items() if cell[0] == rf.row]
+        text += _culprit_text(apps, *mine[0]) if mine else f"若各类申请人数字无误，总计应为 {rf.sum}。"
+        page, quote = _source(report, rf.row)
+        yield Hit(f"applications.{rf.row}", text, page, quote)
+
+
+@rule("LIT-TOTAL", "error")
+def lit_total(report: Report) -> Iterator[Hit]:
+    table = report.review_litigation
+    if table is None:
+        return
+    src = report.sources.get("review_litigation")
+    for group in LITIGATION_GROUPS:
+        counts = getattr(table, group)
+        if all(v is None for v in counts.values()):
+            continue
+        parts = [(OUTCOME_COLUMN_LABELS[c], _v(getattr(counts, c))) for c in ("maintained", "corrected", "other", "pending")]
+        total = sum(v for _, v in parts)
+        if total == _v(counts.total):
+            continue
+        terms = " + ".join(f"{label} {v}" for label, v in parts)
+        text = (f"表四「{LITIGATION_GROUP_LABELS[group]}」：{terms} = {total}，与总计 {_v(counts.total)} 不符。"
+                f"若各项无误，总计应为 {total}。")
+        yield Hit(f"review_litigation.{group}", text, src.page if src else None, src.quote if src else None)

@@ -1,0 +1,184 @@
+"""Structure and form: sections, template, printed numbering, year, 信息处理费, publication deadline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from parser.agency import split_divisions
+from parser.model import OTHER_SUBROWS, SECTION_KEYS, SECTION_TITLES, TABLE_SECTIONS, Report
+from parser.textutil import cn_to_int, nfkc
+from parser.validate import Hit, rule
+from parser.validate.arithmetic import row_label
+
+TABLE_NAMES = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
+CN_NUMERALS = "一二三四五六七八九十"
+
+# Table 3 rows: the numbers the template prints before each label. A leaf that opens its group may
+# carry the group's number instead (「（三）不予公开 1.属于国家秘密」), and 予以公开 the 「三、」 of its block.
+ROW_NUMBERS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "new_received": ("一、", (1,)),
+    "carried_over": ("二、", (2,)),
+    "granted": ("（一）", (1, 3)),
+    "partially_granted": ("（二）", (2,)),
+    "other": ("（六）", (6,)),
+    "total_processed": ("（七）", (7,)),
+    "carried_forward": ("四、", (4,)),
+}
+_GROUP_FIRST = {"denied_state_secret": 3, "unavailable_not_held": 4, "not_processed_complaint": 5,
+                "other_no_correction": 6}
+_LEAVES = ("denied_state_secret", "denied_law_prohibited", "denied_three_safeties", "denied_third_party",
+           "denied_internal_affairs", "denied_process_info", "denied_enforcement_file",
+           "denied_administrative_query", "unavailable_not_held", "unavailable_needs_creation",
+           "unavailable_unclear", "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
+           "not_processed_excessive", "not_processed_confirmation", *OTHER_SUBROWS)
+
+
+def _leaf_numbers() -> dict[str, tuple[str, tuple[int, ...]]]:
+    out, n = {}, 0
+    for key in _LEAVES:
+        n = 1 if key in _GROUP_FIRST else n + 1
+        out[key] = (f"{n}.", (n, _GROUP_FIRST[key]) if key in _GROUP_FIRST else (n,))
+    return out
+
+
+ROW_NUMBERS.update(_leaf_numbers())
+
+
+def number_value(printed: str) -> int | None:
+    m = re.search(rf"[{CN_NUMERALS}]+|\d+", nfkc(printed))
+    return cn_to_int(m.group(0)) if m else None
+
+
+def section_name(key: str | None) -> str:
+    return f"「{SECTION_TITLES[key]}」" if key in SECTION_TITLES else "正文"
+
+
+@rule("STRUCT-MISSING", "error")
+def struct_missing(report: Report) -> Iterator[Hit]:
+    for key in SECTION_KEYS:
+        table = getattr(report, key, None) if key in TABLE_SECTIONS else None
+        if key not in report.sections:
+            if key in TABLE_SECTIONS and table is not None:
+                continue  # the heading was lost but its table is there
+            extra = f"（含{TABLE_NAMES[key]}）" if key in TABLE_SECTIONS else ""
+            yield Hit(key, f"报告缺少第{CN_NUMERALS[SECTION_KEYS.index(key)]}部分{section_name(key)}{extra}。")
+        elif key in TABLE_SECTIONS and table is None:
+            src = report.sources.get(f"section.{key}")
+            yield Hit(key, f"{section_name(key)}部分没有{TABLE_NAMES[key]}统计表格（或表格无法识别）。",
+                      src.page if src else None, src.quote if src else None)
+
+
+@rule("STRUCT-TEMPLATE", "warning")
+def struct_template(report: Report) -> Iterator[Hit]:
+    if report.year is not None and report.year >= 2021 and (report.template == "2019" or report.cites_2019_notice):
+        what = "使用 2019 年版格式" if report.template == "2019" else "引用已废止的国办公开办函〔2019〕60号"
+        yield Hit("template", f"{report.year} 年度报告{what}；2021 年起应按国办公开办函〔2021〕30号规定的新格式编制。")
+    apps = report.applications
+    if (report.template == "2021" and apps is not None and apps.other is not None
+            and all(getattr(apps, k) is None for k in OTHER_SUBROWS)):
+        src = report.sources.get("applications.other")
+        yield Hit("applications.other",
+                  "表三「（六）其他处理」只印了一行；2021 年版格式应分为三项：1.申请人无正当理由逾期不补正、"
+                  "2.申请人逾期未按收费通知要求缴纳费用、3.其他。",
+                  src.page if src else None, src.quote if src else None)
+
+
+@rule("STRUCT-NUMBERING", "warning")
+def struct_numbering(report: Report) -> Iterator[Hit]:
+    for key, src in report.sources.items():
+        if not src.printed_number:
+            continue
+        value = number_value(src.printed_number)
+        if value is None:
+            continue
+        if key.startswith("section."):
+            section = key.removeprefix("section.")
+            if section not in SECTION_KEYS:
+                continue
+            n = SECTION_KEYS.index(section) + 1
+            if value != n:
+                yield Hit(section, f"{section_name(section)}的标题编号印为“{src.printed_number}”，"
+                                   f"按模板应为“{CN_NUMERALS[n - 1]}、”。", src.page, src.quote)
+        elif key.startswith("applications."):
+            row = key.removeprefix("applications.")
+            if row not in ROW_NUMBERS:
+                continue
+            expected, allowed = ROW_NUMBERS[row]
+            if value not in allowed:
+                label = row_label(row).split(" ")[-1].lstrip("一二三四五六七八九十、（）.0123456789")
+                yield Hit(key, f"表三「{label}」行前的编号印为“{src.printed_number}”，按模板应为“{expected}”。",
+                          src.page, src.quote)
+
+
+@rule("STRUCT-YEAR", "warning")
+def struct_year(report: Report) -> Iterator[Hit]:
+    year = report.year
+    if year is None:
+        return
+    problems = []
+    if report.period and (report.period[0].year != year or report.period[1].year != year):
+        start, end = report.period
+        problems.append(f"统计期限为 {start:%Y年%-m月%-d日}至{end:%Y年%-m月%-d日}")
+    if report.title_year is not None and report.title_year != year:
+        problems.append(f"标题写的是 {report.title_year} 年")
+    if problems:
+        yield Hit("year", f"报告年度为 {year} 年，但{'，'.join(problems)}，与报告年度不一致。")
+
+
+@rule("STRUCT-FEE", "warning")
+def struct_fee(report: Report) -> Iterator[Hit]:
+    if report.template != "2021" or "other_matters" not in report.sections:
+        return
+    if "处理费" in report.section_text("other_matters"):
+        return
+    src = report.sources.get("section.other_matters")
+    yield Hit("other_matters", "「六、其他需要报告的事项」未说明信息处理费的收取情况（2021 年版格式要求写明"
+                               "本年度是否收取、收取多少信息处理费）。", src.page if src else None)
+
+
+# ---- DEADLINE-LATE ----
+
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_DEPARTMENT_ENDINGS = ("局", "委员会", "委", "厅", "办", "中心", "署", "院", "所", "馆", "站", "队", "处", "部", "室")
+
+
+def deadline(agency: str | None, year: int) -> tuple[date, str] | None:
+    """The last day to publish a report for `year`, and the kind of agency it follows from; None when unknown."""
+    if not agency:
+        return None
+    name = re.sub(r"\s+", "", nfkc(agency))
+    nxt = year + 1
+    if name.endswith(("办公室", "办公厅")):
+        return date(nxt, 1, 31), "政府部门、办公室"
+    if name.endswith(("街道办事处", "办事处", "街道")) or re.search(r"(?:镇|乡|苏木)(?:人民)?(?:政府)?$", name):
+        return date(nxt, 1, 31), "乡镇、街道"
+    government = re.match(r"(.+?)(?:人民政府|政府|行政公署)$", name)
+    if government:
+        parts, rest = split_divisions(government.group(1))
+        core = parts[-1] if parts and not rest else government.group(1)
+        if core.endswith(("省", "自治区")) or core in _MUNICIPALITIES or government.group(1) in _MUNICIPALITIES:
+            return date(nxt, 3, 31), "省级人民政府"
+        if core.endswith(("自治州", "州", "盟", "地区", "市")):
+            # a …市 may be prefecture-level or a county-level city: take the later deadline
+            return date(nxt, 3, 10), "设区的市级人民政府"
+        if core.endswith(("县", "区", "旗", "林区", "特区")):
+            return date(nxt, 2, 20), "县级人民政府"
+        return None
+    if name.endswith(_DEPARTMENT_ENDINGS):
+        return date(nxt, 1, 31), "政府部门"
+    return None
+
+
+@rule("DEADLINE-LATE", "warning")
+def deadline_late(report: Report) -> Iterator[Hit]:
+    if report.published is None or report.year is None:
+        return
+    found = deadline(report.agency, report.year)
+    if found is None:
+        return
+    last, kind = found
+    if report.published > last:
+        yield Hit("published", f"落款日期 {report.published:%Y年%-m月%-d日} 晚于公布期限：{kind}的 {report.year} "
+                               f"年度报告应于 {last:%Y年%-m月%-d日} 前公布。")
