@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatAction, MessageLimit
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -551,11 +551,11 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if doc.file_size and doc.file_size > limit_mb * 1024 * 1024:
         await message.reply_text(
             f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。\n"
-            f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。")
+            f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。", do_quote=True)
         return
     fuid = doc.file_unique_id
     if fuid in state.files_in_flight:
-        await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。")
+        await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。", do_quote=True)
         return
     state.files_in_flight.add(fuid)
     try:
@@ -567,7 +567,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _check_document(update: Update, context, state: BotState, doc, name: str) -> None:
     message = update.effective_message
     chat_id = message.chat.id
-    status = await message.reply_text(STAGES["downloading"].format(name=name))
+    status = await message.reply_text(STAGES["downloading"].format(name=name), do_quote=True)
 
     async def stage(key: str) -> None:
         await _edit(status, STAGES[key].format(name=name))
@@ -620,8 +620,8 @@ def _uploader(update: Update) -> str:
 
 async def _send_report(context, chat_id: int, report: Report, comparison, reply_to: int | None) -> None:
     for n, text in enumerate(report_messages(report, comparison)):
-        await context.bot.send_message(chat_id, text, reply_to_message_id=reply_to if n == 0 else None,
-                                       allow_sending_without_reply=True)
+        reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if n == 0 and reply_to else None
+        await context.bot.send_message(chat_id, text, reply_parameters=reply)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     data = await asyncio.to_thread(xlsx.report_workbook, report, comparison)
     await context.bot.send_document(chat_id, document=data, filename=xlsx_filename(report),

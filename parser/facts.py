@@ -158,7 +158,8 @@ class _Section:
         return start, (min(ends) if ends else len(self.text))
 
     def segments(self, q: Quantity) -> tuple[str, str, str]:
-        """(left, right, clause): the words between q and its neighbours within its clause."""
+        """(left, right, clause): the words between q and its neighbours within its clause; the right
+        side stops at 「、」 (「新收 5 件、上年结转 2 件」: 上年结转 belongs to the 2)."""
         cs, ce = self.clause_bounds(q.start)
         left_start, right_end = cs, ce
         for other in self.qty:
@@ -166,6 +167,9 @@ class _Section:
                 left_start = other.end
             if other.start >= q.end and other.start < right_end:
                 right_end = other.start
+        pause = self.text.find("、", q.end, right_end)
+        if pause >= 0:
+            right_end = pause
         return self.text[left_start : q.start], self.text[q.end : right_end], self.text[cs:ce]
 
     def label(self, q: Quantity) -> str:

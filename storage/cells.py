@@ -137,6 +137,8 @@ def label(path: str) -> str:
         return f"{ACTIVE_ITEM_LABELS.get(row, row)}·{col_label}"
     if table == "applications":
         row_label = _NUMBERING.sub("", APPLICATION_ROWS.get(row, row)).replace(" ", "")
+        if row == "total_processed":
+            row_label = "办理结果总计"
         if row.startswith("denied_"):
             row_label = "不予公开：" + row_label.removeprefix("不予公开")
         elif row.startswith("unavailable_"):

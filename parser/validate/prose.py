@@ -64,9 +64,9 @@ def text_table(report: Report) -> Iterator[Hit]:
             n = total(row)
             if n is None or _within(f, n):
                 continue
-            name = {"carried_over": "二、上年结转政府信息公开申请数量", "carried_forward": "四、结转下年度继续办理",
-                    "closed": "（七）总计"}[f.kind]
-            table = f"表三「{name}」总计为 {n} 件"
+            table = {"carried_over": f"表三「二、上年结转政府信息公开申请数量」总计为 {n} 件",
+                     "carried_forward": f"表三「四、结转下年度继续办理」总计为 {n} 件",
+                     "closed": f"表三办理结果「（七）总计」为 {n} 件"}[f.kind]
         elif f.kind in ("reviews", "lawsuits") and lit is not None:
             if f.kind == "reviews":
                 n = lit.review.total or 0

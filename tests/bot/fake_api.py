@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 BOT_ID = 7000001
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "年报助手", "username": "nianbao_test_bot",
@@ -203,9 +203,10 @@ class FakeBotAPI:
 
     def _get(self, req: BaseHTTPRequestHandler) -> None:
         prefix = f"/file/bot{self.token}/"
-        if not req.path.startswith(prefix):
+        path = unquote(req.path)
+        if not path.startswith(prefix):
             return self._send(req, 404, b"not found", "text/plain")
-        file_path = req.path[len(prefix):]
+        file_path = path[len(prefix):]
         file_id = self.file_paths.get(file_path)
         if file_id is None:
             return self._send(req, 404, b"not found", "text/plain")
@@ -216,9 +217,10 @@ class FakeBotAPI:
         prefix = f"/bot{self.token}/"
         length = int(req.headers.get("Content-Length") or 0)
         body = req.rfile.read(length) if length else b""
-        if not req.path.startswith(prefix):
+        path = unquote(req.path)
+        if not path.startswith(prefix):
             return self._reply(req, {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
-        method = req.path[len(prefix):]
+        method = path[len(prefix):]
         params, uploads = self._params(req.headers.get("Content-Type") or "", body)
         self.calls.append(Call(method, params, time.monotonic()))
         handler = getattr(self, f"_api_{method}", None)
@@ -368,3 +370,108 @@ class _ApiError(Exception):
     def __init__(self, code: int, description: str):
         self.code = code
         self.description = description
+
+
+# ---------------------------------------------------------------- the bot under test
+
+USER = 1001  # allowed
+ADMIN = 1002  # admin
+STRANGER = 2002  # not allowed
+GROUP = -100500  # an allowed staff group
+
+
+class BotHarness:
+    """The real Application polling the fake server, started as `run_polling` starts it.
+
+    `async with BotHarness(tmp_path) as bot:` then `bot.api.send_file(...)` and assert on `bot.api`.
+    """
+
+    def __init__(self, tmp_path, *, rate_limiter: bool = False, **overrides):
+        from bot.settings import Settings
+
+        self.api = FakeBotAPI()
+        self.db = tmp_path / "nianbao.db"
+        self._overrides = overrides
+        self._rate_limiter = rate_limiter
+        self._settings_cls = Settings
+        self.app = None
+
+    @property
+    def settings(self):
+        return self.app.bot_data["settings"]
+
+    @property
+    def state(self):
+        return self.app.bot_data["state"]
+
+    async def __aenter__(self) -> BotHarness:
+        from bot.app import build_application
+
+        self.api.start()
+        values = dict(bot_token=self.api.token, bot_api_base_url=self.api.base_url,
+                      bot_api_file_url=self.api.base_file_url, nianbao_db=self.db,
+                      allowed_user_ids={USER}, admin_user_ids={ADMIN}, allowed_chat_ids={GROUP},
+                      parse_workers=2, parse_timeout=30)
+        values.update(self._overrides)
+        settings = self._settings_cls(_env_file=None, **values)
+        self.app = build_application(settings, rate_limiter=self._rate_limiter)
+        await self.app.initialize()
+        await self.app.post_init(self.app)
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=0.3,
+                                             allowed_updates=["message", "callback_query"])
+        await self.app.start()
+        return self
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        app, self.app = self.app, None
+        self.app_stopped = app
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+    async def __aexit__(self, *exc) -> None:
+        try:
+            await self.stop()
+        finally:
+            self.api.stop()
+
+    # ---- conveniences ----
+
+    async def reply_to_file(self, update: dict, chat_id: int, timeout: float = 60.0) -> list[BotMessage]:
+        """Wait until the bot has answered a sent file (status final, XLSX or an error), return its messages."""
+        message_id = update["message"]["message_id"]
+
+        def finished():
+            replies = self.api.replies_to(message_id)
+            if not replies:
+                return None
+            status = replies[0]
+            if status.text and status.text.startswith(("❌", "⚠️")):
+                return replies
+            docs = [m for m in self.api.documents(chat_id) if m.message_id > status.message_id]
+            if status.text and status.text.startswith("✅") and docs:
+                return replies
+            return None
+
+        await self.api.wait_for(finished, timeout, f"the reply to message {message_id}")
+        return self.api.replies_to(message_id)
+
+    async def command(self, text: str, user_id: int = USER, chat_id: int | None = None,
+                      count: int = 1, timeout: float = 20.0) -> list[BotMessage]:
+        """Send a command, wait for `count` new bot messages in the chat, return them."""
+        chat = user_id if chat_id is None else chat_id
+        before = {m.message_id for m in self.api.chat_messages(chat)}
+        self.api.send_text(text, user_id, chat_id)
+
+        def new():
+            out = [m for m in self.api.chat_messages(chat) if m.message_id not in before]
+            return out if len(out) >= count else None
+
+        await self.api.wait_for(new, timeout, f"{count} replies to {text!r}")
+        await asyncio.sleep(0.05)
+        return [m for m in self.api.chat_messages(chat) if m.message_id not in before]
