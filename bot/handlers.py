@@ -78,7 +78,7 @@ HELP_TEXT = (
     "/delete 机关 年份 — 删除一份报告（仅管理员）\n"
     "　例如：/delete 掌政镇 2024\n"
     "/whoami — 显示您的用户 ID 和会话 ID（申请使用权限时发给管理员）\n"
-    "/help — 显示本说明\n\n"
+    "/help — 显示本说明　/start — 欢迎语\n\n"
     "机关名称可以用简称，如「掌政镇」；匹配到多个机关时会请您选择。"
 )
 
@@ -196,22 +196,29 @@ def _fallback_reply(report: Report) -> list[str]:
 def _fallback_comparison(comparison) -> list[str]:
     a, b = comparison.years
     lines = [f"📊 {comparison.agency} {a} 年与 {b} 年比较"]
-    if not comparison.rows:
-        lines.append("两个年度没有可比较的数据。")
+    zeros = 0
     for row in comparison.rows:
+        if all(v == 0 for v in row.values):
+            zeros += 1  # both years 0: one summary line instead of a dozen "0 → 0"
+            continue
         change = ""
         if row.change is not None and row.change.absolute is not None:
-            sign = "+" if row.change.absolute > 0 else ""
-            change = f"（{sign}{_fmt(row.change.absolute)}"
-            if row.change.percent is not None:
-                change += f"，{sign}{row.change.percent:g}%"
-            change += "）"
+            if row.change.absolute == 0:
+                change = "（持平）"
+            else:
+                sign = "+" if row.change.absolute > 0 else ""
+                percent = f"，{sign}{row.change.percent:g}%" if row.change.percent is not None else ""
+                change = f"（{sign}{_fmt(row.change.absolute)}{percent}）"
         lines.append(f"• {row.label}：{_fmt(row.values[0])} → {_fmt(row.values[1])}{change}")
+    if zeros:
+        lines.append(f"另有 {zeros} 项两年均为 0。")
+    if not comparison.rows:
+        lines.append("两个年度没有可比较的数据。")
     return split_messages("\n".join(lines))
 
 
 def report_messages(report: Report, comparison=None) -> list[str]:
-    """The validator issue's reply (parser/reply.py), with the comparison when one is given."""
+    """The validator issue's reply (parser/reply.py): summary, findings, then the comparison if any."""
     try:
         from parser.reply import format_reply
     except ImportError:
@@ -624,8 +631,10 @@ async def _send_report(context, chat_id: int, report: Report, comparison, reply_
         await context.bot.send_message(chat_id, text, reply_parameters=reply)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     data = await asyncio.to_thread(xlsx.report_workbook, report, comparison)
+    # The attachment quotes the user's file too, so a dozen files sent at once stay told apart.
+    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     await context.bot.send_document(chat_id, document=data, filename=xlsx_filename(report),
-                                    caption="解析出的表格和全部问题清单（XLSX），便于留存。")
+                                    caption="解析出的表格和全部问题清单（XLSX），便于留存。", reply_parameters=reply)
 
 
 async def _edit(message, text: str) -> None:

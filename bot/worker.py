@@ -32,12 +32,9 @@ def _limit_memory(megabytes: int) -> None:
 def analyse(data: bytes, filename: str | None) -> Report:
     """Parse and validate one file: the whole pure pipeline, as run inside a worker."""
     from parser.api import parse_report
+    from parser.validate import validate
 
     report = parse_report(data, filename)
-    try:
-        from parser.validate import validate
-    except ImportError:  # the validator is optional while it is being built
-        return report
     report.findings = validate(report)
     return report
 

@@ -40,12 +40,15 @@ CLAUSE_SEP = "，,；;：:。！？!?（）()"
 _OPEN, _CLOSE = "（(", "）)"
 
 _TOTAL_MARK = re.compile(r"共|总计|合计|累计|全年|总数|总量")
-_COMPARISON = re.compile(r"同比|较上年|比上年|较去年|比去年|上年同期|增加|减少|增长|下降|提高")
+_COMPARISON = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|上年同期|较\d{4}年|比\d{4}年|增加|减少|增长|下降|提高")
+_CUMULATIVE = re.compile(r"截至|截止|历年|累计至")  # counts over several years, not the report year's
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _NOT_APPLICATION = re.compile(r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民")
 _SHARE = re.compile(
     r"(?P<kw>约占|占比|占|回复率|答复率|办结率|回应率|办理率)(?P<mid>[^，,。；;%\d]{0,15}?)"
     r"(?P<approx>约|近)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
 )
+_RATE_VERB = re.compile(r"回复|回应|答复|办结|办理|处理|受理")
 _ZERO_RECEIVED = re.compile(r"(?:没有|未|无)(?:收到|受理|接到|接收)[^，,。；;\d]{0,20}?申请")
 _ZERO_FEE = re.compile(r"(?:没有|未|不)(?:收取|收缴)[^，,。；;\d]{0,20}?(?:信息)?处理费")
 
@@ -193,7 +196,7 @@ def extract_facts(report: Report) -> list[Fact]:
         totals = _totals(sec)
         facts.extend(fact for fact, _, _ in totals)
         facts.extend(_shares(sec, totals))
-        facts.extend(_table_quantities(sec))
+        facts.extend(_table_quantities(sec, report.year))
     return facts
 
 
@@ -214,10 +217,16 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
             before = [q for q in sec.qty if prev_start <= q.start and q.end <= s_start] if s_start and only_gap else []
         if not before:
             continue
-        total = before[-1]
-        parts = _parts(sec, m.end(), total.unit)
+        parts = _parts(sec, m.end(), before[-1].unit)
         if len(parts) < 2:
             continue
+        # The total is the count just before 其中 — unless another one just before adds up with the parts
+        # (「共收到申请 66 件，结转 2 件。其中自然人 58 件，法人 8 件」)
+        plo = sum(interval(q.value, q.approx)[0] for q in parts)
+        phi = sum(interval(q.value, q.approx)[1] for q in parts)
+        fitting = [q for q in before if q.unit == parts[0].unit and interval(q.value, q.approx)[0] <= phi
+                   and interval(q.value, q.approx)[1] >= plo]
+        total = fitting[-1] if fitting else before[-1]
         fact = sec.fact("total", total, parts=[q.value for q in parts], parts_approx=any(q.approx for q in parts))
         # quote from the total to the last part: 「…3800 余条。其中…1800 余条；」 may span two sentences
         fact.sentence = sec.span(sec.sentence_bounds(total.start)[0], sec.sentence_bounds(parts[-1].start)[1])
@@ -291,8 +300,8 @@ def _shares(sec: _Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) 
         pct = float(m.group("pct"))
         if m.group("kw").endswith("率"):
             # 「投诉 24 条，回应 24 条，回复率 100%」: the last two counts before the rate
-            if len(in_sentence) < 2:
-                continue
+            if len(in_sentence) < 2 or not _RATE_VERB.search(sec.segments(in_sentence[-1])[0]):
+                continue  # the count just before must be the answered/closed one (「回应事件 24 条」)
             den, num = in_sentence[-2], in_sentence[-1]
         else:
             num = _share_count(sec, m.start(), in_sentence)
@@ -342,13 +351,17 @@ def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
 # ---- quantities a table also holds ----
 
 
-def _table_quantities(sec: _Section) -> list[Fact]:
+def _table_quantities(sec: _Section, year: int | None) -> list[Fact]:
     out = []
     for q in sec.qty:
-        kind = _table_kind(sec, q)
+        kind = _table_kind(sec, q, year)
         if kind:
             out.append(sec.fact(kind, q))
     for m in _ZERO_RECEIVED.finditer(sec.text):
+        cs, ce = sec.clause_bounds(m.start())
+        if re.search(r"复议|诉讼|投诉|咨询", sec.text[cs:ce]) or year is not None and (
+                {int(y) for y in _YEAR.findall(sec.text[cs:ce])} - {year}):
+            continue  # 「未收到因政府信息公开申请引起的行政复议」, or another year's
         out.append(Fact(kind="received", value=0, unit="件", label=m.group(0), section=sec.key,
                         page=sec.page(m.start()), sentence=sec.sentence(m.start())))
     for m in _ZERO_FEE.finditer(sec.text):
@@ -357,11 +370,17 @@ def _table_quantities(sec: _Section) -> list[Fact]:
     return out
 
 
-def _table_kind(sec: _Section, q: Quantity) -> str | None:
-    left, right, _clause = sec.segments(q)
+def _table_kind(sec: _Section, q: Quantity, year: int | None) -> str | None:
+    left, right, clause = sec.segments(q)
     near = left + right
     s_start, s_end = sec.sentence_bounds(q.start)
     sentence = sec.text[s_start:s_end]
+    before = sec.text[s_start : q.start]
+    if _CUMULATIVE.search(before) or _COMPARISON.search(clause):
+        return None
+    years = {int(y) for y in _YEAR.findall(sec.text[sec.clause_bounds(q.start)[0] : q.start])}
+    if year is not None and years - {year}:
+        return None  # 「2023年收到申请 10 件」 in a 2024 report: last year's figure
     if q.unit in ("元", "万元"):
         return "fee" if "处理费" in near or "处理费" in sec.text[s_start : q.start] else None
     if q.unit not in ("件", "条", "个", "份", "次") or _COMPARISON.search(near):

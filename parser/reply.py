@@ -6,6 +6,8 @@ One formatter for the CLI and the bot: plain text, split into messages of at mos
 
 from __future__ import annotations
 
+from typing import Any
+
 from parser.errors import ReportError
 from parser.model import (
     SECTION_TITLES,
@@ -73,18 +75,33 @@ def key_figures(report: Report) -> list[str]:
     return lines
 
 
-def _comparison(report: Report, previous: Report) -> list[str]:
-    """One line against last year's report, when the store found it."""
-    bits = []
-    if report.applications is not None and previous.applications is not None:
-        bits.append(f"新收申请 {_n(report.applications.new_received.total)} 件"
-                    f"（上年 {_n(previous.applications.new_received.total)} 件）")
-    if report.review_litigation is not None and previous.review_litigation is not None:
-        bits.append(f"行政复议 {_n(report.review_litigation.review.total)} 件"
-                    f"（上年 {_n(previous.review_litigation.review.total)} 件）")
-    if not bits:
-        return [f"已与 {previous.year} 年度报告对比。"]
-    return [f"与 {previous.year} 年度报告相比：" + "，".join(bits)]
+def comparison_lines(comparison: Any) -> list[str]:
+    """Two years side by side (the store's `Comparison`: agency, years, rows of label/values/change)."""
+    first, second = comparison.years
+    lines = [f"{comparison.agency} {first} 年与 {second} 年对比"]
+    zeros = 0
+    for row in comparison.rows:
+        if all(v == 0 for v in row.values):
+            zeros += 1  # both years 0: one summary line instead of a dozen 「0 → 0」
+            continue
+        change = ""
+        if row.change is not None and row.change.absolute is not None:
+            if row.change.absolute == 0:
+                change = "（持平）"
+            else:
+                sign = "+" if row.change.absolute > 0 else ""
+                percent = f"，{sign}{row.change.percent:g}%" if row.change.percent is not None else ""
+                change = f"（{sign}{_n(row.change.absolute)}{percent}）"
+        lines.append(f"{row.label}：{_n(row.values[0])} → {_n(row.values[1])}{change}")
+    if zeros:
+        lines.append(f"另有 {zeros} 项两年均为 0。")
+    if not comparison.rows:
+        lines.append("两个年度没有可比较的数据。")
+    return lines
+
+
+def format_comparison(comparison: Any) -> list[str]:
+    return split_messages(comparison_lines(comparison))
 
 
 def _findings(findings: list[Finding]) -> list[str]:
@@ -107,10 +124,10 @@ def _findings(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def format_reply(report: Report, comparison: Report | None = None) -> list[str]:
+def format_reply(report: Report, comparison: Any = None) -> list[str]:
     """The summary and findings of one report, as messages of at most 4096 characters.
 
-    `comparison` is last year's report of the same agency when the store has it.
+    `comparison` is the store's `Comparison` with the year before, when there is one: it follows the findings.
     """
     name = report.agency or report.file or "未识别单位"
     year = f"{report.year} 年度" if report.year else "年度未识别"
@@ -119,10 +136,10 @@ def format_reply(report: Report, comparison: Report | None = None) -> list[str]:
     if report.published:
         lines.append(f"落款日期：{report.published:%Y年%-m月%-d日}")
     lines += key_figures(report)
-    if comparison is not None:
-        lines += _comparison(report, comparison)
     lines.append("")
     lines += _findings(report.findings)
+    if comparison is not None:
+        lines += ["", *comparison_lines(comparison)]
     return split_messages(lines)
 
 

@@ -69,6 +69,7 @@ class FakeBotAPI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each small reply waits ~40 ms for a delayed ACK
 
             def log_message(self, *args):  # quiet
                 pass
@@ -442,8 +443,11 @@ class BotHarness:
 
     # ---- conveniences ----
 
-    async def reply_to_file(self, update: dict, chat_id: int, timeout: float = 60.0) -> list[BotMessage]:
-        """Wait until the bot has answered a sent file (status final, XLSX or an error), return its messages."""
+    async def reply_to_file(self, update: dict, timeout: float = 60.0) -> list[BotMessage]:
+        """Wait until the bot has answered a sent file (final status and XLSX, or an error).
+
+        Returns the bot's messages quoting that file: the status message first, the XLSX last.
+        """
         message_id = update["message"]["message_id"]
 
         def finished():
@@ -453,8 +457,7 @@ class BotHarness:
             status = replies[0]
             if status.text and status.text.startswith(("❌", "⚠️")):
                 return replies
-            docs = [m for m in self.api.documents(chat_id) if m.message_id > status.message_id]
-            if status.text and status.text.startswith("✅") and docs:
+            if status.text and status.text.startswith("✅") and any(m.document for m in replies):
                 return replies
             return None
 

@@ -10,7 +10,7 @@ from parser.model import Paragraph, Report
 
 
 def facts(*texts: str, section: str = "overview"):
-    report = Report(paragraphs=[Paragraph(section=section, page=3, text=t) for t in texts])
+    report = Report(year=2024, paragraphs=[Paragraph(section=section, page=3, text=t) for t in texts])
     return extract_facts(report)
 
 
@@ -88,6 +88,11 @@ def test_nested_list_in_parentheses():
     assert sorted((f.value, tuple(f.parts)) for f in found) == [(7, (5, 2)), (10, (7, 3))]
 
 
+def test_total_is_the_earlier_count_the_parts_add_up_to():
+    (f,) = of_kind("total", "共收到政府信息公开申请66件，结转下年度2件。其中，自然人申请58件，法人或其他组织申请8件。")
+    assert (f.value, f.parts) == (66, [58, 8])
+
+
 def test_review_list_then_lawsuit_list():
     found = of_kind("total", "政府信息公开行政复议 351 件，其中结果维持 72 件，结果纠正 64 件，其他结果 178 件，"
                              "尚未审结 37 件；政府信息公开行政诉讼 46 件，其中结果维持 25 件，结果纠正 5 件，"
@@ -142,7 +147,9 @@ def test_no_share_without_both_counts(text):
     ("政府信息公开行政复议 351 件，其中结果维持 72 件；政府信息公开行政诉讼 46 件。",
      [("reviews", 351), ("lawsuits", 46)]),
     ("本年新收申请 5 件、上年结转申请 2 件，已全部办结。", [("received", 5), ("carried_over", 2)]),
-    ("兴泾镇人民政府 2020 年没有收到政府信息公开申请。", [("received", 0)]),
+    ("兴泾镇人民政府 2024 年没有收到政府信息公开申请。", [("received", 0)]),
+    ("兴泾镇人民政府 2020 年没有收到政府信息公开申请。", []),  # another year
+    ("本年度未收到因政府信息公开申请引起的行政复议。", []),
     ("全年收取政府信息公开信息处理费 3940 元。", [("fee", 3940)]),
     ("2024年兴仁镇未收取信息处理费。", [("fee", 0)]),
     # not application counts: other channels, comparisons, kinds of applications
@@ -150,6 +157,11 @@ def test_no_share_without_both_counts(text):
     ("接到微博投诉事件 24 条，微博回应事件 24 条。", []),
     ("共收到申请 10 件，较上年收到的 8 件增加 2 件。", [("received", 10)]),
     ("其中网络申请 7 件，信函申请 2 件。", []),
+    ("收到政府信息公开申请 15 件（其中上年结转 3 件）。", [("received", 15), ("carried_over", 3)]),
+    ("2024年共收到政府信息公开申请 25 件，较2023年的 18 件增加 7 件。", [("received", 25)]),
+    ("截至2024年底，累计收到政府信息公开申请 300 件。", []),
+    ("2023年收到政府信息公开申请 10 件。", []),  # last year's figure in a 2024 report
+    ("因政府信息公开被申请行政复议 2 件，被提起行政诉讼 1 件。", [("reviews", 2), ("lawsuits", 1)]),
     ("开展行政复议案件审理 120 件。", []),
 ])
 def test_quantities_the_tables_hold(text, expected):

@@ -212,3 +212,128 @@ def test_culprit_named_in_built_report():
 def test_template_2019_layout_for_2021_year_is_flagged():
     report = parse(build_text("2019", 2021))
     assert ("STRUCT-TEMPLATE", "template") in found(report)
+
+
+# ---- the same reports as DOCX and HTML, through their real readers ----
+
+
+def _blocks(text: str) -> list[str | list[list[str]]]:
+    """Paragraphs, and runs of tab-separated lines as tables (rows padded to one width)."""
+    blocks: list[str | list[list[str]]] = []
+    for line in text.splitlines():
+        if "\t" in line:
+            if not blocks or isinstance(blocks[-1], str):
+                blocks.append([])
+            blocks[-1].append(line.split("\t"))
+        elif line.strip():
+            blocks.append(line)
+    return blocks
+
+
+def build_docx(text: str) -> bytes:
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    for block in _blocks(text):
+        if isinstance(block, str):
+            doc.add_paragraph(block)
+            continue
+        width = max(len(r) for r in block)
+        table = doc.add_table(rows=len(block), cols=width)
+        table.style = "Table Grid"
+        table.autofit = False
+        for i, cells in enumerate(block):
+            for j, cell in enumerate(cells):
+                table.cell(i, j).text = cell
+        # a wide label column, as published reports have: the numbers stay on the label's first line
+        for j in range(width):
+            for cell in table.columns[j].cells:
+                cell.width = Cm(7.5 if j == 0 else 1.3)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def build_html(text: str) -> bytes:
+    from html import escape
+
+    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>年度报告</title></head><body>"]
+    for block in _blocks(text):
+        if isinstance(block, str):
+            parts.append(f"<p>{escape(block)}</p>")
+        else:
+            rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in block)
+            parts.append(f"<table border='1'>{rows}</table>")
+    parts.append("</body></html>")
+    return "".join(parts).encode("utf-8")
+
+
+BUILDERS = {"docx": build_docx, "html": build_html}
+
+
+@pytest.mark.parametrize("fmt", sorted(BUILDERS))
+@pytest.mark.parametrize("template,year", [("2021", 2024), ("2019", 2020)])
+def test_clean_report_in_other_formats(fmt, template, year):
+    report = parse_report(BUILDERS[fmt](build_text(template, year)), f"built.{fmt}")
+    assert report.format == fmt and report.template == template
+    assert validate(report) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(BUILDERS))
+def test_injected_errors_in_other_formats(fmt):
+    text = build_text("2021", 2024, cells=_broken(clean_cells(), "granted", 0, 4), parts=(12, 17),
+                      carried_forward_label="七、")
+    report = parse_report(BUILDERS[fmt](text), f"built.{fmt}")
+    assert set(found(report)) == {("APP-ROW-TOTAL", "applications.granted"),
+                                  ("APP-OUTCOME-SUM", "applications.natural_person"),
+                                  ("TEXT-SUM", "overview"), ("STRUCT-NUMBERING", "applications.carried_forward")}
+
+
+def build_pdf(text: str) -> bytes:
+    """The DOCX above rendered by LibreOffice; cached under tests/.cache/validate/ by the text it shows."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    cache = Path(__file__).resolve().parents[2] / ".cache" / "validate"
+    key = hashlib.sha256((text + "|docx-v2").encode()).hexdigest()[:20]
+    out = cache / f"report-{key}.pdf"
+    if out.exists():
+        return out.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="nianbao-validate-") as tmp:
+        src = Path(tmp) / "doc.docx"
+        src.write_bytes(build_docx(text))
+        # a private profile: parallel LibreOffice runs cannot share one
+        cmd = [shutil.which("soffice"), f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+               "--convert-to", "pdf", "--outdir", tmp, str(src)]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": tmp})
+        pdf = (Path(tmp) / "doc.pdf").read_bytes()
+    cache.mkdir(parents=True, exist_ok=True)
+    part = out.with_suffix(f".{os.getpid()}.part")
+    part.write_bytes(pdf)
+    part.replace(out)
+    return pdf
+
+
+@pytest.mark.parametrize("template,year", [("2021", 2024), ("2019", 2020)])
+def test_clean_report_as_pdf(template, year):
+    report = parse_report(build_pdf(build_text(template, year)), "built.pdf")
+    assert report.format == "pdf" and report.template == template
+    assert validate(report) == []
+
+
+def test_injected_errors_as_pdf():
+    text = build_text("2021", 2024, cells=_broken(clean_cells(), "granted", 0, 4), share="60%")
+    report = parse_report(build_pdf(text), "built.pdf")
+    findings = validate(report)
+    assert {(f.rule, f.where) for f in findings} == {
+        ("APP-ROW-TOTAL", "applications.granted"), ("APP-OUTCOME-SUM", "applications.natural_person"),
+        ("TEXT-PERCENT", "overview")}
+    assert all(f.page for f in findings)  # a PDF has pages to cite

@@ -1,0 +1,567 @@
+"""Scans: OCR of images (PNG, JPEG, TIFF) and of PDFs without a usable text layer.
+
+Each page is normalised to a size the recogniser reads small table digits at, deskewed (the
+angle comes from the ink's row profile, so tilted scans of ±3° come out level), and read
+with RapidOCR (PP-OCR models that ship inside the `rapidocr-onnxruntime` wheel: no network).
+
+Tables with ruling lines are rebuilt from the lines themselves: the grid is found with
+morphology, merged cells are found where a border is missing, and every recognised character
+goes to the cell under its centre. A cell that holds ink but got no text (a lone "0" the
+detector missed) is read again on its own. Everything outside a grid becomes text lines:
+words on one line by their vertical overlap, left to right, one cell per word so that
+`Line.doubtful` can point at a single number.
+
+A number is doubtful when a digit was read with low confidence, when a letter had to be
+taken for a digit (O→0, l→1 …), or when a cell with ink could not be read at all.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from parser.errors import ReportError, corrupt
+from parser.layout import Document, Line
+
+Progress = Callable[[int, int], None]
+
+MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
+# Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
+# 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
+TARGET_LONG_SIDE = 2600
+MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
+DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
+MAX_SKEW = 3.0  # degrees searched when levelling a page
+
+# letters the recogniser gives for digits in a number cell; the cell is then doubtful
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
+                                   "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
+                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9"})
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○lI|iZzSsBbgq.,，]+$")
+_HAS_DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
+
+
+def missing_engine() -> ReportError:
+    return ReportError(
+        "ocr_unavailable",
+        "这是扫描件（图片），但本机未安装文字识别组件，无法读取。请发送带文字的 PDF 或 DOCX 文件。",
+        "this is a scan but the OCR engine (rapidocr-onnxruntime) is not installed; send a PDF with text or DOCX",
+    )
+
+
+def too_many_pages(pages: int) -> ReportError:
+    return ReportError(
+        "too_many_pages",
+        f"扫描件共 {pages} 页，超过文字识别 {MAX_PAGES} 页的上限。请只发送年度报告本身。",
+        f"the scan has {pages} pages, over the OCR limit of {MAX_PAGES}; send the annual report alone",
+    )
+
+
+def available() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---- entry points ----
+
+
+def read(data: bytes, progress: Progress | None = None) -> Document:
+    """A scanned PDF or an image (PNG, JPEG, TIFF; multi-page TIFF too) → lines, `ocr=True`.
+
+    `progress(page, pages)` is called before each page is read (1-based)."""
+    from parser.detect import detect_format
+
+    if detect_format(data) == "pdf":
+        return read_pdf(data, progress)
+    return read_image(data, progress)
+
+
+def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise corrupt("PDF", str(exc)) from exc
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise too_many_pages(count)
+        lines: list[Line] = []
+        for index in range(count):
+            if progress:
+                progress(index + 1, count)
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                scale = TARGET_LONG_SIDE / max(width, height, 1.0)
+                bitmap = page.render(scale=scale, grayscale=True)
+                image = bitmap.to_numpy().copy()
+                bitmap.close()
+            finally:
+                page.close()
+            lines.extend(read_page(_grey(image), index + 1))
+    finally:
+        pdf.close()
+    return Document(lines=lines, format="pdf", pages=count, ocr=True)
+
+
+def read_image(data: bytes, progress: Progress | None = None) -> Document:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+        if image.width * image.height > MAX_PIXELS:
+            raise ReportError("too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise corrupt("图片", str(exc)) from exc
+    if frames > MAX_PAGES:
+        raise too_many_pages(frames)
+    lines: list[Line] = []
+    for index in range(frames):
+        if progress:
+            progress(index + 1, frames)
+        try:
+            image.seek(index)
+            frame = ImageOps.exif_transpose(image).convert("L")  # phone photos carry their rotation in EXIF
+        except (OSError, ValueError) as exc:
+            raise corrupt("图片", str(exc)) from exc
+        lines.extend(read_page(_normalise(frame), index + 1))
+    return Document(lines=lines, format="image", pages=frames, ocr=True)
+
+
+# ---- one page ----
+
+
+@dataclass(slots=True)
+class _Char:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float
+    word: int  # index of the detected box it came from
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float
+    chars: list[_Char] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Cell:
+    r0: int
+    c0: int
+    r1: int  # inclusive
+    c1: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
+    chars: list[_Char] = field(default_factory=list)
+    text: str = ""
+    doubtful: bool = False
+
+
+@dataclass(slots=True)
+class _Table:
+    box: tuple[int, int, int, int]
+    rows: list[list[_Cell]]
+
+
+_engine_lock = threading.Lock()
+_engine_instance = None
+
+
+def _engine():
+    global _engine_instance
+    with _engine_lock:
+        if _engine_instance is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:
+                raise missing_engine() from exc
+            # a page is never scaled down again inside the engine: we chose its size
+            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False)
+        return _engine_instance
+
+
+def _grey(image):
+    import numpy as np
+
+    if image.ndim == 3:
+        image = image[..., 0]
+    return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+def _normalise(frame):
+    """A PIL greyscale page scaled to TARGET_LONG_SIDE on its long side, as a numpy array."""
+    import numpy as np
+    from PIL import Image
+
+    long_side = max(frame.size)
+    scale = TARGET_LONG_SIDE / max(long_side, 1)
+    if abs(scale - 1) > 0.05:
+        size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+        frame = frame.resize(size, Image.Resampling.BICUBIC if scale > 1 else Image.Resampling.LANCZOS)
+    return np.asarray(frame, dtype=np.uint8)
+
+
+def read_page(grey, page: int) -> list[Line]:
+    """One greyscale page (numpy uint8) → its lines, tables as rows."""
+    import cv2
+
+    grey = deskew(grey)
+    engine = _engine()
+    result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
+    words = _words(result or [])
+    tables = find_tables(grey)
+    placed: set[int] = set()
+    items: list[tuple[float, int, Line]] = []
+    for n, table in enumerate(tables):
+        _fill(table, words, placed)
+        _reread_empty(table, grey, engine)
+        for k, row in enumerate(table.rows):
+            cells = [cell.text for cell in row]
+            doubtful = [i for i, cell in enumerate(row) if cell.doubtful]
+            top = min(cell.box[1] for cell in row)
+            items.append((top, 1 + n * 10000 + k, Line(cells, page, is_row=True, doubtful=doubtful)))
+    rest = [w for i, w in enumerate(words) if i not in placed]
+    height = grey.shape[0]
+    for top, line in _text_lines(rest, page, height):
+        items.append((top, 0, line))
+    items.sort(key=lambda it: (it[0], it[1]))
+    return [it[2] for it in items]
+
+
+# ---- levelling ----
+
+
+def skew_angle(grey) -> float:
+    """The page's tilt in degrees (positive: counter-clockwise), from the sharpness of its row profile."""
+    import cv2
+    import numpy as np
+
+    h, w = grey.shape
+    scale = 900 / max(w, 1)
+    small = cv2.resize(grey, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    ink = (small < 160).astype(np.float32)
+    if ink.sum() < 50:
+        return 0.0
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def score(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(ink, matrix, (small.shape[1], small.shape[0]), flags=cv2.INTER_LINEAR)
+        profile = rotated.sum(axis=1)
+        return float(np.sum(np.diff(profile) ** 2))
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=score)
+    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=score)
+    return float(best)
+
+
+def deskew(grey):
+    import cv2
+
+    angle = skew_angle(grey)
+    if abs(angle) < 0.1:
+        return grey
+    h, w = grey.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=255)
+
+
+# ---- recognised words ----
+
+
+def _words(result: list) -> list[_Word]:
+    words: list[_Word] = []
+    for item in result:
+        box, text, conf = item[0], str(item[1]), float(item[2])
+        xs = [p[0] for p in box]
+        ys = [p[1] for p in box]
+        word = _Word(text, min(xs), min(ys), max(xs), max(ys), conf)
+        index = len(words)
+        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]):
+            for cbox, ctext, cconf in zip(item[3], item[4], item[5], strict=False):
+                cx = [p[0] for p in cbox]
+                cy = [p[1] for p in cbox]
+                word.chars.append(_Char(str(ctext), min(cx), min(cy), max(cx), max(cy), float(cconf), index))
+        else:
+            word.chars.append(_Char(text, word.x0, word.y0, word.x1, word.y1, conf, index))
+        words.append(word)
+    return words
+
+
+def _number_text(text: str) -> tuple[str, bool]:
+    """A cell or word that should be a number: (text with look-alike letters made digits, doubtful)."""
+    compact = text.replace(" ", "")
+    if compact and _NUMBERISH.match(compact) and not compact.isdigit() and _HAS_DIGIT.search(compact) is None:
+        # letters only ("O", "D"): a lone zero the recogniser misread
+        return compact.translate(_DIGIT_LOOKALIKES), True
+    if compact and _NUMBERISH.match(compact) and _HAS_DIGIT.search(compact):
+        fixed = compact.translate(_DIGIT_LOOKALIKES)
+        return fixed, fixed != compact
+    return text, False
+
+
+def _low_confidence(chars: list[_Char]) -> bool:
+    return any(c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text))
+
+
+# ---- ruled tables ----
+
+
+def find_tables(grey) -> list[_Table]:
+    """Ruled tables on a level page: the grid from long thin lines, merged cells where a border is missing."""
+    import cv2
+    import numpy as np
+
+    h, w = grey.shape
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70))))
+    # bridge one-pixel gaps a scan leaves in thin rules
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
+    grid = cv2.bitwise_or(horizontal, vertical)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    tables: list[_Table] = []
+    for k in range(1, count):
+        x, y, bw, bh, _area = stats[k]
+        if bw < w / 4 or bh < 40:
+            continue
+        ys = _rule_positions(horizontal[y : y + bh, x : x + bw].sum(axis=1) / 255, bw * 0.02)
+        xs = _rule_positions(vertical[y : y + bh, x : x + bw].sum(axis=0) / 255, bh * 0.02)
+        ys = [y + v for v in ys]
+        xs = [x + v for v in xs]
+        if len(ys) < 3 or len(xs) < 3:
+            continue  # a frame or a single rule around prose, not a table
+        table = _grid(xs, ys, horizontal, vertical)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: t.box[1])
+    return tables
+
+
+def _rule_positions(profile, minimum: float) -> list[int]:
+    """Centres of runs where the projected rule pixels exceed `minimum`."""
+    positions: list[int] = []
+    start = None
+    for i, v in enumerate(list(profile) + [0]):
+        if v > minimum and start is None:
+            start = i
+        elif v <= minimum and start is not None:
+            positions.append((start + i - 1) // 2)
+            start = None
+    merged: list[int] = []
+    for p in positions:  # a thick or doubled rule is one rule
+        if merged and p - merged[-1] < 12:
+            merged[-1] = (merged[-1] + p) // 2
+        else:
+            merged.append(p)
+    return merged
+
+
+def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
+    rows, cols = len(ys) - 1, len(xs) - 1
+
+    def has_vertical(c: int, r: int) -> bool:  # the rule at xs[c] between ys[r] and ys[r+1]
+        x = xs[c]
+        band = vertical[ys[r] + 4 : ys[r + 1] - 3, max(0, x - 4) : x + 5]
+        return band.size > 0 and (band.max(axis=1) > 0).mean() > 0.6
+
+    def has_horizontal(r: int, c: int) -> bool:  # the rule at ys[r] between xs[c] and xs[c+1]
+        y = ys[r]
+        band = horizontal[max(0, y - 4) : y + 5, xs[c] + 4 : xs[c + 1] - 3]
+        return band.size > 0 and (band.max(axis=0) > 0).mean() > 0.6
+
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not has_vertical(c + 1, r):
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and not has_horizontal(r + 1, c):
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    spans: dict[int, list[int]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            root = find(r * cols + c)
+            span = spans.setdefault(root, [r, c, r, c])
+            span[0], span[1] = min(span[0], r), min(span[1], c)
+            span[2], span[3] = max(span[2], r), max(span[3], c)
+    cells = [
+        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in spans.values()
+    ]
+    if max(c.c1 - c.c0 + 1 for c in cells) == cols and len(cells) <= rows:
+        return None  # every row one cell wide: boxed prose
+    by_row: list[list[_Cell]] = [[] for _ in range(rows)]
+    for cell in cells:
+        by_row[cell.r0].append(cell)
+    table_rows = [sorted(row, key=lambda c: c.c0) for row in by_row if row]
+    return _Table((xs[0], ys[0], xs[-1], ys[-1]), table_rows)
+
+
+def _fill(table: _Table, words: list[_Word], placed: set[int]) -> None:
+    """Each character to the cell under its centre; words inside the table are used up."""
+    x0, y0, x1, y1 = table.box
+    cells = [cell for row in table.rows for cell in row]
+    for index, word in enumerate(words):
+        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
+            continue
+        placed.add(index)
+        for char in word.chars:
+            for cell in cells:
+                bx0, by0, bx1, by1 = cell.box
+                if bx0 <= char.cx <= bx1 and by0 <= char.cy <= by1:
+                    cell.chars.append(char)
+                    break
+    for cell in cells:
+        cell.text = _cell_text(cell.chars)
+        fixed, guessed = _number_text(cell.text)
+        if fixed != cell.text or _HAS_DIGIT.search(fixed) and not _CJK.search(fixed):
+            cell.text = fixed
+            cell.doubtful = guessed or _low_confidence(cell.chars)
+
+
+def _cell_text(chars: list[_Char]) -> str:
+    """A cell's characters in reading order: lines by vertical overlap; wrapped Chinese rejoins
+    without a gap, two numbers on separate lines or boxes stay apart."""
+    lines: list[list[_Char]] = []
+    for char in sorted(chars, key=lambda c: c.cy):
+        if lines:
+            last = lines[-1]
+            top = min(c.y0 for c in last)
+            bottom = max(c.y1 for c in last)
+            if top <= char.cy <= bottom:
+                last.append(char)
+                continue
+        lines.append([char])
+    out = ""
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        piece = ""
+        previous: _Char | None = None
+        for char in line:
+            if previous is not None and char.word != previous.word and _joins_with_space(piece, char.text):
+                piece += " "
+            piece += char.text
+            previous = char
+        piece = _CJK_GAP.sub("", re.sub(r"\s+", " ", piece).strip())
+        if not piece:
+            continue
+        if out and out[-1].isdigit() and piece[0].isdigit():
+            out += " "
+        out += piece
+    return out
+
+
+def _joins_with_space(before: str, after: str) -> bool:
+    return bool(before) and before[-1].isalnum() and not _CJK.match(before[-1]) and after[:1].isalnum() and not _CJK.match(after[:1])
+
+
+def _reread_empty(table: _Table, grey, engine) -> None:
+    """Cells with ink but no recognised text: read each alone (the detector misses lone small glyphs)."""
+    import cv2
+    import numpy as np
+
+    todo: list[tuple[_Cell, object]] = []
+    for row in table.rows:
+        for cell in row:
+            if cell.text:
+                continue
+            x0, y0, x1, y1 = cell.box
+            inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+            if inner.size == 0:
+                continue
+            dark = inner < 128
+            if dark.sum() < 12:
+                continue
+            ys, xs = np.nonzero(dark)
+            pad = 10
+            crop = inner[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
+            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+            todo.append((cell, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
+    if not todo:
+        return
+    try:
+        results, _ = engine.text_rec([crop for _, crop in todo])
+    except Exception:  # noqa: BLE001 - the recogniser's internal API; the cells stay marked as unread
+        results = [("", 0.0)] * len(todo)
+    for (cell, _), result in zip(todo, results, strict=False):
+        text, conf = str(result[0]).strip(), float(result[1])
+        fixed, guessed = _number_text(text)
+        cell.text = fixed
+        if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) or not fixed:
+            cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
+
+
+# ---- text outside tables ----
+
+
+def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float, Line]]:
+    lines: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
+        if lines:
+            last = lines[-1]
+            top = sum(w.y0 for w in last) / len(last)
+            bottom = sum(w.y1 for w in last) / len(last)
+            overlap = min(bottom, word.y1) - max(top, word.y0)
+            if overlap > 0.5 * min(bottom - top, word.y1 - word.y0):
+                last.append(word)
+                continue
+        lines.append([word])
+    out: list[tuple[float, Line]] = []
+    for group in lines:
+        group.sort(key=lambda w: w.x0)
+        cells: list[str] = []
+        doubtful: list[int] = []
+        for word in group:
+            for token in word.text.split():
+                # prose keeps its letters; only a token that already holds a digit is a number
+                fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
+                if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
+                    doubtful.append(len(cells))
+                cells.append(_CJK_GAP.sub("", fixed))
+        if not cells:
+            continue
+        top = min(w.y0 for w in group)
+        text = " ".join(cells)
+        where = (top + max(w.y1 for w in group)) / 2 / max(height, 1)
+        if (where < 0.1 or where > 0.9) and _PAGE_NUMBER.match(text):
+            continue  # a page number in the margin
+        out.append((top, Line(cells, page, doubtful=doubtful)))
+    return out
