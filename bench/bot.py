@@ -44,8 +44,12 @@ async def upload(bot: BotHarness, data: bytes, name: str) -> float:
 
 
 async def help_time(bot: BotHarness) -> float:
+    """Send /help, time until its answer arrives."""
+    before = {m.message_id for m in bot.api.chat_messages(USER)}
     t = time.monotonic()
-    await bot.command("/help", timeout=120)
+    bot.api.send_text("/help", USER)
+    await bot.api.wait_for(lambda: any(m.message_id not in before and (m.text or "").startswith("📋")
+                                       for m in bot.api.chat_messages(USER)), 120, "/help")
     return time.monotonic() - t
 
 

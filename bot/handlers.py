@@ -591,7 +591,6 @@ async def _check_document(update: Update, context, state: BotState, doc, name: s
             await _send_report(context, chat_id, report, comparison, message.message_id)
             return
     try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
         file = await doc.get_file()
         data = bytes(await file.download_as_bytearray())
         if len(data) > state.download_limit_mb * 1024 * 1024:

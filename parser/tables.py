@@ -134,6 +134,13 @@ def build_groups(lines: list[Line]) -> list[Group]:
             label_cells, slots = cells[:split], cells[split:]
             has_number = any(parse_value(c)[1] is not None for c in slots)
             has_marks = any(parse_value(c)[0] and c for c in slots)
+            label = "".join(label_cells)
+            if label and slots and not (has_number or has_marks) and _continues(stream, label):
+                # the rest of the previous row's label: a row split across pages, or a wrapped label
+                previous = stream.groups[-1]
+                previous.label += squash(label)
+                previous.raw_label += label
+                continue
             if not (has_number or has_marks or (label_cells and slots)):
                 stream.add_text("".join(label_cells), line.page)
                 continue
@@ -153,6 +160,15 @@ def build_groups(lines: list[Line]) -> list[Group]:
                 stream.add_value(token, _fmt(token), line.page)  # type: ignore[arg-type]
     stream.close()
     return stream.groups
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])")
+
+
+def _continues(stream: _Stream, label: str) -> bool:
+    """A label-only row right after a structured row, not numbered as a row of its own."""
+    return (bool(stream.groups) and stream.groups[-1].structured and not stream.label and not stream.values
+            and not _LEADING_NUMBER.match(nfkc(label)))
 
 
 def _fmt(value: Value) -> str:

@@ -196,7 +196,7 @@ class FakeBotAPI:
             value = predicate()
             if value:
                 return value
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.005)
         raise AssertionError(f"timed out waiting for {what}; bot calls: "
                              f"{[c.method for c in self.calls if c.method != 'getUpdates']}")
 

@@ -187,3 +187,28 @@ def test_numbering_is_label_not_value():
     groups = build_groups([Line(["1.属于国家秘密 2 0 0 0 0 0 2"]), Line(["2、重复申请 0 0 0 0 0 0 0"])])
     assert [g.values for g in groups] == [[2, 0, 0, 0, 0, 0, 2], [0] * 7]
     assert groups[1].label == "2重复申请"
+
+
+def test_label_overflow_rows_join_the_row_above():
+    """Narrow label columns in PDFs: a row's label ends in a label-only row, on the next page too."""
+    lines = list(HEADER)
+    for i, label in enumerate(LABELS_2021):
+        groups, text = list(label[:-1]), label[-1]
+        cells = [str(v) for v in values_for(i)] + [""]
+        if len(text) > 12:  # the leaf label's cell overflows into a label-only row
+            lines.append(row_line([*groups, text[:9], *cells], page=4))
+            lines.append(row_line([text[9:]] + [""] * 8, page=5))
+        else:
+            lines.append(row_line([*groups, text, *cells], page=4))
+    rows = read_applications(lines).table.rows()
+    for i, key in enumerate(KEYS_2021):
+        assert rows[key].values() == values_for(i), key
+
+
+def test_blank_numbered_row_is_its_own_row():
+    lines = structured_table()
+    index = next(i for i, line in enumerate(lines) if "重复申请" in line.text)
+    lines[index] = row_line(["2.重复申请"] + [""] * 7)
+    rows = read_applications(lines).table.rows()
+    assert rows["not_processed_repeat"].values() == [None] * 7
+    assert rows["not_processed_publication"].values() == values_for(17)
