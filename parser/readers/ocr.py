@@ -339,7 +339,6 @@ def _low_confidence(chars: list[_Char]) -> bool:
 def find_tables(grey) -> list[_Table]:
     """Ruled tables on a level page: the grid from long thin lines, merged cells where a border is missing."""
     import cv2
-    import numpy as np
 
     h, w = grey.shape
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
