@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
-from telegram.constants import ChatAction, MessageLimit
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import xlsx
 from bot.service import Checker, CheckResult
 from bot.settings import TELEGRAM_API, Settings
+from parser import reply
 from parser.errors import ReportError
-from parser.model import SECTION_TITLES, Report
+from parser.model import Report
 
 log = logging.getLogger("nianbao.bot")
 
-MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH  # 4096
 TELEGRAM_DOWNLOAD_LIMIT_MB = 20  # getFile on Telegram's own server; a local Bot API server has none
 MAX_CHOICES = 10
 
@@ -132,108 +132,18 @@ def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 # ---------------------------------------------------------------- formatting
 
 
-def split_messages(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+def split_messages(text: str) -> list[str]:
     """Split at line ends into messages Telegram accepts (≤ 4096 characters)."""
-    out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: cut it
-            if current:
-                out.append(current)
-                current = ""
-            out.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            out.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        out.append(current)
-    return [m for m in out if m.strip()]
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
-def _fallback_reply(report: Report) -> list[str]:
-    """A plain summary for when parser/reply.py is not available."""
-    lines = [f"📄 {report.agency or '未识别机关'} {report.year or '？'} 年度政府信息公开工作年度报告"]
-    if report.template:
-        lines.append(f"模板：{report.template} 年版")
-    missing = [SECTION_TITLES[k] for k in SECTION_TITLES if k not in report.sections]
-    if missing:
-        lines.append("缺少部分：" + "、".join(missing))
-    apps = report.applications
-    if apps is not None:
-        lines.append(f"本年新收申请 {_fmt(apps.new_received.total)} 件，上年结转 {_fmt(apps.carried_over.total)} 件，"
-                     f"办理 {_fmt(apps.total_processed.total)} 件，结转下年 {_fmt(apps.carried_forward.total)} 件。")
-    lit = report.review_litigation
-    if lit is not None:
-        lines.append(f"行政复议 {_fmt(lit.review.total)} 件，行政诉讼 "
-                     f"{_fmt((lit.litigation_direct.total or 0) + (lit.litigation_after_review.total or 0))} 件。")
-    errors = [f for f in report.findings if f.severity == "error"]
-    warnings = [f for f in report.findings if f.severity == "warning"]
-    if not report.findings:
-        lines.append("\n✅ 未发现问题。")
-    else:
-        lines.append(f"\n发现 {len(errors)} 个错误、{len(warnings)} 个提示：")
-        for n, f in enumerate(errors + warnings, start=1):
-            mark = "❌" if f.severity == "error" else "⚠️"
-            page = f"（第 {f.page} 页）" if f.page else ""
-            lines.append(f"{n}. {mark} {f.message}{page}")
-            if f.quote:
-                lines.append(f"　原文：{f.quote}")
-    return split_messages("\n".join(lines))
-
-
-def _fallback_comparison(comparison) -> list[str]:
-    a, b = comparison.years
-    lines = [f"📊 {comparison.agency} {a} 年与 {b} 年比较"]
-    zeros = 0
-    for row in comparison.rows:
-        if all(v == 0 for v in row.values):
-            zeros += 1  # both years 0: one summary line instead of a dozen "0 → 0"
-            continue
-        change = ""
-        if row.change is not None and row.change.absolute is not None:
-            if row.change.absolute == 0:
-                change = "（持平）"
-            else:
-                sign = "+" if row.change.absolute > 0 else ""
-                percent = f"，{sign}{row.change.percent:g}%" if row.change.percent is not None else ""
-                change = f"（{sign}{_fmt(row.change.absolute)}{percent}）"
-        lines.append(f"• {row.label}：{_fmt(row.values[0])} → {_fmt(row.values[1])}{change}")
-    if zeros:
-        lines.append(f"另有 {zeros} 项两年均为 0。")
-    if not comparison.rows:
-        lines.append("两个年度没有可比较的数据。")
-    return split_messages("\n".join(lines))
+    return reply.split_messages(text.split("\n"))
 
 
 def report_messages(report: Report, comparison=None) -> list[str]:
-    """The validator issue's reply (parser/reply.py): summary, findings, then the comparison if any."""
-    try:
-        from parser.reply import format_reply
-    except ImportError:
-        return _fallback_reply(report) + (_fallback_comparison(comparison) if comparison is not None else [])
-    messages = format_reply(report, comparison) if comparison is not None else format_reply(report)
-    return [chunk for m in messages for chunk in split_messages(m)]
+    """The reply: summary, findings, then the comparison with the previous year if any."""
+    return reply.format_reply(report, comparison)
 
 
 def comparison_messages(comparison) -> list[str]:
-    try:
-        from parser.reply import format_comparison
-    except ImportError:
-        return _fallback_comparison(comparison)
-    out = format_comparison(comparison)
-    return [chunk for m in ([out] if isinstance(out, str) else out) for chunk in split_messages(m)]
+    return reply.format_comparison(comparison)
 
 
 def error_message(exc: ReportError, name: str) -> str:
