@@ -297,11 +297,10 @@ def reminder_text(report_year: int, due: date, statuses: list[DeadlineStatus], d
     kinds = "、".join(d.kind for d in statuses if d.agencies)
     if day == AFTER:
         if not missing:
-            head = [f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，",
-                    f"应报的 {total} 个机关均已提交。"]
-            return "".join(head)
-        lines = [f"⚠️ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，",
-                 f"以下 {missing} 个机关尚未提交（应报 {total} 个）："]
+            return (f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，"
+                    f"应报的 {total} 个机关均已提交。")
+        lines = [f"⚠️ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止。",
+                 f"以下 {missing} 个机关逾期尚未提交（应报 {total} 个）："]
     else:
         when = "今天" if (due - today).days == 0 else f"还有 {(due - today).days} 天"
         lines = [f"⏰ 年报提醒：{report_year} 年度政府信息公开工作年度报告（{kinds}）应于 "

@@ -39,7 +39,6 @@ from storage.roster import LogKey, Subscription
 
 log = logging.getLogger("nianbao.reminders")
 
-MAX_MESSAGE = 4096
 JOB_NAMES = ("nianbao-reminders-check", "nianbao-reminders-daily")
 
 
@@ -135,7 +134,7 @@ def compose(owed: list[tuple[int, Slot]], seasons: Mapping[int, Season], now: da
         if not missing and slot.day != AFTER:
             continue
         text = reminder_text(slot.report_year, slot.due, statuses, slot.day, today)
-        out.append(Outgoing(chat_id, slot, split_messages(text, MAX_MESSAGE), missing))
+        out.append(Outgoing(chat_id, slot, split_messages(text), missing))
     return out
 
 

@@ -28,17 +28,31 @@ MAX_BYTES = 50 * 1024 * 1024
 _PARAGRAPH_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)")
 
 
-def read_document(data: bytes) -> Document:
-    """Bytes of any supported format → lines. Raises ReportError for what we cannot read."""
+def read_document(data: bytes, progress=None) -> Document:
+    """Bytes of any supported format → lines. Raises ReportError for what we cannot read.
+
+    `progress(page, pages)`, when given, is called before each page of a scan is read by OCR
+    (seconds a page), so that the bot can show which page it is on."""
     if len(data) > MAX_BYTES:
         raise errors.too_large(MAX_BYTES // (1024 * 1024))
     kind = detect_format(data)
     if kind == "empty":
         raise errors.empty()
     if kind == "pdf":
-        from parser.readers import pdf
+        from parser.readers import ocr, pdf
 
-        return pdf.read(data)
+        try:
+            document = pdf.read(data)
+        except errors.ReportError as exc:
+            if exc.code != "no_text":
+                raise
+            if not ocr.available():
+                raise ocr.missing_engine() from None
+            return ocr.read_pdf(data, progress)
+        # fonts without a Unicode map give private-use or replacement characters, or Latin junk
+        if ocr.garbled(document) and ocr.available():
+            return ocr.read_pdf(data, progress)
+        return document
     if kind == "docx":
         from parser.readers import docx
 
@@ -55,13 +69,13 @@ def read_document(data: bytes) -> Document:
         raise errors.ReportError("unsupported", "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
                                  "a ZIP archive that is not a DOCX document; unpack it and send the reports")
     if kind in ("ole", "rtf", "odt"):
-        raise errors.ReportError(
-            "unsupported", "暂不支持 DOC/WPS/RTF/ODT 格式，请另存为 PDF 或 DOCX 后发送。",
-            "DOC/WPS/RTF/ODT files are not supported yet; save the report as PDF or DOCX")
+        from parser.readers import legacy
+
+        return legacy.read(data, kind)
     if kind in ("png", "jpeg", "tiff"):
-        raise errors.ReportError(
-            "unsupported", "暂不支持图片（扫描件）识别，请发送带文字的 PDF、DOCX、HTML 或 TXT 文件。",
-            "images (scans) are not supported yet; send a PDF with text, DOCX, HTML or TXT")
+        from parser.readers import ocr
+
+        return ocr.read_image(data, progress)
     raise errors.unsupported({"binary": "二进制文件"}.get(kind, kind))
 
 

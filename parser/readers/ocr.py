@@ -31,7 +31,7 @@ Progress = Callable[[int, int], None]
 MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
 # Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
 # 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
-TARGET_LONG_SIDE = 2600
+TARGET_LONG_SIDE = int(__import__("os").environ.get("OCRT", "2600"))
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
@@ -564,3 +564,20 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
             continue  # a page number in the margin
         out.append((top, Line(cells, page, doubtful=doubtful)))
     return out
+
+
+# ---- PDFs whose text layer is junk ----
+
+_PRIVATE_OR_BAD = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def garbled(document: Document) -> bool:
+    """Whether a PDF's extracted text is junk: fonts without a Unicode map give private-use or
+    replacement characters, or Latin letters where a Chinese report has Chinese."""
+    text = "".join("".join(line.cells) for line in document.lines)
+    text = re.sub(r"\s+", "", text)
+    if len(text) < 20:
+        return False  # too little to judge; the reader's own "no text" covers empty pages
+    bad = len(_PRIVATE_OR_BAD.findall(text))
+    cjk = len(_CJK.findall(text))
+    return bad > 0.05 * len(text) or cjk < 0.05 * len(text)

@@ -17,8 +17,8 @@ from report_factory import make_report, payload  # noqa: E402
 import bot.cli  # noqa: E402
 from bot.deadlines import (  # noqa: E402
     KINDS,
-    DeadlineSettings,
     Deadlines,
+    DeadlineSettings,
     Expected,
     guess_kind,
     parse_kind,

@@ -1,0 +1,123 @@
+"""Scans and legacy files for the OCR and legacy readers' tests, made from real test documents.
+
+A report DOCX (pdf_docs' builder) is rendered to PDF by LibreOffice, its pages rasterised with
+pypdfium2 at 150 dpi, greyscale, turned ±1.5° as a flatbed scanner leaves them, and saved as
+PNG, JPEG, TIFF or an image-only PDF. Everything is cached under tests/.cache/ocr/, keyed by
+the inputs and by this file's source; OCR results are cached there too, keyed by the reader's
+source, because OCR costs seconds a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pdf_docs  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[3]
+CACHE = ROOT / "tests" / ".cache" / "ocr"
+_SOURCE = Path(__file__).read_bytes()
+REAL_DIR = ROOT.parent / "shared" / "real"
+REAL_PDF = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.pdf"
+REAL_JSON = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.expected.json"
+
+DPI = 150
+ANGLE = 1.5
+
+
+def _cached(name: str, key: bytes, make: Callable[[], bytes]) -> bytes:
+    digest = hashlib.sha256(_SOURCE + key).hexdigest()[:20]
+    path = CACHE / f"{name}-{digest}"
+    if path.exists():
+        return path.read_bytes()
+    data = make()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    part = path.with_suffix(f".{os.getpid()}.part")
+    part.write_bytes(data)
+    part.replace(path)  # atomic: a parallel test never reads half a file
+    return data
+
+
+def report_pdf() -> bytes:
+    """The PDF engineer's test report (title, prose, tables 2 and 3 with merged cells): 2 pages."""
+    return pdf_docs.render(pdf_docs.report_spec())
+
+
+def report_docx() -> bytes:
+    return pdf_docs.build_report_docx(pdf_docs.report_spec())
+
+
+def scan(pdf: bytes, pages: list[int] | None = None, dpi: int = DPI, angle: float = ANGLE) -> list[Image.Image]:
+    """Pages as a scanner gives them: greyscale, `dpi`, turned by ±`angle` degrees (alternating)."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for n, index in enumerate(pages if pages is not None else range(len(doc))):
+            page = doc[index]
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            page.close()
+            turn = angle if n % 2 == 0 else -angle
+            out.append(image.rotate(turn, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        return out
+    finally:
+        doc.close()
+
+
+def save(images: list[Image.Image], fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "PNG":
+        images[0].save(buf, format="PNG")
+    elif fmt == "JPEG":
+        images[0].save(buf, format="JPEG", quality=85)
+    elif fmt == "TIFF":
+        images[0].save(buf, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate")
+    elif fmt == "PDF":  # an image-only PDF, as a scanner's "scan to PDF" makes
+        images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=DPI)
+    else:
+        raise ValueError(fmt)
+    return buf.getvalue()
+
+
+def scanned(pdf: bytes, fmt: str, pages: list[int] | None = None, angle: float = ANGLE) -> bytes:
+    """`pdf` scanned and saved as `fmt` (PNG, JPEG: first page only; TIFF, PDF: all `pages`), cached."""
+    key = hashlib.sha256(pdf).digest() + repr((fmt, pages, angle, DPI)).encode()
+    return _cached(f"scan.{fmt.lower()}", key, lambda: save(scan(pdf, pages, angle=angle), fmt))
+
+
+def cached_read(data: bytes, reader: Callable[[bytes], object], source: Path) -> object:
+    """`reader(data)`, cached by the data and the reader's source (OCR costs seconds a page)."""
+    key = hashlib.sha256(data).digest() + source.read_bytes()
+    return pickle.loads(_cached("read", key, lambda: pickle.dumps(reader(data))))
+
+
+def convert(docx: bytes, target: str) -> bytes:
+    """`docx` converted by LibreOffice to `target` (doc, odt, rtf), cached."""
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="nianbao-scan-") as tmp:
+            src = Path(tmp) / "report.docx"
+            src.write_bytes(docx)
+            cmd = [shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp}/profile",
+                   "--headless", "--convert-to", target, "--outdir", tmp, str(src)]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": tmp})
+            return (Path(tmp) / f"report.{target}").read_bytes()
+
+    return _cached(f"convert.{target}", hashlib.sha256(docx).digest(), make)
+
+
+def without_tounicode(pdf: bytes) -> bytes:
+    """The PDF with its fonts' Unicode maps unhooked: the key is renamed in place (same length, so
+    the cross-reference offsets stay right), which leaves the glyphs drawn but the text layer junk."""
+    return pdf.replace(b"/ToUnicode", b"/ToUnicodX")
