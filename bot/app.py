@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import deadline_handlers, handlers
 from bot.service import Checker
 from bot.settings import Settings
 from bot.worker import ParsePool
@@ -71,6 +71,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("show", handlers.show))
     app.add_handler(CommandHandler("export", handlers.export))
     app.add_handler(CommandHandler("delete", handlers.delete))
+    deadline_handlers.register(app, settings=app.bot_data["settings"])
     app.add_handler(CallbackQueryHandler(handlers.choose))
     app.add_handler(MessageHandler(filters.Document.ALL, handlers.document))
     app.add_handler(MessageHandler(filters.PHOTO, handlers.photo))

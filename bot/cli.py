@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "bot.commands.reparse",
     "bot.commands.run",
     "bot.commands.bot",
+    "bot.commands.deadlines",
+    "bot.commands.roster",
 )
 
 

@@ -15,26 +15,18 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot import handlers
-from bot.deadlines import KINDS, DeadlineSettings, guess_kind, load_deadline_settings, parse_kind, season_text
+from bot.deadlines import (
+    KINDS,
+    DeadlineSettings,
+    guess_kind,
+    load_deadline_settings,
+    parse_kind,
+    season_text,
+)
 from bot.reminders import load_season, schedule, utc_now
 from storage import roster
 
 log = logging.getLogger("nianbao.bot")
-
-COMMANDS: list[tuple[str, str]] = [
-    ("deadlines", "年报截止日期和未报机关"),
-    ("remind", "截止日期提醒：/remind on 或 /remind off"),
-    ("roster", "应报机关名单：/roster [add 机关 类别 | remove 机关]"),
-]
-
-HELP_LINES = (
-    "/deadlines — 各类机关的截止日期、已报和未报机关\n"
-    "/remind on|off — 开启或关闭本会话的截止日期提醒（群组需管理员操作）\n"
-    "/roster — 查看应报机关名单\n"
-    "/roster add 机关 类别 — 添加（仅管理员），类别：" + "、".join(KINDS) + "\n"
-    "　例如：/roster add 掌政镇 乡镇\n"
-    "/roster remove 机关 — 移除（仅管理员）"
-)
 
 USAGE = {
     "remind": "用法：/remind on 开启提醒，/remind off 关闭提醒，/remind 查看状态。",

@@ -319,3 +319,20 @@ def reminder_text(report_year: int, due: date, statuses: list[DeadlineStatus], d
 def send_times(due: date, days: tuple[int, ...]) -> list[tuple[int, date]]:
     """(day, date) of each reminder of a deadline: the days before it, then the day after."""
     return [(d, due - timedelta(days=d)) for d in sorted(set(days), reverse=True)] + [(AFTER, due + timedelta(days=1))]
+
+
+# The bot commands this feature adds, for the menu and /help.
+COMMANDS: list[tuple[str, str]] = [
+    ("deadlines", "年报截止日期和未报机关"),
+    ("remind", "截止日期提醒：/remind on 或 /remind off"),
+    ("roster", "应报机关名单：/roster [add 机关 类别 | remove 机关]"),
+]
+
+HELP_LINES = (
+    "/deadlines — 各类机关的截止日期、已报和未报机关\n"
+    "/remind on|off — 开启或关闭本会话的截止日期提醒（群组需管理员操作）\n"
+    "/roster — 查看应报机关名单\n"
+    "/roster add 机关 类别 — 添加（仅管理员），类别：" + "、".join(KINDS) + "\n"
+    "　例如：/roster add 掌政镇 乡镇\n"
+    "/roster remove 机关 — 移除（仅管理员）"
+)

@@ -18,7 +18,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import xlsx
+from bot import deadlines, xlsx
 from bot.service import Checker, CheckResult
 from bot.settings import TELEGRAM_API, Settings
 from parser import reply
@@ -41,6 +41,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("export", "导出全部报告（XLSX）：/export [年份]"),
     ("delete", "删除报告（管理员）：/delete 机关 年份"),
     ("whoami", "显示我的用户 ID 和会话 ID"),
+    *deadlines.COMMANDS,
 ]
 BOT_COMMANDS = [BotCommand(name, description) for name, description in COMMANDS]
 
@@ -78,6 +79,7 @@ HELP_TEXT = (
     "/delete 机关 年份 — 删除一份报告（仅管理员）\n"
     "　例如：/delete 掌政镇 2024\n"
     "/whoami — 显示您的用户 ID 和会话 ID（申请使用权限时发给管理员）\n"
+    f"{deadlines.HELP_LINES}\n"
     "/help — 显示本说明　/start — 欢迎语\n\n"
     "机关名称可以用简称，如「掌政镇」；匹配到多个机关时会请您选择。"
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from bot.deadlines import DeadlineSettings
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
@@ -17,7 +18,9 @@ TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
 IdSet = Annotated[frozenset[int], NoDecode]
 
 
-class Settings(BaseSettings):
+class Settings(DeadlineSettings):
+    """Everything the bot reads; the deadline and reminder settings come from DeadlineSettings."""
+
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
                                       case_sensitive=False)
 
@@ -37,7 +40,6 @@ class Settings(BaseSettings):
     parse_workers: int = Field(2, ge=1)
     parse_memory_mb: int = Field(2048, ge=256)
     max_concurrent_updates: int = Field(32, ge=1)
-    tz: str = "Asia/Shanghai"
 
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -70,19 +72,6 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
         return value
-
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value):
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
 
     @property
     def max_file_bytes(self) -> int:

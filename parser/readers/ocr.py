@@ -31,16 +31,16 @@ Progress = Callable[[int, int], None]
 MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
 # Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
 # 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
-TARGET_LONG_SIDE = int(__import__("os").environ.get("OCRT", "2600"))
+TARGET_LONG_SIDE = 2600
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
-                                   "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
+                                   "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
                                    "s": "5", "B": "8", "b": "6", "g": "9", "q": "9"})
-_NUMBERISH = re.compile(r"^[0-9OoQDC〇○lI|iZzSsBbgq.,，]+$")
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq.,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
@@ -242,7 +242,7 @@ def read_page(grey, page: int) -> list[Line]:
     items: list[tuple[float, int, Line]] = []
     for n, table in enumerate(tables):
         _fill(table, words, placed)
-        _reread_empty(table, grey, engine)
+        _reread_cells(table, grey, engine)
         for k, row in enumerate(table.rows):
             cells = [cell.text for cell in row]
             doubtful = [i for i, cell in enumerate(row) if cell.doubtful]
@@ -492,16 +492,18 @@ def _joins_with_space(before: str, after: str) -> bool:
     return bool(before) and before[-1].isalnum() and not _CJK.match(before[-1]) and after[:1].isalnum() and not _CJK.match(after[:1])
 
 
-def _reread_empty(table: _Table, grey, engine) -> None:
-    """Cells with ink but no recognised text: read each alone (the detector misses lone small glyphs)."""
+def _reread_cells(table: _Table, grey, engine) -> None:
+    """Read number cells again, each alone: the page-wide pass misses lone small glyphs ("0")
+    and misreads some digits; a cell whose two readings disagree is doubtful, and keeps the
+    more confident one."""
     import cv2
     import numpy as np
 
     todo: list[tuple[_Cell, object]] = []
     for row in table.rows:
         for cell in row:
-            if cell.text:
-                continue
+            if cell.text and not (_HAS_DIGIT.search(cell.text) and not _CJK.search(cell.text)):
+                continue  # a label
             x0, y0, x1, y1 = cell.box
             inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
             if inner.size == 0:
@@ -518,14 +520,19 @@ def _reread_empty(table: _Table, grey, engine) -> None:
         return
     try:
         results, _ = engine.text_rec([crop for _, crop in todo])
-    except Exception:  # noqa: BLE001 - the recogniser's internal API; the cells stay marked as unread
+    except Exception:  # noqa: BLE001 - the recogniser's internal API; the first reading stands
         results = [("", 0.0)] * len(todo)
     for (cell, _), result in zip(todo, results, strict=False):
-        text, conf = str(result[0]).strip(), float(result[1])
-        fixed, guessed = _number_text(text)
-        cell.text = fixed
-        if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) or not fixed:
+        fixed, guessed = _number_text(str(result[0]).strip())
+        conf = float(result[1])
+        if not cell.text:
+            cell.text = fixed
             cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
+        elif fixed.replace(" ", "") != cell.text.replace(" ", ""):
+            first = min((c.conf for c in cell.chars), default=0.0)
+            if fixed and _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and conf > first:
+                cell.text = fixed
+            cell.doubtful = True
 
 
 # ---- text outside tables ----
