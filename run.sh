@@ -21,7 +21,7 @@ install() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
     fi
     [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,ocr]"
 }
 
 case "${1:-run}" in

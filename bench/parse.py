@@ -4,6 +4,8 @@
 
 Runs the format reader (and `parser.api.parse_report` once it exists) on each file; for PDFs
 also pypdfium2's bare text extraction of the same file, the floor any PDF reader stands on.
+Scans (images, PDFs without a usable text layer) go through OCR once each, not `--repeat`
+times, and are summed up as seconds per scanned page.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from parser.detect import detect_format  # noqa: E402
 READERS = {
     "pdf": "pdf",
     "docx": "docx",
-    "odt": "odt",
     "html": "html",
     "txt": "text",
-    "rtf": "rtf",
-    "ole": "doc",
+    "rtf": "legacy",
+    "ole": "legacy",
+    "odt": "legacy",
+    "png": "ocr",
+    "jpeg": "ocr",
+    "tiff": "ocr",
 }
 
 
@@ -36,9 +41,35 @@ def reader_for(fmt: str):
     if not name:
         return None
     try:
-        return importlib.import_module(f"parser.readers.{name}").read
+        read = importlib.import_module(f"parser.readers.{name}").read
     except ModuleNotFoundError:
         return None
+    if name == "legacy":
+        return lambda data: read(data, fmt)
+    return read
+
+
+def ocr_seconds(data: bytes, fmt: str) -> tuple[float, int] | None:
+    """(seconds, pages) of one OCR run on a scan, or None when `data` is not one (or OCR is missing)."""
+    try:
+        from parser.readers import ocr
+    except ModuleNotFoundError:
+        return None
+    if not ocr.available():
+        return None
+    if fmt == "pdf":
+        from parser.errors import ReportError
+        from parser.readers import pdf
+
+        try:
+            if not ocr.garbled(pdf.read(data)):
+                return None
+        except ReportError as exc:
+            if exc.code != "no_text":
+                return None
+    start = time.perf_counter()
+    document = ocr.read(data)
+    return time.perf_counter() - start, document.pages or 1
 
 
 def parse_report_fn():
@@ -93,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print("parser.api.parse_report not found: timing the readers alone\n")
 
     per_format: dict[str, list[dict]] = defaultdict(list)
+    scans: list[tuple[float, int]] = []
     head = f"{'file':<44} {'fmt':<5} {'pages':>5} {'reader':>9} {'ms/page':>8} {'parse':>9} {'pdfium':>8} {'ratio':>6}"
     print(head)
     print("-" * len(head))
@@ -101,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         fmt = detect_format(data)
         read = reader_for(fmt)
         if read is None:
+            continue
+        scanned = ocr_seconds(data, fmt) if fmt in ("pdf", "png", "jpeg", "tiff") else None
+        if scanned is not None:
+            scans.append(scanned)
+            print(f"{path.name[:44]:<44} {fmt:<5} {scanned[1]:>5} OCR {scanned[0] / scanned[1]:.2f} s/page")
             continue
         reader_ms, doc = median_ms(read, data, args.repeat)
         if reader_ms is None:
@@ -140,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{fmt:<5} {len(rows):>5} {sum(r['pages'] for r in rows):>6} {fmt_ms(reader):>8} "
             f"{fmt_ms(parse):>8} {fmt_ms(bare):>8} {ratio:>6}"
         )
+    if scans:
+        seconds, pages = sum(s for s, _ in scans), sum(p for _, p in scans)
+        print(f"\nscans: {len(scans)} files, {pages} pages, OCR {seconds / pages:.2f} s per scanned page")
     return 0
 
 

@@ -30,7 +30,7 @@ log = logging.getLogger("nianbao.bot")
 TELEGRAM_DOWNLOAD_LIMIT_MB = 20  # getFile on Telegram's own server; a local Bot API server has none
 MAX_CHOICES = 10
 
-FORMATS = "PDF（含文字的 PDF）、DOCX、HTML、TXT"
+FORMATS = "PDF、DOCX、DOC、WPS、ODT、RTF、HTML、TXT，以及扫描件（PNG、JPEG、TIFF 图片或扫描的 PDF）"
 
 COMMANDS: list[tuple[str, str]] = [
     ("start", "开始使用"),
@@ -64,7 +64,7 @@ HELP_TEXT = (
     "📋 年报助手使用说明\n\n"
     "【检查报告】直接发送年度报告文件，可一次发送多个。\n"
     f"支持格式：{FORMATS}。按文件内容识别格式，与文件名无关。\n"
-    "DOC、WPS 和图片（扫描件）请先另存为 PDF 或 DOCX。\n"
+    "扫描件会先做文字识别（OCR），每页约需数秒，识读可能有误的单元格会在回复中标出。\n"
     "每个文件会收到：检查摘要、发现的问题、与上一年度的比较（如已保存上一年度报告），"
     "以及一份包含全部表格和问题清单的 XLSX 文件。\n\n"
     "【命令】\n"
@@ -558,7 +558,7 @@ async def _edit(message, text: str) -> None:
 
 async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
-        "暂不支持识别图片。请把年度报告作为文件发送（" + FORMATS + "），不要以图片形式发送。")
+        "以照片方式发送的图片经 Telegram 压缩后难以准确识别。请把年度报告或扫描件作为文件发送（" + FORMATS + "）。")
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

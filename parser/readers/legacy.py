@@ -99,7 +99,8 @@ def to_docx(data: bytes, kind: str = "ole", timeout: float = TIMEOUT) -> bytes:
                 _kill_group(process)
         results = list(out.glob("*.docx"))
         if process.returncode != 0 or not results or results[0].stat().st_size == 0:
-            detail = stderr.decode("utf-8", "replace").strip()[:200]
+            messages = [m for m in stderr.decode("utf-8", "replace").splitlines() if "rror" in m]
+            detail = (messages[-1] if messages else "").strip()[:200]
             raise corrupt(label, detail or f"LibreOffice exit code {process.returncode}")
         return results[0].read_bytes()
 

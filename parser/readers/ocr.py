@@ -42,6 +42,9 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": 
                                    "s": "5", "B": "8", "b": "6", "g": "9", "q": "9"})
 _NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq.,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
+# what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
+# crop is tall and the engine turns it on its side, so such cells are read again
+_DASHES = {"一", "—", "－", "-", "–", "_", "__", "——", "丨"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
@@ -233,9 +236,16 @@ def read_page(grey, page: int) -> list[Line]:
     """One greyscale page (numpy uint8) → its lines, tables as rows."""
     import cv2
 
+    if not (grey < 128).any():
+        return []  # a blank page: nothing to read, and the engine's seconds saved
     grey = deskew(grey)
     engine = _engine()
-    result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
+    try:
+        result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
+    except Exception as exc:  # onnxruntime reports running out of memory as its own error
+        if "bad_alloc" in str(exc):
+            raise MemoryError(str(exc)) from exc
+        raise
     words = _words(result or [])
     tables = find_tables(grey)
     placed: set[int] = set()
@@ -502,7 +512,8 @@ def _reread_cells(table: _Table, grey, engine) -> None:
     todo: list[tuple[_Cell, object]] = []
     for row in table.rows:
         for cell in row:
-            if cell.text and not (_HAS_DIGIT.search(cell.text) and not _CJK.search(cell.text)):
+            if cell.text and cell.text not in _DASHES and not (_HAS_DIGIT.search(cell.text)
+                                                              and not _CJK.search(cell.text)):
                 continue  # a label
             x0, y0, x1, y1 = cell.box
             inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
@@ -525,7 +536,13 @@ def _reread_cells(table: _Table, grey, engine) -> None:
     for (cell, _), result in zip(todo, results, strict=False):
         fixed, guessed = _number_text(str(result[0]).strip())
         conf = float(result[1])
-        if not cell.text:
+        if fixed in _DASHES:
+            fixed = "—"  # the mark for a blank cell the table reader knows
+        if cell.text in _DASHES:
+            number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+            cell.doubtful = number or fixed != "—" or conf < DOUBT_CONFIDENCE
+            cell.text = fixed if number else "—"
+        elif not cell.text:
             cell.text = fixed
             cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
         elif fixed.replace(" ", "") != cell.text.replace(" ", ""):

@@ -41,7 +41,7 @@ def zip_bytes(members):
     (b"", "empty"),
     (b"%PDF-1.4\n garbage", "corrupt"),
     (zip_bytes({"a.txt": "x"}), "unsupported"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "unsupported"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "corrupt"),  # an OLE2 header and nothing inside
     (bytes(range(256)) * 8, "unsupported"),
     ("今天天气很好，我们去公园散步。\n晚上吃饺子。".encode(), "not_report"),
 ])

@@ -1,0 +1,381 @@
+"""What a test report contains: agency, dates, table values (the real model classes) and how it is printed.
+
+The tables in a `ReportSpec` are the truth; every builder prints them, and `expected_json` says what
+`nianbao check --json` must read back. Printing quirks (`Variations`) never change the truth: a cell
+printed blank or `/` is `None` in the model.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from parser.model import (
+    APPLICANT_COLUMNS,
+    OTHER_SUBROWS,
+    OUTCOME_COLUMNS,
+    SECTION_KEYS,
+    Active2019,
+    Active2021,
+    ApplicantCounts,
+    Applications,
+    OutcomeCounts,
+    Report,
+    ReviewLitigation,
+)
+
+# Agencies of varied kinds with the short name the spec's rule gives (report-model.md, Metadata).
+AGENCIES: dict[str, str] = {
+    "银川市兴庆区掌政镇人民政府": "掌政镇",
+    "沙坡头区兴仁镇": "兴仁镇",
+    "银川市金凤区满城北街街道办事处": "满城北街街道",
+    "永宁县人民政府": "永宁县",
+    "银川市西夏区教育局": "西夏区教育局",
+    "中卫市人民政府办公室": "中卫市人民政府办公室",
+    "西夏区人民政府办公室": "西夏区人民政府办公室",
+    "淮安市人民政府": "淮安市",
+}
+
+LONG_HEADINGS = {
+    "overview": "总体情况",
+    "active": "主动公开政府信息情况",
+    "applications": "收到和处理政府信息公开申请情况",
+    "review_litigation": "政府信息公开行政复议、行政诉讼情况",
+    "problems": "存在的主要问题及改进情况",
+    "other_matters": "其他需要报告的事项",
+}
+SHORT_HEADINGS = {
+    **LONG_HEADINGS,
+    "active": "主动公开情况",
+    "review_litigation": "行政复议、行政诉讼情况",
+    "problems": "存在的问题及改进情况",
+}
+NUMERALS = "一二三四五六"
+
+
+@dataclass(frozen=True)
+class Variations:
+    """How the report is printed. Defaults are the national template, cleanly typeset."""
+
+    heading_sep: str = "、"  # 一、 / 一． / 一.
+    short_headings: bool = False  # 二、主动公开情况 instead of 二、主动公开政府信息情况
+    split_heading: str | None = None  # a section key whose heading is printed over two lines
+    title_one_line: bool = False  # agency and 「YYYY年政府信息公开工作年度报告」 on one line
+    col_widths: str = "standard"  # standard | narrow | wide (label columns of table 3)
+    borders: bool = True
+    null_mark: str = ""  # how a None cell is printed: "" (blank) or "/"
+    page_break_table3: bool = False  # table 3 continues on a new page
+    misspelt_label: bool = False  # 2.其他法律行政止公开
+    missing_numbering: bool = False  # 本年新收… without 一、, （七）总计 → 总计
+    wrong_numbering: bool = False  # 七、结转下年度继续办理
+    font: str = "仿宋_GB2312"
+
+
+@dataclass
+class ReportSpec:
+    name: str  # test id
+    agency: str
+    agency_short: str
+    year: int
+    template: str  # "2021" | "2019"
+    active: Active2021 | Active2019
+    applications: Applications
+    review_litigation: ReviewLitigation
+    published: date | None = None
+    period: tuple[date, date] | None = None
+    variations: Variations = field(default_factory=Variations)
+    prose: dict[str, list[str]] = field(default_factory=dict)  # overrides of default_prose per section
+
+    def paragraphs(self, section: str) -> list[str]:
+        return self.prose.get(section) or default_prose(self, section)
+
+    def heading(self, section: str) -> str:
+        names = SHORT_HEADINGS if self.variations.short_headings else LONG_HEADINGS
+        return NUMERALS[SECTION_KEYS.index(section)] + self.variations.heading_sep + names[section]
+
+
+# ---------------------------------------------------------------- values
+
+
+def _n(v: int | float | None) -> int | float:
+    return v or 0
+
+
+def random_values(seed: int, template: str, *, scale: str | None = None, blanks: bool = False,
+                  other_single_row: bool = False) -> tuple[Active2021 | Active2019, Applications, ReviewLitigation]:
+    """Internally consistent tables: row totals, the balance new + carried_over = processed + carried_forward
+    per column, outcome leaves summing to （七）总计, litigation totals.
+
+    `scale` tiny|small|medium|large (default: drawn from the seed). `blanks` turns some zero cells into
+    None (printed blank or `/`). `other_single_row` prints （六）其他处理 as one row in a 2021 report."""
+    rng = random.Random(f"{seed}/{template}")
+    scale = scale or rng.choice(["tiny", "small", "medium", "large"])
+    top = {"tiny": 6, "small": 40, "medium": 400, "large": 3500}[scale]
+    apps = _applications(rng, template, top)
+    if template == "2021" and other_single_row:
+        apps = _collapse_other(apps)
+    active = _active(rng, template, scale)
+    review = _review(rng, top)
+    if blanks:
+        active, apps, review = _blank_zeros(rng, active), _blank_zeros(rng, apps), _blank_zeros(rng, review)
+    return active, apps, review
+
+
+def _leaves(template: str) -> list[str]:
+    from parser.model import OUTCOME_ROWS
+
+    if template == "2019":
+        return [k for k in OUTCOME_ROWS if k not in OTHER_SUBROWS]
+    return [k for k in OUTCOME_ROWS if k != "other"]
+
+
+def _applications(rng: random.Random, template: str, top: int) -> Applications:
+    kinds = APPLICANT_COLUMNS[:-1]
+    leaves = _leaves(template)
+    rows: dict[str, dict[str, int]] = {k: {} for k in ["new_received", "carried_over", "total_processed",
+                                                       "carried_forward", *leaves]}
+    for kind in kinds:
+        if kind == "natural_person":
+            processed = rng.randint(0, top)
+            if top >= 3000 and rng.random() < 0.5:
+                processed = 3001  # a realistic large figure (the real PDF's 自然人 count)
+        else:
+            processed = 0 if rng.random() < 0.6 else rng.randint(0, max(1, top // 12))
+        carried_over = 0 if rng.random() < 0.6 else rng.randint(0, max(1, processed // 10 + 1))
+        carried_forward = 0 if rng.random() < 0.6 else rng.randint(0, max(1, processed // 10 + 1))
+        new = processed + carried_forward - carried_over
+        if new < 0:
+            carried_over, new = processed + carried_forward, 0
+        weights = {leaf: 0.0 for leaf in leaves}
+        weights["granted"] = 5.0
+        for leaf in leaves:
+            if leaf != "granted" and rng.random() < 0.45:
+                weights[leaf] = rng.choice([0.2, 0.5, 1.0, 3.0])
+        total_w = sum(weights.values())
+        counts = {leaf: int(processed * w / total_w) for leaf, w in weights.items()}
+        counts["granted"] += processed - sum(counts.values())
+        for leaf in leaves:
+            rows[leaf][kind] = counts[leaf]
+        rows["new_received"][kind] = new
+        rows["carried_over"][kind] = carried_over
+        rows["total_processed"][kind] = processed
+        rows["carried_forward"][kind] = carried_forward
+    made = {}
+    for key, cells in rows.items():
+        made[key] = ApplicantCounts(**cells, total=sum(cells.values()))
+    return Applications(**made)
+
+
+def _collapse_other(apps: Applications) -> Applications:
+    subs = [getattr(apps, k) for k in OTHER_SUBROWS]
+    merged = {c: sum(_n(getattr(r, c)) for r in subs) for c in APPLICANT_COLUMNS}
+    return apps.model_copy(update={"other": ApplicantCounts(**merged), **{k: None for k in OTHER_SUBROWS}})
+
+
+def _big(rng: random.Random, scale: str, small: int, big: int) -> int:
+    if scale in ("tiny", "small"):
+        return 0 if rng.random() < 0.6 else rng.randint(0, small)
+    return rng.randint(0, big)
+
+
+def _active(rng: random.Random, template: str, scale: str) -> Active2021 | Active2019:
+    fee = 0.0 if scale in ("tiny", "small") or rng.random() < 0.3 else round(rng.uniform(1, 99999), rng.choice([1, 2]))
+    if template == "2021":
+        def docs() -> dict[str, int]:
+            issued, repealed = _big(rng, scale, 2, 12), _big(rng, scale, 1, 30)
+            return {"issued": issued, "repealed": repealed, "in_force": issued + _big(rng, scale, 10, 80)}
+
+        return Active2021.model_validate({
+            "rules": docs(), "normative_documents": docs(),
+            "licensing": {"decisions": _big(rng, scale, 30, 500000)},
+            "penalty": {"decisions": _big(rng, scale, 60, 4000000)},
+            "coercion": {"decisions": _big(rng, scale, 5, 90000)},
+            "fees": {"amount": fee},
+        })
+
+    def docs19() -> dict[str, int]:
+        made = _big(rng, scale, 3, 40)
+        return {"made": made, "published": made, "total_published": made + _big(rng, scale, 20, 300)}
+
+    def items() -> dict[str, int]:
+        return {"previous": _big(rng, scale, 20, 600), "change": _big(rng, scale, 3, 40),
+                "decisions": _big(rng, scale, 40, 200000)}
+
+    return Active2019.model_validate({
+        "rules": docs19(), "normative_documents": docs19(), "licensing": items(), "other_services": items(),
+        "penalty": items(), "coercion": items(),
+        "fees": {"previous": _big(rng, scale, 3, 60), "change": _big(rng, scale, 1, 5)},
+        "procurement": {"projects": _big(rng, scale, 4, 900), "amount": fee},
+    })
+
+
+def _review(rng: random.Random, top: int) -> ReviewLitigation:
+    groups = {}
+    hi = max(1, top // 10)
+    for g in ("review", "litigation_direct", "litigation_after_review"):
+        cells = {c: (0 if rng.random() < 0.55 else rng.randint(0, hi)) for c in OUTCOME_COLUMNS[:-1]}
+        groups[g] = OutcomeCounts(**cells, total=sum(cells.values()))
+    return ReviewLitigation(**groups)
+
+
+def _blank_zeros(rng: random.Random, model: Any) -> Any:
+    """Zero cells → None in some rows (a report that leaves empty cells blank)."""
+    update = {}
+    for name in type(model).model_fields:
+        row = getattr(model, name)
+        if row is None or rng.random() < 0.4:
+            continue
+        update[name] = row.model_copy(update={c: None for c, v in row.model_dump().items() if v == 0})
+    return model.model_copy(update=update)
+
+
+# ---------------------------------------------------------------- specs
+
+
+def make_spec(name: str, seed: int, template: str, agency: str, *, year: int | None = None,
+              scale: str | None = None, blanks: bool = False, other_single_row: bool = False,
+              published: date | None | bool = True, period: bool = True, **variations: Any) -> ReportSpec:
+    """A spec with random consistent values. `published=True` signs early next year; False: no signature."""
+    year = year or (2024 if template == "2021" else 2020)
+    active, apps, review = random_values(seed, template, scale=scale, blanks=blanks,
+                                         other_single_row=other_single_row)
+    if published is True:
+        published = date(year + 1, 1, 10 + seed % 18)
+    elif published is False:
+        published = None
+    return ReportSpec(
+        name=name, agency=agency, agency_short=AGENCIES[agency], year=year, template=template,
+        active=active, applications=apps, review_litigation=review, published=published,
+        period=(date(year, 1, 1), date(year, 12, 31)) if period else None,
+        variations=Variations(**variations),
+    )
+
+
+def varied_specs() -> list[ReportSpec]:
+    """~8 specs covering agency kinds, both templates and every printing variation."""
+    return [
+        make_spec("town2021", 1, "2021", "银川市兴庆区掌政镇人民政府", scale="tiny", wrong_numbering=True),
+        make_spec("city2021-large", 2, "2021", "淮安市人民政府", scale="large", col_widths="narrow",
+                  split_heading="review_litigation"),
+        make_spec("street2021-blank", 3, "2021", "银川市金凤区满城北街街道办事处", scale="small", blanks=True,
+                  heading_sep="．", title_one_line=True, page_break_table3=True),
+        make_spec("county2021-slash", 4, "2021", "永宁县人民政府", scale="medium", blanks=True, null_mark="/",
+                  short_headings=True, misspelt_label=True, published=False),
+        make_spec("bureau2021-other1row", 5, "2021", "银川市西夏区教育局", scale="small", other_single_row=True,
+                  borders=False, heading_sep=".", year=2023),
+        make_spec("office2021-nonumber", 6, "2021", "中卫市人民政府办公室", scale="medium", missing_numbering=True,
+                  col_widths="wide", year=2022, font="宋体"),
+        make_spec("town2019", 7, "2019", "沙坡头区兴仁镇", scale="small", year=2020, period=False),
+        make_spec("office2019", 8, "2019", "西夏区人民政府办公室", scale="medium", year=2019, blanks=True,
+                  null_mark="/", page_break_table3=True, split_heading="applications"),
+    ]
+
+
+def with_variations(spec: ReportSpec, **changes: Any) -> ReportSpec:
+    return replace(spec, variations=replace(spec.variations, **changes))
+
+
+# ---------------------------------------------------------------- prose
+
+
+def _total(row: ApplicantCounts | None) -> int:
+    return int(_n(row.total)) if row is not None else 0
+
+
+def default_prose(spec: ReportSpec, section: str) -> list[str]:
+    """Realistic prose, consistent with the tables."""
+    y, apps, rl = spec.year, spec.applications, spec.review_litigation
+    short = spec.agency_short
+    received, carried = _total(apps.new_received), _total(apps.carried_over)
+    processed, forward = _total(apps.total_processed), _total(apps.carried_forward)
+    granted = _total(apps.granted) + _total(apps.partially_granted)
+    reviews = int(_n(rl.review.total))
+    suits = int(_n(rl.litigation_direct.total)) + int(_n(rl.litigation_after_review.total))
+    if section == "overview":
+        return [
+            f"{y}年，{short}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
+            "坚持“以公开为常态、不公开为例外”，不断提升政务公开质量和实效。",
+            f"（一）主动公开。{y}年，通过政府网站主动公开政府信息{40 + received % 97}条，通过政务新媒体发布信息"
+            f"{120 + processed % 311}条，内容涵盖机构职能、部门文件、财政预决算、民生保障等方面。",
+            f"（二）依申请公开。{y}年，本机关共收到政府信息公开申请{received}件，上年结转{carried}件，"
+            f"办结{processed}件，其中予以公开或部分公开{granted}件，结转下年度办理{forward}件。"
+            f"因政府信息公开引起行政复议{reviews}件、行政诉讼{suits}件。",
+            "（三）政府信息管理。严格落实信息发布“三审三校”和保密审查制度，明确公开属性，"
+            "动态更新政府信息公开指南和目录。",
+            "（四）平台建设。持续加强政府网站和政务新媒体管理，专人负责、定期维护，及时更新栏目内容。",
+            "（五）监督保障。将政务公开工作纳入年度绩效考核，全年未发生因政府信息公开工作被追究责任的情况。",
+        ]
+    if section == "problems":
+        return [
+            f"{y}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式较为单一；"
+            "二是工作人员业务能力有待提升。",
+            "下一步，将丰富图文、视频等解读形式，定期组织业务培训，进一步提升政务公开工作水平。",
+        ]
+    if section == "other_matters":
+        if spec.template == "2021":
+            return [
+                f"依据《政府信息公开信息处理费管理办法》，本机关{y}年收到的政府信息公开申请未超出一定数量或者频次范围，"
+                "未收取信息处理费。",
+                "本机关无其他需要报告的事项。",
+            ]
+        return ["无。"]
+    return []
+
+
+def intro(spec: ReportSpec) -> str:
+    notice = "国办公开办函〔2021〕30号" if spec.template == "2021" else "国办公开办函〔2019〕60号"
+    text = (f"根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
+            f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，现发布《{spec.agency}"
+            f"{spec.year}年政府信息公开工作年度报告》。")
+    if spec.period:
+        a, b = spec.period
+        text += f"本报告所列数据的统计期限自{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日。"
+    return text + "如对本报告有疑问，请与本机关综合办公室联系。"
+
+
+def signature_lines(spec: ReportSpec) -> list[str]:
+    if spec.published is None:
+        return []
+    d = spec.published
+    return [spec.agency, f"{d.year}年{d.month}月{d.day}日"]
+
+
+# ---------------------------------------------------------------- expected
+
+
+def expected_json(spec: ReportSpec) -> dict[str, Any]:
+    """The metadata and table keys of `nianbao check --json` for this spec (blank cells → null)."""
+    report = Report(
+        agency=spec.agency, agency_short=spec.agency_short, year=spec.year, template=spec.template,
+        period=spec.period, published=spec.published, sections=list(SECTION_KEYS),
+        active=spec.active, applications=spec.applications, review_litigation=spec.review_litigation,
+    )
+    full = report.check_json()
+    keys = ("agency", "agency_short", "year", "template", "period", "published", "sections",
+            "active", "applications", "review_litigation")
+    return {k: full[k] for k in keys}
+
+
+def diff_json(expected: Any, got: Any, path: str = "") -> list[str]:
+    """Human-readable differences, one per cell: 'applications.granted.total: expected 3, got None'."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        out = []
+        for k in expected:
+            sub = f"{path}.{k}" if path else str(k)
+            if k not in got:
+                out.append(f"{sub}: missing")
+            else:
+                out.extend(diff_json(expected[k], got[k], sub))
+        out.extend(f"{path}.{k}: unexpected (={got[k]!r})" for k in got if k not in expected)
+        return out
+    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got) and any(
+            isinstance(e, (dict, list)) for e in expected):
+        out = []
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+            out.extend(diff_json(e, g, f"{path}[{i}]"))
+        return out
+    if expected != got:
+        return [f"{path}: expected {expected!r}, got {got!r}"]
+    return []
