@@ -89,6 +89,7 @@ APOLOGY = "抱歉，处理时出现了意外错误，已记录日志。请稍后
 STAGES = {
     "downloading": "📥 正在下载《{name}》…",
     "reading": "📖 正在读取和检查《{name}》…",
+    "ocr": "🔎 正在识别扫描件《{name}》第 {page}/{pages} 页…",
     "saving": "💾 正在保存并与上一年度比较《{name}》…",
 }
 
@@ -488,8 +489,8 @@ async def _check_document(update: Update, context, state: BotState, doc, name: s
     chat_id = message.chat.id
     status = await message.reply_text(STAGES["downloading"].format(name=name), do_quote=True)
 
-    async def stage(key: str) -> None:
-        await _edit(status, STAGES[key].format(name=name))
+    async def stage(key: str, **info) -> None:
+        await _edit(status, STAGES[key].format(name=name, **info))
 
     done = state.files_done.get(doc.file_unique_id)
     if done is not None:

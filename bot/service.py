@@ -5,6 +5,7 @@ The bot's handlers and the CLI commands only parse arguments, call this and form
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,9 +39,21 @@ class Checker:
         self.store = store
 
     async def check(self, data: bytes, filename: str | None, uploaded_by: str = "cli",
-                    progress: Callable[[str], Awaitable[None]] | None = None) -> CheckResult:
-        """Parse and validate; with a store, save and compare. `progress("saving")` is awaited between."""
-        report = await self.pool.parse_async(data, filename)
+                    progress: Callable[..., Awaitable[None]] | None = None) -> CheckResult:
+        """Parse and validate; with a store, save and compare.
+
+        `progress("ocr", page=, pages=)` is scheduled as a scan's pages are read, and
+        `progress("saving")` awaited before saving."""
+        on_page, edits = None, []
+        if progress is not None:
+            def on_page(page: int, pages: int) -> None:
+                # runs on the event loop: the status edit must not hold up the parse
+                edits.append(asyncio.ensure_future(progress("ocr", page=page, pages=pages)))
+        try:
+            report = await self.pool.parse_async(data, filename, on_page)
+        finally:
+            # page notices land before whatever the caller shows next
+            await asyncio.gather(*edits, return_exceptions=True)
         if self.store is None:
             return CheckResult(report)
         if progress is not None:

@@ -38,7 +38,7 @@ class Settings(DeadlineSettings):
     max_file_mb: int = Field(20, ge=1)
     parse_timeout: float = Field(60.0, gt=0)
     parse_workers: int = Field(2, ge=1)
-    parse_memory_mb: int = Field(2048, ge=256)
+    parse_memory_mb: int = Field(4096, ge=256)
     max_concurrent_updates: int = Field(32, ge=1)
 
     webhook_url: str | None = None

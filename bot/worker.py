@@ -2,23 +2,31 @@
 
 A hostile file (a decompression bomb, a PDF that makes a library spin) must cost one worker,
 never the bot or the CLI. Each worker caps its address space; a parse that overruns its time
-limit gets the pool torn down and rebuilt.
+limit gets the pool torn down and rebuilt. Scans report each page as OCR reads it: the report
+reaches the caller's callback, and every page read extends the time limit by PAGE_TIMEOUT.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
 import resource
 import threading
+import time
+from collections.abc import Callable
 
 from parser import errors
 from parser.model import Report
 
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_MEMORY_MB = 4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
+PAGE_TIMEOUT = 30.0  # a scanned page takes ~5 s to read; a page that takes 30 s is stuck
+MAX_TIMEOUT = 30 * 60.0
+
+Progress = Callable[[int, int], None]
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -29,19 +37,20 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def analyse(data: bytes, filename: str | None) -> Report:
+def analyse(data: bytes, filename: str | None, progress: Progress | None = None) -> Report:
     """Parse and validate one file: the whole pure pipeline, as run inside a worker."""
     from parser.api import parse_report
     from parser.validate import validate
 
-    report = parse_report(data, filename)
+    report = parse_report(data, filename, progress)
     report.findings = validate(report)
     return report
 
 
-def _run(data: bytes, filename: str | None) -> Report:
+def _run(data: bytes, filename: str | None, task: int, queue) -> Report:
+    progress = (lambda page, pages: queue.put((task, page, pages))) if queue is not None else None
     try:
-        return analyse(data, filename)
+        return analyse(data, filename, progress)
     except errors.ReportError:
         raise
     except MemoryError:
@@ -71,6 +80,11 @@ class ParsePool:
         self.memory_mb = memory_mb
         self._lock = threading.Lock()
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._tasks = itertools.count(1)
+        # task id → (callback, time of its last page); fed by one listener thread
+        self._listeners: dict[int, list] = {}
+        self._queue = None
+        self._manager = None
 
     def _executor(self) -> cf.ProcessPoolExecutor:
         with self._lock:
@@ -81,6 +95,33 @@ class ParsePool:
                                                     initargs=(self.memory_mb,))
             return self._pool
 
+    def _progress_queue(self):
+        """A queue workers can write to (a manager's: plain queues cannot be passed to pool tasks)."""
+        with self._lock:
+            if self._queue is None:
+                self._manager = multiprocessing.get_context("forkserver").Manager()
+                self._queue = self._manager.Queue()
+                threading.Thread(target=self._listen, args=(self._queue,), daemon=True,
+                                 name="nianbao-progress").start()
+            return self._queue
+
+    def _listen(self, queue) -> None:
+        while True:
+            try:
+                item = queue.get()
+            except (EOFError, OSError):
+                return
+            if item is None:
+                return
+            task, page, pages = item
+            listener = self._listeners.get(task)
+            if listener is not None:
+                listener[1] = time.monotonic()
+                try:
+                    listener[0](page, pages)
+                except Exception:  # a failing callback must not stop the others' progress
+                    pass
+
     def _reset(self, broken: cf.ProcessPoolExecutor) -> None:
         with self._lock:
             if self._pool is broken:
@@ -89,23 +130,52 @@ class ParsePool:
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
 
-    def parse(self, data: bytes, filename: str | None = None) -> Report:
+    def parse(self, data: bytes, filename: str | None = None, progress: Progress | None = None) -> Report:
         pool = self._executor()
-        future = pool.submit(_run, data, filename)
+        task = next(self._tasks)
+        queue = None
+        if progress is not None:
+            queue = self._progress_queue()
+            self._listeners[task] = [progress, 0.0]
+        started = time.monotonic()
+        future = pool.submit(_run, data, filename, task, queue)
         try:
-            return future.result(timeout=self.timeout)
-        except cf.TimeoutError:
-            self._reset(pool)
-            raise timeout_error(self.timeout) from None
+            while True:
+                try:
+                    return future.result(timeout=1.0)
+                except cf.TimeoutError:
+                    now = time.monotonic()
+                    last_page = self._listeners.get(task, [None, 0.0])[1]
+                    deadline = max(started + self.timeout, last_page + PAGE_TIMEOUT)
+                    if now > min(deadline, started + MAX_TIMEOUT):
+                        self._reset(pool)
+                        raise timeout_error(now - started) from None
         except cf.process.BrokenProcessPool:
             self._reset(pool)
             raise crashed_error() from None
+        finally:
+            self._listeners.pop(task, None)
 
-    async def parse_async(self, data: bytes, filename: str | None = None) -> Report:
-        return await asyncio.get_running_loop().run_in_executor(None, self.parse, data, filename)
+    async def parse_async(self, data: bytes, filename: str | None = None,
+                          progress: Progress | None = None) -> Report:
+        """`progress(page, pages)` is called on the event loop's thread."""
+        loop = asyncio.get_running_loop()
+        relay = None
+        if progress is not None:
+            def relay(page: int, pages: int) -> None:
+                loop.call_soon_threadsafe(progress, page, pages)
+        return await loop.run_in_executor(None, self.parse, data, filename, relay)
 
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            manager, self._manager, queue, self._queue = self._manager, None, self._queue, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if queue is not None:
+            try:
+                queue.put(None)
+            except (EOFError, OSError):
+                pass
+        if manager is not None:
+            manager.shutdown()

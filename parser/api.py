@@ -79,8 +79,9 @@ def read_document(data: bytes, progress=None) -> Document:
     raise errors.unsupported({"binary": "二进制文件"}.get(kind, kind))
 
 
-def parse_report(data: bytes, filename: str | None = None) -> Report:
-    document = read_document(data)
+def parse_report(data: bytes, filename: str | None = None, progress=None) -> Report:
+    """`progress(page, pages)`, when given, hears of each page of a scan as OCR reads it."""
+    document = read_document(data, progress)
     report = read_report(document)
     report.file = filename
     report.sha256 = hashlib.sha256(data).hexdigest()
@@ -167,9 +168,11 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
         if active:
             report.active = active.table  # type: ignore[assignment]
             report.sources.update(active.sources)
+            report.doubtful += active.doubts
     if applications:
         report.applications = applications.table  # type: ignore[assignment]
         report.sources.update(applications.sources)
+        report.doubtful += applications.doubts
         if template == "2019":
             apps = report.applications
             for key in ("other_no_correction", "other_no_fee", "other_other"):
@@ -180,6 +183,7 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
         if litigation:
             report.review_litigation = litigation.table  # type: ignore[assignment]
             report.sources.update(litigation.sources)
+            report.doubtful += litigation.doubts
 
 
 def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end: int) -> list[Paragraph]:

@@ -37,21 +37,27 @@ def _clean_agency(text: str) -> str | None:
 
 
 def find_title(lines: list[str]) -> tuple[Title, int] | None:
-    """The title in the first lines; the agency may stand on the line before it."""
-    for i, raw in enumerate(lines[:60]):
-        line = nfkc(raw).strip()
-        m = _TITLE.match(line)
-        if not m or len(line) > 80:
-            continue
-        agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
-        if agency is None:
-            for back in (1, 2):
-                if i - back >= 0:
-                    prev = _clean_agency(nfkc(lines[i - back]))
-                    if prev and not re.search(r"\d", prev):
-                        agency = prev
-                        break
-        return Title(agency, int(m.group("year"))), i
+    """The title in the first lines, possibly wrapped over up to three lines; the agency may stand
+    on the line before it. Returns the title and the index of its last line."""
+    top = [nfkc(raw).strip() for raw in lines[:60]]
+    for i in range(len(top)):
+        for span in (1, 2, 3):
+            parts = top[i : i + span]
+            if len(parts) < span or any(len(part) > 40 for part in parts[1:]):
+                break
+            line = "".join(parts)
+            m = _TITLE.match(line)
+            if not m or len(line) > 80:
+                continue
+            agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
+            if agency is None:
+                for back in (1, 2):
+                    if i - back >= 0:
+                        prev = _clean_agency(top[i - back])
+                        if prev and not re.search(r"\d", prev):
+                            agency = prev
+                            break
+            return Title(agency, int(m.group("year"))), i + span - 1
     return None
 
 

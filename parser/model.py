@@ -259,6 +259,15 @@ class Fact(BaseModel):
     sentence: str = ""
 
 
+class Doubt(BaseModel):
+    """A cell OCR read with low confidence; `corrected` is the value the sums imply, when used."""
+
+    path: str  # dotted cell path, e.g. applications.granted.natural_person
+    page: int | None = None
+    read: int | float | None = None
+    corrected: int | float | None = None
+
+
 class Finding(BaseModel):
     rule: str
     severity: Severity
@@ -289,6 +298,7 @@ class Report(BaseModel):
     sources: dict[str, Source] = Field(default_factory=dict)
     paragraphs: list[Paragraph] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    doubtful: list[Doubt] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     previous_year: int | None = None
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from parser.layout import Line
 from parser.model import (
     APPLICANT_COLUMNS,
+    LITIGATION_GROUPS,
     OUTCOME_COLUMNS,
     Active2019,
     Active2021,
     ApplicantCounts,
     Applications,
+    Doubt,
     OutcomeCounts,
     ReviewLitigation,
     Source,
@@ -51,6 +53,7 @@ class Group:
     structured: bool
     quote: str = ""
     raw_label: str = ""
+    doubtful: list[bool] = field(default_factory=list)  # per value: read with low confidence (OCR)
 
 
 @dataclass(slots=True)
@@ -61,6 +64,7 @@ class _Stream:
     page: int | None = None
     quote: list[str] = field(default_factory=list)
     structured: bool = False
+    doubtful: list[bool] = field(default_factory=list)
 
     def add_text(self, text: str, page: int | None) -> None:
         if self.values:
@@ -71,8 +75,9 @@ class _Stream:
             if self.page is None:
                 self.page = page
 
-    def add_value(self, value: Value, raw: str, page: int | None) -> None:
+    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False) -> None:
         self.values.append(value)
+        self.doubtful.append(doubtful)
         self.quote.append(raw)
         if self.page is None:
             self.page = page
@@ -81,8 +86,9 @@ class _Stream:
         if self.values:
             label = "".join(self.label)
             self.groups.append(Group(squash(label), self.values, self.page, self.structured,
-                                     " ".join(self.quote)[:120], label))
+                                     " ".join(self.quote)[:120], label, self.doubtful))
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
+        self.doubtful = []
 
 
 _UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
@@ -135,29 +141,28 @@ def build_groups(lines: list[Line]) -> list[Group]:
             has_number = any(parse_value(c)[1] is not None for c in slots)
             has_marks = any(parse_value(c)[0] and c for c in slots)
             label = "".join(label_cells)
-            if label and slots and not (has_number or has_marks) and _continues(stream, label):
-                # the rest of the previous row's label: a row split across pages, or a wrapped label
-                previous = stream.groups[-1]
-                previous.label += squash(label)
-                previous.raw_label += label
-                continue
-            if not (has_number or has_marks or (label_cells and slots)):
-                stream.add_text("".join(label_cells), line.page)
+            if not (has_number or has_marks) and not (slots and _LEADING_NUMBER.match(nfkc(label))):
+                # Header rows, and label-only rows: the rest of a label from the row above (narrow
+                # cells, rows split over pages) or a row left blank — either way, text before the next row.
+                # A numbered label-only row (「2.重复申请」 left blank) stays a row of its own.
+                stream.add_text(label, line.page)
                 continue
             stream.close()
             stream.add_text("".join(label_cells), line.page)
             stream.structured = True
-            for cell in slots:
-                stream.add_value(parse_value(cell)[1], cell or "·", line.page)
+            for index, cell in enumerate(slots, start=split):
+                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful)
             stream.close()
             continue
         if is_page_number(line.text):
             continue
-        for kind, token in _text_tokens(line.text):
-            if kind == "text":
-                stream.add_text(str(token), line.page)
-            else:
-                stream.add_value(token, _fmt(token), line.page)  # type: ignore[arg-type]
+        # cell by cell: OCR marks doubtful words by their cell
+        for index, cell in enumerate(line.cells):
+            for kind, token in _text_tokens(cell):
+                if kind == "text":
+                    stream.add_text(str(token), line.page)
+                else:
+                    stream.add_value(token, _fmt(token), line.page, index in line.doubtful)  # type: ignore[arg-type]
     stream.close()
     return stream.groups
 
@@ -165,38 +170,43 @@ def build_groups(lines: list[Line]) -> list[Group]:
 _LEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])")
 
 
-def _continues(stream: _Stream, label: str) -> bool:
-    """A label-only row right after a structured row, not numbered as a row of its own."""
-    return (bool(stream.groups) and stream.groups[-1].structured and not stream.label and not stream.values
-            and not _LEADING_NUMBER.match(nfkc(label)))
-
-
 def _fmt(value: Value) -> str:
     return "·" if value is None else str(value)
 
 
-def fit(group: Group, width: int) -> list[Value] | None:
-    """The group's values fitted to a row of `width` cells, or None when they cannot be placed."""
-    values = list(group.values)
-    if len(values) == width:
-        return values
+def fit_slots(group: Group, width: int) -> list[int | None] | None:
+    """Which of the group's values fill a row of `width` cells (None: a blank), or None when they cannot be placed."""
+    slots: list[int | None] = list(range(len(group.values)))
+    if len(slots) == width:
+        return slots
     if group.structured:
         # Tab-separated text and some HTML put empty cells around the values: trim the ends
-        while len(values) > width and values[-1] is None:
-            values.pop()
-        while len(values) > width and values[0] is None:
-            values.pop(0)
-        if len(values) == width:
-            return values
-        if len(values) < width:
-            return values + [None] * (width - len(values))
+        while len(slots) > width and group.values[slots[-1]] is None:
+            slots.pop()
+        while len(slots) > width and group.values[slots[0]] is None:
+            slots.pop(0)
+        if len(slots) > width:
+            return None
+        return slots + [None] * (width - len(slots))
+    if len(slots) > width:
         return None
-    if len(values) > width:
-        return None
-    if width == 1 or not values:
-        return values + [None] * (width - len(values))
+    if width == 1 or not slots:
+        return slots + [None] * (width - len(slots))
     # A text stream drops blank cells: the last number is the row's total, the rest come first
-    return values[:-1] + [None] * (width - len(values)) + values[-1:]
+    return slots[:-1] + [None] * (width - len(slots)) + slots[-1:]
+
+
+def fit(group: Group, width: int) -> list[Value] | None:
+    """The group's values fitted to a row of `width` cells, or None when they cannot be placed."""
+    slots = fit_slots(group, width)
+    return None if slots is None else [None if i is None else group.values[i] for i in slots]
+
+
+def doubtful_columns(group: Group, width: int, columns: tuple[str, ...]) -> list[str]:
+    """The columns whose value OCR read with low confidence."""
+    slots = fit_slots(group, width) or []
+    return [column for column, i in zip(columns, slots, strict=False)
+            if i is not None and i < len(group.doubtful) and group.doubtful[i]]
 
 
 # ---- alignment of groups with template rows ----
@@ -250,9 +260,14 @@ def _similarity(group: Group, row: RowSpec) -> float:
     if not group.label:
         return 0.35  # a row whose label was lost: its place in the order decides
     sim = coverage(row.canonical, group.label)
+    if not sim:
+        return 0.0
+    # A label wrapped in a narrow cell shows its beginning before the numbers, the rest after
+    head = row.canonical[: max(4, len(row.canonical) // 2)]
+    sim = max(sim, 0.9 * coverage(head, group.label))
     # The label's own end weighs more than noise carried over from wrapped neighbours
     tail = group.label[-max(len(row.canonical) + 2, 4) :]
-    return max(sim, coverage(row.canonical, tail) + 0.05) if sim else 0.0
+    return max(sim, coverage(row.canonical, tail) + 0.05)
 
 
 # ---- table 3 ----
@@ -261,7 +276,7 @@ APPLICATION_SPECS = [
     RowSpec("new_received", "本年新收政府信息公开申请数量", 7),
     RowSpec("carried_over", "上年结转政府信息公开申请数量", 7),
     RowSpec("granted", "予以公开", 7),
-    RowSpec("partially_granted", "部分公开区分处理的只计这一情形不计其他情形", 7),
+    RowSpec("partially_granted", "部分公开区分处理的", 7),
     RowSpec("denied_state_secret", "属于国家秘密", 7),
     RowSpec("denied_law_prohibited", "其他法律行政法规禁止公开", 7),
     RowSpec("denied_three_safeties", "危及三安全一稳定", 7),
@@ -278,7 +293,7 @@ APPLICATION_SPECS = [
     RowSpec("not_processed_publication", "要求提供公开出版物", 7),
     RowSpec("not_processed_excessive", "无正当理由大量反复申请", 7),
     RowSpec("not_processed_confirmation", "要求行政机关确认或重新出具已获取信息", 7),
-    RowSpec("other_no_correction", "申请人无正当理由逾期不补正行政机关不再处理", 7),
+    RowSpec("other_no_correction", "申请人无正当理由逾期不补正", 7),
     RowSpec("other_no_fee", "申请人逾期未按收费通知要求缴纳费用", 7),
     RowSpec("other_other", "其他", 7),
     RowSpec("other", "其他处理", 7),
@@ -293,6 +308,13 @@ class TableResult:
     table: object
     sources: dict[str, Source]
     template_hint: str | None = None  # the template the layout shows, when it shows one
+    doubts: list[Doubt] = field(default_factory=list)
+
+
+def _doubts(prefix: str, row, group: Group, width: int) -> list[Doubt]:
+    columns = tuple(type(row).model_fields)
+    return [Doubt(path=f"{prefix}.{column}", page=group.page, read=getattr(row, column))
+            for column in doubtful_columns(group, width, columns)]
 
 
 _ROW_NUMBER = re.compile(r"([一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])\s*$")
@@ -324,6 +346,7 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     single_other = "other" in matched and not has_subrows
     table = Applications()
     sources: dict[str, Source] = {}
+    doubts: list[Doubt] = []
     for spec in APPLICATION_SPECS:
         group = matched.get(spec.key)
         if spec.key in _SUBROWS:
@@ -337,9 +360,10 @@ def read_applications(lines: list[Line]) -> TableResult | None:
             counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
             sources[f"applications.{spec.key}"] = Source(
                 page=group.page, quote=group.quote, printed_number=_printed_number(group, spec.canonical))
+            doubts += _doubts(f"applications.{spec.key}", counts, group, 7)
         setattr(table, spec.key, counts)
     hint = "2021" if has_subrows else None
-    return TableResult(table, sources, hint)
+    return TableResult(table, sources, hint, doubts)
 
 
 def _as_int(value: Value) -> int | None:
@@ -393,6 +417,7 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
         return None
     table = model()
     sources: dict[str, Source] = {}
+    doubts: list[Doubt] = []
     for spec in specs:
         group = matched.get(spec.key)
         if group is None:
@@ -401,9 +426,11 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
         values = fit(group, spec.width) or [None] * spec.width
         fields = list(type(row).model_fields)
         typed = {name: (value if name == "amount" else _as_int(value)) for name, value in zip(fields, values, strict=True)}
-        setattr(table, spec.key, type(row)(**typed))
+        row = type(row)(**typed)
+        setattr(table, spec.key, row)
         sources[f"active.{spec.key}"] = Source(page=group.page, quote=group.quote)
-    return TableResult(table, sources, template)
+        doubts += _doubts(f"active.{spec.key}", row, group, spec.width)
+    return TableResult(table, sources, template, doubts)
 
 
 # ---- table 4 ----
@@ -416,14 +443,15 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
     groups = [g for g in build_groups(lines) if g.values]
     # The 15 numbers: one row of 15, or runs that add up to 15 (three rows of 5, numbers over lines)
     for group in groups:
-        values = group.values
-        if group.structured and len(values) > 15:
-            values = fit(group, 15) or values
-        if len(values) == 15 and any(v is not None for v in values):
-            return _litigation(values, group)
+        slots = fit_slots(group, 15) if group.structured and len(group.values) > 15 else list(range(len(group.values)))
+        if slots is not None and len(slots) == 15:
+            values = [None if i is None else group.values[i] for i in slots]
+            flags = [i is not None and group.doubtful[i] for i in slots]
+            if any(v is not None for v in values):
+                return _litigation(values, flags, group)
     values = [v for g in groups for v in g.values]
     if len(values) == 15:
-        return _litigation(values, groups[0])
+        return _litigation(values, [f for g in groups for f in g.doubtful], groups[0])
     text = squash("".join(line.text for line in lines))
     if groups and all(word in text for word in _LITIGATION_WORDS):
         # The table is there but its numbers cannot be placed: keep it, with every cell unknown
@@ -433,10 +461,14 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
     return None
 
 
-def _litigation(values: list[Value], group: Group) -> TableResult:
+def _litigation(values: list[Value], flags: list[bool], group: Group) -> TableResult:
     table = ReviewLitigation()
-    for k, name in enumerate(("review", "litigation_direct", "litigation_after_review")):
+    doubts: list[Doubt] = []
+    for k, name in enumerate(LITIGATION_GROUPS):
         chunk = [_as_int(v) for v in values[k * 5 : k * 5 + 5]]
         setattr(table, name, OutcomeCounts(**dict(zip(OUTCOME_COLUMNS, chunk, strict=True))))
+        doubts += [Doubt(path=f"review_litigation.{name}.{column}", page=group.page, read=value)
+                   for column, value, doubtful in zip(OUTCOME_COLUMNS, chunk, flags[k * 5 : k * 5 + 5], strict=False)
+                   if doubtful]
     quote = " ".join(_fmt(v) for v in values)
-    return TableResult(table, {"review_litigation": Source(page=group.page, quote=quote)})
+    return TableResult(table, {"review_litigation": Source(page=group.page, quote=quote)}, doubts=doubts)

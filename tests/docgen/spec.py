@@ -80,13 +80,13 @@ class ReportSpec:
     agency_short: str
     year: int
     template: str  # "2021" | "2019"
-    active: Active2021 | Active2019
-    applications: Applications
-    review_litigation: ReviewLitigation
+    active: Active2021 | Active2019 = field(repr=False)
+    applications: Applications = field(repr=False)
+    review_litigation: ReviewLitigation = field(repr=False)
     published: date | None = None
     period: tuple[date, date] | None = None
     variations: Variations = field(default_factory=Variations)
-    prose: dict[str, list[str]] = field(default_factory=dict)  # overrides of default_prose per section
+    prose: dict[str, list[str]] = field(default_factory=dict, repr=False)  # overrides of default_prose per section
 
     def paragraphs(self, section: str) -> list[str]:
         return self.prose.get(section) or default_prose(self, section)

@@ -1,0 +1,25 @@
+"""Builds real report files (DOCX, PDF, HTML, TXT) from known values, for tests of the whole parser.
+
+    spec = varied_specs()[0]            # or make_spec(...)
+    build_docx(spec) / docx_to_pdf(...) / build_html(spec, "gbk") / build_txt(spec, "gb18030")
+    expected_json(spec)                 # what `nianbao check --json` must print for it
+"""
+
+from .docx_builder import build_docx
+from .render import RenderError, build_html, build_txt, docx_to_pdf, docx_to_pdfs
+from .spec import (
+    AGENCIES,
+    ReportSpec,
+    Variations,
+    diff_json,
+    expected_json,
+    make_spec,
+    random_values,
+    varied_specs,
+    with_variations,
+)
+
+__all__ = [
+    "AGENCIES", "RenderError", "ReportSpec", "Variations", "build_docx", "build_html", "build_txt", "diff_json",
+    "docx_to_pdf", "docx_to_pdfs", "expected_json", "make_spec", "random_values", "varied_specs", "with_variations",
+]
