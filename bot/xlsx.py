@@ -56,7 +56,7 @@ def _save(wb: Workbook) -> bytes:
 
 
 def _active_labels():
-    from storage.cells import ACTIVE_COLUMN_LABELS, ACTIVE_ITEM_LABELS
+    from parser.model import ACTIVE_COLUMN_LABELS, ACTIVE_ITEM_LABELS
 
     return ACTIVE_ITEM_LABELS, ACTIVE_COLUMN_LABELS
 
@@ -118,7 +118,7 @@ def report_workbook(report: Report, comparison: Comparison | None = None) -> byt
 
 def export_workbook(table: ExportTable) -> bytes:
     """All stored reports, one row per agency-year, with Chinese column headings."""
-    from storage.cells import label
+    from parser.model import cell_label as label
 
     heads = {"agency": "机关", "agency_short": "简称", "agency_as_printed": "报告所印机关名称", "year": "年度",
              "template": "模板", "format": "格式", "file": "文件", "sha256": "SHA-256",

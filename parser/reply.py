@@ -15,6 +15,7 @@ from parser.model import (
     Active2021,
     Finding,
     Report,
+    cell_label,
 )
 
 LIMIT = 4096
@@ -124,6 +125,27 @@ def _findings(findings: list[Finding]) -> list[str]:
     return lines
 
 
+def _doubts(report: Report) -> list[str]:
+    """Scans: the cells OCR found hard to read, and where the sums decided the value."""
+    if not report.ocr:
+        return []
+    lines = ["", "本报告为扫描件，文字经 OCR 识别。"]
+    unsure = [d for d in report.doubtful if not d.confirmed or d.corrected is not None]
+    if unsure:
+        lines.append(f"以下 {len(unsure)} 个单元格可能识读有误，请对照原件核实：")
+    for doubt in unsure:
+        where = f"第 {doubt.page} 页 " if doubt.page else ""
+        table = _PLACES.get(doubt.path.split(".")[0], "")
+        line = f"• {where}{table} {cell_label(doubt.path).replace('·', ' ')}：识读为 {_n(doubt.read)}"
+        if doubt.corrected is not None:
+            line += f"，按合计应为 {_n(doubt.corrected)}，已按 {_n(doubt.corrected)} 核对"
+        lines.append(line)
+    confirmed = len(report.doubtful) - len(unsure)
+    if confirmed:
+        lines.append(f"另有 {confirmed} 个不易辨认的单元格，其数值与行、列合计相符。")
+    return lines
+
+
 def format_reply(report: Report, comparison: Any = None) -> list[str]:
     """The summary and findings of one report, as messages of at most 4096 characters.
 
@@ -138,6 +160,7 @@ def format_reply(report: Report, comparison: Any = None) -> list[str]:
     lines += key_figures(report)
     lines.append("")
     lines += _findings(report.findings)
+    lines += _doubts(report)
     if comparison is not None:
         lines += ["", *comparison_lines(comparison)]
     return split_messages(lines)

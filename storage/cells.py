@@ -7,16 +7,12 @@ Report comes back exactly as it went in.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from parser.model import (
-    APPLICANT_COLUMN_LABELS,
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
-    LITIGATION_GROUP_LABELS,
     LITIGATION_GROUPS,
-    OUTCOME_COLUMN_LABELS,
     OUTCOME_COLUMNS,
     Active2019,
     Active2021,
@@ -27,30 +23,6 @@ from parser.model import (
 
 TABLES = ("active", "applications", "review_litigation")
 
-ACTIVE_ITEM_LABELS = {
-    "rules": "规章",
-    "normative_documents": "行政规范性文件",
-    "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项",
-    "penalty": "行政处罚",
-    "coercion": "行政强制",
-    "fees": "行政事业性收费",
-    "procurement": "政府集中采购",
-}
-ACTIVE_COLUMN_LABELS = {
-    "issued": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-    "decisions": "本年处理决定数量",
-    "amount": "金额（万元）",
-    "made": "本年新制作数量",
-    "published": "本年新公开数量",
-    "total_published": "对外公开总数量",
-    "previous": "上一年项目数量",
-    "change": "本年增/减",
-    "projects": "采购项目数量",
-}
-_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.")
 
 
 def active_layout(report: Report) -> str | None:
@@ -120,34 +92,3 @@ def all_paths() -> list[str]:
     for group in LITIGATION_GROUPS:
         paths.extend(f"review_litigation.{group}.{col}" for col in OUTCOME_COLUMNS)
     return paths
-
-
-def label(path: str) -> str:
-    """A Chinese label for a cell path, e.g. 本年新收政府信息公开申请数量·总计."""
-    parts = path.split(".")
-    if len(parts) != 3:
-        return path
-    table, row, col = parts
-    if table == "active":
-        col_label = ACTIVE_COLUMN_LABELS.get(col, col)
-        if row == "procurement" and col == "amount":
-            col_label = "采购总金额（万元）"
-        if row == "fees" and col == "amount":
-            col_label = "本年收费金额（万元）"
-        return f"{ACTIVE_ITEM_LABELS.get(row, row)}·{col_label}"
-    if table == "applications":
-        row_label = _NUMBERING.sub("", APPLICATION_ROWS.get(row, row)).replace(" ", "")
-        if row == "total_processed":
-            row_label = "办理结果总计"
-        if row.startswith("denied_"):
-            row_label = "不予公开：" + row_label.removeprefix("不予公开")
-        elif row.startswith("unavailable_"):
-            row_label = "无法提供：" + row_label.removeprefix("无法提供")
-        elif row.startswith("not_processed_"):
-            row_label = "不予处理：" + row_label.removeprefix("不予处理")
-        elif row.startswith("other_") and row != "other":
-            row_label = "其他处理：" + row_label.removeprefix("其他处理")
-        return f"{row_label}·{APPLICANT_COLUMN_LABELS.get(col, col)}"
-    if table == "review_litigation":
-        return f"{LITIGATION_GROUP_LABELS.get(row, row)}·{OUTCOME_COLUMN_LABELS.get(col, col)}"
-    return path

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from parser.model import OUTCOME_ROWS, Fact
-from storage.cells import label as cell_label
+from parser.model import OUTCOME_ROWS, Fact, cell_label
 
 # Prose fact kinds that state a table quantity (names used by parser/facts.py and common spellings).
 FACT_TABLE_KEYS: dict[str, str] = {

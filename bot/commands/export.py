@@ -66,7 +66,7 @@ def write_xlsx(table, path: Path) -> None:
     ws.append(table.columns)
     for row in table.rows:
         ws.append(row)  # None stays an empty cell: a blank is not 0
-    from storage.cells import label
+    from parser.model import cell_label as label
 
     legend = wb.create_sheet("说明")
     legend.append(["列", "含义"])

@@ -56,6 +56,10 @@ def validate(report: Report) -> list[Finding]:
         from parser.facts import extract_facts
 
         report.facts = extract_facts(report)
+    if report.doubtful:
+        from parser.validate.doubts import resolve_doubts
+
+        resolve_doubts(report)
     findings: list[Finding] = []
     for r in RULES:
         for hit in r.check(report):

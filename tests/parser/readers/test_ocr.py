@@ -218,3 +218,24 @@ def test_garbled_text_layer(text: str, garbled: bool) -> None:
 def test_missing_engine_message_is_chinese() -> None:
     err = ocr.missing_engine()
     assert err.code == "ocr_unavailable" and "PDF" in err.zh and "扫描件" in err.zh
+
+
+@needs_ocr
+@needs_real
+def test_every_wrong_cell_of_the_scanned_report_is_marked_in_the_report() -> None:
+    """Through the whole pipeline: a cell that differs from the printed value is named in `Report.doubtful`."""
+    from parser.validate import validate
+
+    expected = json.loads(scan_docs.REAL_JSON.read_text(encoding="utf-8"))
+    document = scan_docs.cached_read(scan_docs.scanned(scan_docs.REAL_PDF.read_bytes(), "PDF"), api.read_document,
+                                     OCR_SOURCE)
+    report = api.read_report(document)
+    validate(report)
+    got = report.check_json()
+    doubtful = {d.path for d in report.doubtful}
+    cells = [(f"{table}.{row}.{col}", value) for table in ("active", "applications", "review_litigation")
+             for row, cols in expected[table].items() for col, value in cols.items()]
+    wrong = [path for path, value in cells
+             if got[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]] != value]
+    assert len(wrong) <= 0.02 * len(cells), wrong
+    assert set(wrong) <= doubtful, (wrong, sorted(doubtful))
