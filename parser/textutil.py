@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
@@ -22,8 +23,12 @@ def squash(text: str) -> str:
     return "".join(_KEEP.findall(nfkc(text)))
 
 
-def bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text} if text else set()
+@lru_cache(maxsize=4096)
+def bigrams(text: str) -> frozenset[str]:
+    # cached: the table reader compares every row label with every template label
+    if len(text) < 2:
+        return frozenset({text} if text else ())
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def coverage(canonical: str, observed: str) -> float:
