@@ -257,6 +257,7 @@ def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
 
     base = sec.depth[pos] if pos < len(text) else 0
     parts: list[Quantity] = []
+    first_body = ""
     for k, (cs, ce) in enumerate(clauses):
         body = _drop_parens(text[cs:ce]).strip()
         if not body:
@@ -266,13 +267,25 @@ def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
         later = [text[a:b].strip() for a, b in clauses[k + 1 :] if text[a:b].strip()]
         if later and later[0].startswith("其中"):
             break  # this clause opens a list of its own: a new total, not a part of ours
+        if parts and _new_flow(body, first_body):
+            break  # 「办结 4 件，其中予以公开 4 件，结转下年度 1 件」: the list ended, another figure follows
         found = [q for q in sec.qty if cs <= q.start < ce and q.unit == unit and q.depth == base]
         if not found:
             if "%" in body:  # 「占比 70%」 between two parts
                 continue
             break
+        if not parts:
+            first_body = body
         parts.extend(found)
     return parts
+
+
+# Figures of the application flow: a clause naming one after the first part starts a new statement
+_FLOW = re.compile(r"结转|办结|受理|收到|复议|诉讼|顺延")
+
+
+def _new_flow(body: str, first: str) -> bool:
+    return any(m.group() not in first for m in _FLOW.finditer(body))
 
 
 def _drop_parens(text: str) -> str:

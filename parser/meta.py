@@ -19,7 +19,7 @@ _SIGNATURE_DATE = re.compile(
     r"^(?P<y>(?:19|20)\d{2}|[二〇○零一二三四五六七八九Ｏ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
 )
-_NOISE_PREFIX = re.compile(r"^(?:关于|附件\d*[:：]?)")
+_NOISE_PREFIX = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|关于|附件\d*[:：]?)+")
 
 
 @dataclass(slots=True)

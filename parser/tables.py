@@ -333,8 +333,23 @@ def _printed_number(group: Group, canonical: str) -> str | None:
     return m.group(1).replace(" ", "") if m else None
 
 
+def split_runs(groups: list[Group], width: int) -> list[Group]:
+    """A text run of k × `width` values is k rows whose labels came elsewhere (column-ordered extraction):
+    the first keeps the label, the others are placed by their order alone."""
+    out: list[Group] = []
+    for group in groups:
+        count = len(group.values)
+        if group.structured or count <= width or count % width:
+            out.append(group)
+            continue
+        for k in range(0, count, width):
+            out.append(Group(group.label if k == 0 else "", group.values[k : k + width], group.page, False,
+                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width]))
+    return out
+
+
 def read_applications(lines: list[Line]) -> TableResult | None:
-    groups = build_groups(lines)
+    groups = split_runs(build_groups(lines), 7)
     # （六）其他处理 is three sub-rows (2021) or one row (2019, and some 2021 reports): try both
     with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
     single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
@@ -449,8 +464,10 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
             flags = [i is not None and group.doubtful[i] for i in slots]
             if any(v is not None for v in values):
                 return _litigation(values, flags, group)
-    values = [v for g in groups for v in g.values]
-    if len(values) == 15:
+    # Three rows of five (one per group) in order; numbers scattered among header words are not
+    # trusted: a column-ordered extraction interleaves them, and a wrong order makes false alarms
+    if [len(g.values) for g in groups] == [5, 5, 5]:
+        values = [v for g in groups for v in g.values]
         return _litigation(values, [f for g in groups for f in g.doubtful], groups[0])
     text = squash("".join(line.text for line in lines))
     if groups and all(word in text for word in _LITIGATION_WORDS):

@@ -68,6 +68,9 @@ def text_table(report: Report) -> Iterator[Hit]:
                      "carried_forward": f"表三「四、结转下年度继续办理」总计为 {n} 件",
                      "closed": f"表三办理结果「（七）总计」为 {n} 件"}[f.kind]
         elif f.kind in ("reviews", "lawsuits") and lit is not None:
+            groups = [lit.review] if f.kind == "reviews" else [lit.litigation_direct, lit.litigation_after_review]
+            if all(v is None for g in groups for v in g.values()):
+                continue  # a table 4 whose numbers could not be placed: nothing to compare with
             if f.kind == "reviews":
                 n = lit.review.total or 0
                 table = f"表四行政复议总计为 {n} 件"

@@ -172,3 +172,12 @@ def test_quantities_the_tables_hold(text, expected):
 def test_preamble_is_not_read():
     report = Report(paragraphs=[Paragraph(section=None, page=1, text="共收到政府信息公开申请 3 件。")])
     assert extract_facts(report) == []
+
+
+def test_a_flow_figure_after_the_parts_ends_the_list():
+    """「办结 4 件，其中予以公开 4 件，结转下年度办理 1 件」: the carried-forward count is no part of 办结."""
+    text = "本机关共收到政府信息公开申请4件，上年结转1件，办结4件，其中予以公开或部分公开4件，结转下年度办理1件。"
+    assert of_kind("total", text) == []
+    listed = "办结 6 件，其中予以公开 4 件，不予公开 1 件，无法提供 1 件，结转下年度办理 1 件。"
+    (total,) = of_kind("total", listed)
+    assert (total.value, total.parts) == (6, [4, 1, 1])
