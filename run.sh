@@ -10,6 +10,8 @@ install() {
     python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
     # LibreOffice converts DOC/WPS files and renders the PDFs the tests check; CJK fonts render Chinese
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+    # pdftotext: the tests check reports extracted to text the ways clerks do it
+    command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
     if ! command -v fc-list >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
         need+=(fonts-noto-cjk fontconfig)
     fi

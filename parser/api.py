@@ -169,10 +169,14 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
             report.active = active.table  # type: ignore[assignment]
             report.sources.update(active.sources)
             report.doubtful += active.doubts
+            if active.unreadable:
+                report.unreadable.append("active")
     if applications:
         report.applications = applications.table  # type: ignore[assignment]
         report.sources.update(applications.sources)
         report.doubtful += applications.doubts
+        if applications.unreadable:
+            report.unreadable.append("applications")
         if template == "2019":
             apps = report.applications
             for key in ("other_no_correction", "other_no_fee", "other_other"):
@@ -184,6 +188,8 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
             report.review_litigation = litigation.table  # type: ignore[assignment]
             report.sources.update(litigation.sources)
             report.doubtful += litigation.doubts
+            if litigation.unreadable:
+                report.unreadable.append("review_litigation")
 
 
 def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end: int) -> list[Paragraph]:

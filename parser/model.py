@@ -360,6 +360,8 @@ class Report(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     doubtful: list[Doubt] = Field(default_factory=list)
+    # tables printed in the report whose numbers could not be placed in their cells: left unknown
+    unreadable: list[str] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     previous_year: int | None = None
 

@@ -309,6 +309,7 @@ class TableResult:
     sources: dict[str, Source]
     template_hint: str | None = None  # the template the layout shows, when it shows one
     doubts: list[Doubt] = field(default_factory=list)
+    unreadable: bool = False  # printed, but its numbers could not be placed: every cell unknown
 
 
 def _doubts(prefix: str, row, group: Group, width: int) -> list[Doubt]:
@@ -356,6 +357,8 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     matched = with_subrows if score_sub > score_single + 0.5 else single_row
     core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
     if len(matched) < 6 or core < 2:
+        if _shows_table(lines, ("本年新收政府信息公开申请数量", "结转下年度继续办理")):
+            return TableResult(Applications(), {}, unreadable=True)
         return None
     has_subrows = any(k in matched for k in _SUBROWS)
     single_other = "other" in matched and not has_subrows
@@ -370,7 +373,7 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         elif spec.key == "other" and not single_other:
             continue
         counts = ApplicantCounts()
-        if group is not None:
+        if group is not None and _placeable(group):
             values = fit(group, 7) or [None] * 7
             counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
             sources[f"applications.{spec.key}"] = Source(
@@ -379,6 +382,24 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         setattr(table, spec.key, counts)
     hint = "2021" if has_subrows else None
     return TableResult(table, sources, hint, doubts)
+
+
+def _shows_table(lines: list[Line], marks: tuple[str, ...]) -> bool:
+    """The table's printed headings are there, even if its numbers cannot be placed (or were left blank)."""
+    text = squash("".join(line.text for line in lines))
+    return sum(mark in text for mark in marks) >= 2
+
+
+def _placeable(group: Group) -> bool:
+    """A text row with fewer than 7 numbers lost its blank cells: the last number is taken as the total
+    and the rest as the first columns only when that adds up — otherwise (a table extracted column by
+    column) where each number belongs is unknown, and the row is left unread rather than guessed."""
+    if group.structured or len(group.values) >= 7 or not group.values:
+        return True
+    if len(group.values) == 1:
+        return not group.values[0]  # a lone 0: the row is empty whatever its column; any other: unknown
+    *parts, total = group.values
+    return sum(v or 0 for v in parts) == (total or 0)
 
 
 def _as_int(value: Value) -> int | None:
@@ -429,6 +450,8 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
     groups = build_groups(lines)
     matched, _ = align(groups, specs)
     if len(matched) < 3:
+        if _shows_table(lines, _MARKS_2019 + _MARKS_2021):
+            return TableResult(model(), {}, template, unreadable=True)
         return None
     table = model()
     sources: dict[str, Source] = {}
@@ -474,7 +497,7 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
         # The table is there but its numbers cannot be placed: keep it, with every cell unknown
         return TableResult(ReviewLitigation(review=OutcomeCounts(), litigation_direct=OutcomeCounts(),
                                             litigation_after_review=OutcomeCounts()),
-                           {"review_litigation": Source(page=groups[0].page, quote=groups[0].quote)})
+                           {"review_litigation": Source(page=groups[0].page, quote=groups[0].quote)}, unreadable=True)
     return None
 
 

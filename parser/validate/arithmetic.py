@@ -62,7 +62,7 @@ def leaf_rows(apps: Applications) -> list[str]:
 def unread(report: Report, row: str) -> bool:
     """A row the table reader did not find at all: its blanks are unknown, not zeros."""
     counts = getattr(report.applications, row)
-    if counts is None:
+    if counts is None or "applications" in report.unreadable:
         return True
     read_any = any(k.startswith("applications.") for k in report.sources)
     return read_any and f"applications.{row}" not in report.sources and all(v is None for v in counts.values())

@@ -91,3 +91,12 @@ def test_split_messages_cuts_only_an_overlong_line():
 def test_format_error():
     assert format_error("x.pdf", not_a_report()).startswith("《x.pdf》无法读取：这不是政府信息公开工作年度报告")
     assert "x.pdf" in format_error("x.pdf", RuntimeError("boom")) and "boom" not in format_error("x.pdf", RuntimeError("boom"))
+
+
+def test_unreadable_table_is_said_and_not_checked():
+    seed = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_1a7957aec9d503ee.txt"
+    report = parse_report(seed.read_bytes(), "x.txt")
+    report.applications.new_received.total = 99  # would break the row and the column
+    report.unreadable = ["applications"]
+    assert not [f for f in validate(report) if f.rule.startswith("APP-")]
+    assert "表三，但其中数字的位置无法可靠识别" in "\n".join(format_reply(report))

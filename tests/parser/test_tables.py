@@ -212,3 +212,33 @@ def test_blank_numbered_row_is_its_own_row():
     rows = read_applications(lines).table.rows()
     assert rows["not_processed_repeat"].values() == [None] * 7
     assert rows["not_processed_publication"].values() == values_for(17)
+
+
+def test_short_text_rows_are_placed_only_when_they_add_up():
+    """Blank cells vanish from extracted text: 「3 3」 is 自然人 3 and 总计 3, but 「3 1 0 0 0」 (a table
+    extracted column by column) or a lone 114 could belong anywhere, so those rows stay unknown."""
+    lines = list(text_stream())
+    lines[3] = text_line("一、本年新收政府信息公开申请数量 3 3")
+    lines[4] = text_line("二、上年结转政府信息公开申请数量 3 1 0 0 0")
+    lines[5] = text_line("三、本年度办理结果（一）予以公开 114")
+    result = read_applications(lines)
+    rows = result.table.rows()
+    assert rows["new_received"].values() == [3, None, None, None, None, None, 3]
+    assert rows["carried_over"].values() == [None] * 7 and "applications.carried_over" not in result.sources
+    assert rows["granted"].values() == [None] * 7
+
+
+def test_column_ordered_runs_split_into_rows():
+    lines = [text_line("一、本年新收政府信息公开申请数量")]
+    lines += [text_line(str(v)) for i in range(3) for v in values_for(i)]  # three rows' numbers in one run
+    lines += [text_line("".join(label) + " " + " ".join(map(str, values_for(i))))
+              for i, label in enumerate(LABELS_2021) if i >= 3]
+    rows = read_applications(lines).table.rows()
+    assert [rows[k].values() for k in KEYS_2021[:4]] == [values_for(i) for i in range(4)]
+
+
+def test_printed_table_whose_numbers_cannot_be_placed_is_unreadable_not_missing():
+    lines = [text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"), text_line("本年处理决定数量"),
+             text_line("规章"), text_line("行政规范性文件")]
+    result = read_active(lines, "2021")
+    assert result.unreadable and result.table.rules.values() == [None, None, None]
