@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `nianbao list | head`: the reader has gone, nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -76,6 +76,12 @@ def key_figures(report: Report) -> list[str]:
     return lines
 
 
+def _percent(value: float) -> str:
+    """+12.5%, −40%, +2,988,220%: signed, at most one decimal, thousands grouped."""
+    text = f"{value:+,.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
 def comparison_lines(comparison: Any) -> list[str]:
     """Two years side by side (the store's `Comparison`: agency, years, rows of label/values/change)."""
     first, second = comparison.years
@@ -91,7 +97,7 @@ def comparison_lines(comparison: Any) -> list[str]:
                 change = "（持平）"
             else:
                 sign = "+" if row.change.absolute > 0 else ""
-                percent = f"，{sign}{row.change.percent:g}%" if row.change.percent is not None else ""
+                percent = f"，{_percent(row.change.percent)}" if row.change.percent is not None else ""
                 change = f"（{sign}{_n(row.change.absolute)}{percent}）"
         lines.append(f"{row.label}：{_n(row.values[0])} → {_n(row.values[1])}{change}")
     if zeros:

@@ -47,25 +47,6 @@ async def resolve_one(store, query: str):
     return found[0]
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "—"
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def print_table(comparison) -> None:
-    a, b = comparison.years
-    print(f"{comparison.agency}：{a} 年与 {b} 年对比")
-    for row in comparison.rows:
-        change = ""
-        if row.change and row.change.absolute is not None:
-            sign = "+" if row.change.absolute > 0 else ""
-            change = f"  变化 {sign}{_fmt(row.change.absolute)}"
-            if row.change.percent is not None:
-                change += f"（{sign}{row.change.percent:g}%）"
-        print(f"  {row.label}：{_fmt(row.values[0])} → {_fmt(row.values[1])}{change}")
-
-
 async def _run(args) -> int:
     from storage.store import Store, StoreError
 
@@ -84,5 +65,7 @@ async def _run(args) -> int:
     if args.json:
         print(json.dumps(comparison.to_json(), ensure_ascii=False))
     else:
-        print_table(comparison)
+        from parser.reply import comparison_lines
+
+        print("\n".join(comparison_lines(comparison)))  # the text the bot sends for /compare
     return 0
