@@ -19,17 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from storage.agencies import normalise
+from parser.agency import KINDS, LEGAL_DUE, agency_kind
 
-KINDS: tuple[str, ...] = ("部门", "乡镇", "街道", "县级政府", "市级政府", "省级政府")
-DEFAULT_DUE: dict[str, tuple[int, int]] = {
-    "部门": (1, 31), "乡镇": (1, 31), "街道": (1, 31),
-    "县级政府": (2, 20), "市级政府": (3, 10), "省级政府": (3, 31),
-}
-KIND_TITLES = {
-    "部门": "县级以上人民政府部门", "乡镇": "乡镇人民政府", "街道": "街道办事处",
-    "县级政府": "县级人民政府", "市级政府": "设区的市级人民政府", "省级政府": "省级人民政府",
-}
+DEFAULT_DUE = LEGAL_DUE
 AFTER = -1  # the reminder "day" of the notice sent the day after a deadline
 
 # Other ways people write a kind in a roster or a command.
@@ -43,46 +35,14 @@ _KIND_ALIASES = {
     "设区的市级人民政府": "市级政府", "地市级政府": "市级政府",
     "省级政府": "省级政府", "省级": "省级政府", "省级人民政府": "省级政府", "省政府": "省级政府",
 }
-# 直辖市: a city government of province level.
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-
-
 def parse_kind(text: str) -> str | None:
     """One of KINDS for what a user wrote (部门, 乡镇, 街道办事处, 县政府, …), else None."""
     return _KIND_ALIASES.get(re.sub(r"\s+", "", text or ""))
 
 
 def guess_kind(name: str) -> str:
-    """The kind an agency's name suggests, for agencies on no roster.
-
-    …镇/乡/苏木 → 乡镇, …街道(办事处) → 街道, 县/区/旗 and county-level cities' 人民政府 → 县级政府,
-    …市/州/盟 人民政府 → 市级政府 (a 直辖市 → 省级政府), 省/自治区 人民政府 → 省级政府, else 部门.
-    """
-    norm = normalise(name)
-    if norm.endswith(("镇", "乡", "苏木")):
-        return "乡镇"
-    if norm.endswith("街道"):
-        return "街道"
-    m = re.fullmatch(r"(.*?)(人民政府|行政公署)", norm)
-    if not m:
-        return "部门"
-    place = m.group(1)
-    if place.endswith(("省", "自治区")):
-        return "省级政府"
-    if place.endswith("地区") or (m.group(2) == "行政公署"):
-        return "市级政府"
-    if place.endswith(("县", "旗", "区", "县级市", "特区", "林区")):
-        return "县级政府"
-    if place.endswith("市"):
-        if place in _MUNICIPALITIES:
-            return "省级政府"
-        # A city inside a city or prefecture (银川市灵武市) is a county-level city.
-        if re.search(r"(市|州|盟|地区)", place[:-1]):
-            return "县级政府"
-        return "市级政府"
-    if place.endswith(("州", "盟")):
-        return "市级政府"
-    return "部门"
+    """The kind an agency's name suggests, for agencies on no roster (部门 when the name does not tell)."""
+    return agency_kind(name) or "部门"
 
 
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?$")

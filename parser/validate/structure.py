@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from parser.agency import split_divisions
+from parser.agency import KIND_TITLES, agency_kind, legal_deadline
 from parser.model import OTHER_SUBROWS, SECTION_KEYS, SECTION_TITLES, TABLE_SECTIONS, Report
 from parser.textutil import cn_to_int, nfkc
 from parser.validate import Hit, rule
@@ -140,35 +140,12 @@ def struct_fee(report: Report) -> Iterator[Hit]:
 
 # ---- DEADLINE-LATE ----
 
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-_DEPARTMENT_ENDINGS = ("局", "委员会", "委", "厅", "办", "中心", "署", "院", "所", "馆", "站", "队", "处", "部", "室")
-
-
 def deadline(agency: str | None, year: int) -> tuple[date, str] | None:
     """The last day to publish a report for `year`, and the kind of agency it follows from; None when unknown."""
-    if not agency:
+    kind = agency_kind(agency)
+    if kind is None:
         return None
-    name = re.sub(r"\s+", "", nfkc(agency))
-    nxt = year + 1
-    if name.endswith(("办公室", "办公厅")):
-        return date(nxt, 1, 31), "政府部门、办公室"
-    if name.endswith(("街道办事处", "办事处", "街道")) or re.search(r"(?:镇|乡|苏木)(?:人民)?(?:政府)?$", name):
-        return date(nxt, 1, 31), "乡镇、街道"
-    government = re.match(r"(.+?)(?:人民政府|政府|行政公署)$", name)
-    if government:
-        parts, rest = split_divisions(government.group(1))
-        core = parts[-1] if parts and not rest else government.group(1)
-        if core.endswith(("省", "自治区")) or core in _MUNICIPALITIES or government.group(1) in _MUNICIPALITIES:
-            return date(nxt, 3, 31), "省级人民政府"
-        if core.endswith(("自治州", "州", "盟", "地区", "市")):
-            # a …市 may be prefecture-level or a county-level city: take the later deadline
-            return date(nxt, 3, 10), "设区的市级人民政府"
-        if core.endswith(("县", "区", "旗", "林区", "特区")):
-            return date(nxt, 2, 20), "县级人民政府"
-        return None
-    if name.endswith(_DEPARTMENT_ENDINGS):
-        return date(nxt, 1, 31), "政府部门"
-    return None
+    return legal_deadline(kind, year), KIND_TITLES[kind]
 
 
 @rule("DEADLINE-LATE", "warning")
