@@ -28,9 +28,18 @@ class Title:
     year: int | None
 
 
+_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=\s*年)")
+
+
+def _arabic_years(text: str) -> str:
+    """「二〇二四年」 → 「2024年」: some titles spell the year in Chinese numerals."""
+    return _CN_YEAR.sub(lambda m: str(cn_to_int(m.group())), text)
+
+
 def _clean_agency(text: str) -> str | None:
     text = re.sub(r"\s+", "", text)
     text = _NOISE_PREFIX.sub("", text).strip("《》“”\"'：:，,。 ")
+    text = re.sub(r"(?:关于|的)$", "", text)  # 「某某局关于2024年…」
     if not text or len(text) > 40 or re.search(r"[，。；：！？]", text):
         return None
     return text
@@ -39,7 +48,7 @@ def _clean_agency(text: str) -> str | None:
 def find_title(lines: list[str]) -> tuple[Title, int] | None:
     """The title in the first lines, possibly wrapped over up to three lines; the agency may stand
     on the line before it. Returns the title and the index of its last line."""
-    top = [nfkc(raw).strip() for raw in lines[:60]]
+    top = [_arabic_years(nfkc(raw)).strip() for raw in lines[:60]]
     for i in range(len(top)):
         for span in (1, 2, 3):
             parts = top[i : i + span]
@@ -63,7 +72,7 @@ def find_title(lines: list[str]) -> tuple[Title, int] | None:
 
 def find_quoted_title(text: str) -> Title | None:
     """「现发布《银川市兴庆区掌政镇 2023 年政府信息公开工作年度报告》」 in the introduction."""
-    m = _QUOTED.search(nfkc(text))
+    m = _QUOTED.search(_arabic_years(nfkc(text)))
     if not m:
         return None
     agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))

@@ -39,3 +39,12 @@ def test_notice_and_short_names():
     assert short_name("淮安市人民政府") == "淮安市"
     assert short_name("银川市兴庆区文化街街道办事处") == "文化街街道"
     assert short_name("银川市西夏区教育局") == "西夏区教育局"
+
+
+def test_title_variants():
+    assert find_title(["银川市西夏区教育局关于2024年度政府信息公开工作年度报告"])[0].agency == "银川市西夏区教育局"
+    title, _ = find_title(["永宁县人民政府", "二〇二四年政府信息公开工作年度报告"])
+    assert (title.agency, title.year) == ("永宁县人民政府", 2024)
+    title, index = find_title(["银川市金凤区满城北街街道办事处2024年政府信息", "公开工作年度报告", "根据……"])
+    assert (title.agency, index) == ("银川市金凤区满城北街街道办事处", 1)
+    assert find_title(["- 1 -淮安市人民政府", "2024 年政府信息公开工作年度报告"])[0].agency == "淮安市人民政府"
