@@ -4,7 +4,7 @@ and /help's reply time while those 20 are being parsed.
     .venv/bin/python bench/bot.py [--workers 2] [--no-rate-limiter] [--files DIR_OR_FILE ...]
 
 Runs the real PTB Application (polling 127.0.0.1), real worker processes and a real SQLite file.
-Default reports: the real PDF in /work/shared/real and the seed texts in /work/shared/seeds.
+Default reports: the real PDF in ../shared/real and the seed texts in ../shared/seeds.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bot")]
 
 from fake_api import USER, BotHarness  # noqa: E402
 
-DEFAULT_SOURCES = [Path("/work/shared/real"), Path("/work/shared/seeds")]
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the project
+DEFAULT_SOURCES = [SHARED / "real", SHARED / "seeds"]
 
 
 def reports(sources: list[Path]) -> list[Path]:

@@ -14,7 +14,7 @@ from fake_api import ADMIN, STRANGER, USER, BotHarness  # noqa: E402
 
 from bot.handlers import COMMANDS, USAGE  # noqa: E402
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
 S2024 = SEEDS / "000_1a7957aec9d503ee.txt"  # 银川市兴庆区掌政镇人民政府 2024
 S2023 = SEEDS / "001_dafca5b4e645eaed.txt"  # 兴庆区掌政镇 2023
 XIXIA_TOWN = SEEDS / "003_24cd27ad2d34b72d.txt"  # 银川市西夏区兴泾镇人民政府 2020

@@ -18,7 +18,7 @@ from fake_api import USER, FakeBotAPI  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
 
 
 def test_settings_from_environment(monkeypatch, tmp_path):
