@@ -164,7 +164,7 @@ def status_line(result: CheckResult, name: str) -> str:
     elif result.status == "superseded":
         line += "\n已替换此前保存的同一年度版本。"
     elif result.status == "unsaved":
-        line += "\n（未保存）"
+        line += f"\n（{result.note or '未保存'}）"
     return line
 
 
@@ -473,15 +473,16 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。\n"
             f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。", do_quote=True)
         return
-    fuid = doc.file_unique_id
-    if fuid in state.files_in_flight:
+    # the same file again in the same chat while it is checked (a re-delivered update, a double send)
+    key = f"{message.chat.id}:{doc.file_unique_id}"
+    if key in state.files_in_flight:
         await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。", do_quote=True)
         return
-    state.files_in_flight.add(fuid)
+    state.files_in_flight.add(key)
     try:
         await _check_document(update, context, state, doc, name)
     finally:
-        state.files_in_flight.discard(fuid)
+        state.files_in_flight.discard(key)
 
 
 async def _check_document(update: Update, context, state: BotState, doc, name: str) -> None:
@@ -504,7 +505,13 @@ async def _check_document(update: Update, context, state: BotState, doc, name: s
             await _send_report(context, chat_id, report, comparison, message.message_id)
             return
     try:
-        file = await doc.get_file()
+        try:
+            file = await doc.get_file()
+        except BadRequest as exc:
+            if "too big" not in str(exc).lower():
+                raise
+            raise ReportError("too_large", f"文件过大，Telegram 服务器只允许机器人下载 {state.download_limit_mb} MB 以内的文件。",
+                              "file too big for the Bot API to download") from None
         data = bytes(await file.download_as_bytearray())
         if len(data) > state.download_limit_mb * 1024 * 1024:
             raise ReportError("too_large", f"文件过大，最大支持 {state.download_limit_mb} MB。", "file too large")
@@ -519,7 +526,7 @@ async def _check_document(update: Update, context, state: BotState, doc, name: s
         from storage.store import StoreError
 
         if isinstance(exc, StoreError):
-            await _edit(status, f"⚠️ 《{name}》已检查，但无法保存：{exc.zh}")
+            await _edit(status, f"⚠️ 《{name}》已检查，但保存时出错：{exc.zh}")
             return
         log.exception("checking %s failed", name)
         await _edit(status, f"❌ 《{name}》：{APOLOGY}")
@@ -550,11 +557,14 @@ async def _send_report(context, chat_id: int, report: Report, comparison, reply_
 
 
 async def _edit(message, text: str) -> None:
+    """Best effort: a status message the user deleted, or an edit Telegram refused, must not stop the check."""
     try:
         await message.edit_text(text)
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
-            raise
+            log.warning("status message not edited: %s", exc)
+    except TelegramError as exc:
+        log.warning("status message not edited: %s", exc)
 
 
 async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,6 +25,7 @@ class CheckResult:
     report_id: int | None = None
     agency_id: int | None = None
     comparison: Comparison | None = None  # with the previous year, when one is stored
+    note: str | None = None  # why a checked report was not saved
 
 
 class NoStore(Exception):
@@ -58,7 +59,12 @@ class Checker:
             return CheckResult(report)
         if progress is not None:
             await progress("saving")
-        saved = await self.store.save(report, data, uploaded_by)
+        from storage.store import StoreError
+
+        try:
+            saved = await self.store.save(report, data, uploaded_by)
+        except StoreError as exc:  # checked but not storable (no year or agency): the check still counts
+            return CheckResult(report, note=exc.zh)
         result = CheckResult(saved.report, saved.status, saved.report_id, saved.agency_id)
         year, previous = saved.report.year, saved.report.previous_year
         if previous is not None and year is not None:

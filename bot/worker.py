@@ -1,8 +1,10 @@
 """Parsing in worker processes: bounded in time and memory, off the event loop.
 
-A hostile file (a decompression bomb, a PDF that makes a library spin) must cost one worker,
-never the bot or the CLI. Each worker caps its address space; a parse that overruns its time
-limit gets the pool torn down and rebuilt. Scans report each page as OCR reads it: the report
+A hostile file (a decompression bomb, a PDF that makes a library spin) must cost its own
+process, never the bot, the CLI or another user's file. Each file is parsed in a process of its
+own, forked from a forkserver that has the parser imported already (a few ms); at most `workers`
+run at once, and a file's clock starts when its process does. The process caps its address space;
+one that overruns its time is killed alone. Scans report each page as OCR reads it: the report
 reaches the caller's callback, and every page read extends the time limit by PAGE_TIMEOUT.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import itertools
+import logging
 import multiprocessing
 import os
 import resource
@@ -20,6 +22,8 @@ from collections.abc import Callable
 
 from parser import errors
 from parser.model import Report
+
+log = logging.getLogger("nianbao.worker")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
@@ -47,8 +51,7 @@ def analyse(data: bytes, filename: str | None, progress: Progress | None = None)
     return report
 
 
-def _run(data: bytes, filename: str | None, task: int, queue) -> Report:
-    progress = (lambda page, pages: queue.put((task, page, pages))) if queue is not None else None
+def _run(data: bytes, filename: str | None, progress: Progress | None = None) -> Report:
     try:
         return analyse(data, filename, progress)
     except errors.ReportError:
@@ -58,6 +61,21 @@ def _run(data: bytes, filename: str | None, task: int, queue) -> Report:
                                  "parsing the file needed too much memory and was stopped") from None
     except RecursionError:
         raise errors.corrupt("文件", "structure too deeply nested") from None
+
+
+def _child(conn, data: bytes, filename: str | None, memory_mb: int, report_progress: bool) -> None:
+    """One file, in a process of its own: progress messages, then the report or the error."""
+    _limit_memory(memory_mb)
+    progress = (lambda page, pages: conn.send(("progress", page, pages))) if report_progress else None
+    try:
+        conn.send(("ok", _run(data, filename, progress)))
+    except errors.ReportError as exc:
+        conn.send(("error", exc))
+    except BaseException:  # a parser bug: the parent answers with crashed_error, the log keeps the trace
+        log.exception("parsing %s failed", filename)
+        conn.send(("error", crashed_error()))
+    finally:
+        conn.close()
 
 
 def timeout_error(seconds: float) -> errors.ReportError:
@@ -71,90 +89,63 @@ def crashed_error() -> errors.ReportError:
 
 
 class ParsePool:
-    """A process pool for `analyse`, rebuilt when a task overruns its time or kills its worker."""
+    """Runs `analyse` for each file in its own process, at most `workers` at a time."""
+
+    # imported once in the forkserver, so each file's process starts with the parser loaded
+    PRELOAD = ["bot.worker", "parser.api", "parser.validate", "parser.readers.pdf", "parser.readers.docx",
+               "parser.readers.html", "parser.readers.text", "pdfplumber"]
 
     def __init__(self, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
                  memory_mb: int = DEFAULT_MEMORY_MB):
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._lock = threading.Lock()
-        self._pool: cf.ProcessPoolExecutor | None = None
-        self._tasks = itertools.count(1)
-        # task id → (callback, time of its last page); fed by one listener thread
-        self._listeners: dict[int, list] = {}
-        self._queue = None
-        self._manager = None
-
-    def _executor(self) -> cf.ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                # forkserver: safe with the bot's threads and event loop, cheaper than spawn per task
-                ctx = multiprocessing.get_context("forkserver")
-                self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_limit_memory,
-                                                    initargs=(self.memory_mb,))
-            return self._pool
-
-    def _progress_queue(self):
-        """A queue workers can write to (a manager's: plain queues cannot be passed to pool tasks)."""
-        with self._lock:
-            if self._queue is None:
-                self._manager = multiprocessing.get_context("forkserver").Manager()
-                self._queue = self._manager.Queue()
-                threading.Thread(target=self._listen, args=(self._queue,), daemon=True,
-                                 name="nianbao-progress").start()
-            return self._queue
-
-    def _listen(self, queue) -> None:
-        while True:
-            try:
-                item = queue.get()
-            except (EOFError, OSError):
-                return
-            if item is None:
-                return
-            task, page, pages = item
-            listener = self._listeners.get(task)
-            if listener is not None:
-                listener[1] = time.monotonic()
-                try:
-                    listener[0](page, pages)
-                except Exception:  # a failing callback must not stop the others' progress
-                    pass
-
-    def _reset(self, broken: cf.ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._pool is broken:
-                self._pool = None
-        for process in list((getattr(broken, "_processes", None) or {}).values()):
-            process.kill()
-        broken.shutdown(wait=False, cancel_futures=True)
+        self._slots = threading.BoundedSemaphore(self.workers)
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(self.PRELOAD)
+        # waiting for a slot happens on these threads, not on the event loop's default executor
+        self._threads = cf.ThreadPoolExecutor(max_workers=64, thread_name_prefix="nianbao-parse")
 
     def parse(self, data: bytes, filename: str | None = None, progress: Progress | None = None) -> Report:
-        pool = self._executor()
-        task = next(self._tasks)
-        queue = None
-        if progress is not None:
-            queue = self._progress_queue()
-            self._listeners[task] = [progress, 0.0]
+        with self._slots:
+            receiver, sender = self._ctx.Pipe(duplex=False)
+            process = self._ctx.Process(target=_child, args=(sender, data, filename, self.memory_mb,
+                                                             progress is not None), daemon=True)
+            process.start()
+            sender.close()
+            try:
+                return self._wait(process, receiver, progress)
+            finally:
+                if process.is_alive():
+                    process.kill()
+                process.join(5)
+                receiver.close()
+
+    def _wait(self, process, receiver, progress: Progress | None) -> Report:
         started = time.monotonic()
-        future = pool.submit(_run, data, filename, task, queue)
-        try:
-            while True:
-                try:
-                    return future.result(timeout=1.0)
-                except cf.TimeoutError:
-                    now = time.monotonic()
-                    last_page = self._listeners.get(task, [None, 0.0])[1]
-                    deadline = max(started + self.timeout, last_page + PAGE_TIMEOUT)
-                    if now > min(deadline, started + MAX_TIMEOUT):
-                        self._reset(pool)
-                        raise timeout_error(now - started) from None
-        except cf.process.BrokenProcessPool:
-            self._reset(pool)
-            raise crashed_error() from None
-        finally:
-            self._listeners.pop(task, None)
+        deadline = started + self.timeout
+        while True:
+            now = time.monotonic()
+            left = min(deadline, started + MAX_TIMEOUT) - now
+            if left <= 0:
+                raise timeout_error(now - started)
+            if not receiver.poll(min(left, 1.0)):
+                continue
+            try:
+                kind, *payload = receiver.recv()
+            except (EOFError, OSError):  # the process died without a word: killed for memory, or a crash
+                raise crashed_error() from None
+            if kind == "progress":
+                deadline = max(deadline, time.monotonic() + PAGE_TIMEOUT)
+                if progress is not None:
+                    try:
+                        progress(*payload)
+                    except Exception:  # a failing callback must not fail the parse
+                        log.exception("progress callback failed")
+            elif kind == "ok":
+                return payload[0]
+            else:
+                raise payload[0]
 
     async def parse_async(self, data: bytes, filename: str | None = None,
                           progress: Progress | None = None) -> Report:
@@ -164,18 +155,7 @@ class ParsePool:
         if progress is not None:
             def relay(page: int, pages: int) -> None:
                 loop.call_soon_threadsafe(progress, page, pages)
-        return await loop.run_in_executor(None, self.parse, data, filename, relay)
+        return await loop.run_in_executor(self._threads, self.parse, data, filename, relay)
 
     def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-            manager, self._manager, queue, self._queue = self._manager, None, self._queue, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if queue is not None:
-            try:
-                queue.put(None)
-            except (EOFError, OSError):
-                pass
-        if manager is not None:
-            manager.shutdown()
+        self._threads.shutdown(wait=True, cancel_futures=True)

@@ -46,6 +46,8 @@ class BotMessage:
 
 
 class FakeBotAPI:
+    refuse_edits = False  # True: every edit fails as if the user had deleted the message
+
     def __init__(self, token: str = TOKEN, max_poll: float = 0.5):
         self.token = token
         self.max_poll = max_poll  # cap on getUpdates long polling, so tests stop quickly
@@ -344,7 +346,7 @@ class FakeBotAPI:
 
     def _api_editMessageText(self, p, u):
         msg = self.messages.get(int(p.get("message_id") or 0))
-        if msg is None:
+        if msg is None or self.refuse_edits:
             raise _ApiError(400, "Bad Request: message to edit not found")
         text = p.get("text") or ""
         if len(text) > 4096:

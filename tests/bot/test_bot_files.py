@@ -181,3 +181,23 @@ async def test_stop_finishes_files_in_flight(tmp_path):
             assert status.text.startswith("✅"), status.history
         assert len(bot.api.documents(USER)) == len(started)
     assert stored_rows(tmp_path / "nianbao.db") == len(started)
+
+
+async def test_a_status_message_that_cannot_be_edited_does_not_stop_the_check(tmp_path):
+    async with BotHarness(tmp_path) as bot:
+        bot.api.refuse_edits = True  # the user deleted the status message at once
+        up = bot.api.send_file(S2024.read_bytes(), "a.txt", USER)
+        await bot.api.wait_for(lambda: bot.api.documents(USER), 60, "the XLSX")
+        assert "银川市兴庆区掌政镇人民政府" in "\n".join(bot.api.texts(USER))
+        assert up
+    assert stored_rows(tmp_path / "nianbao.db") == 1
+
+
+async def test_a_report_without_a_recognisable_year_is_still_answered(tmp_path):
+    text = S2024.read_text(encoding="utf-8").replace("2024", "9999")
+    async with BotHarness(tmp_path) as bot:
+        replies = await bot.reply_to_file(bot.api.send_file(text.encode(), "a.txt", USER))
+        assert replies[0].text.startswith("✅") and "未能识别报告年度" in replies[0].text
+        text = "\n".join(bot.api.texts(USER))
+        assert "年度未识别" in text and "按模板应为“四、”" in text  # the check itself still reaches the user
+    assert stored_rows(tmp_path / "nianbao.db") == 0

@@ -2,6 +2,8 @@
 
 import asyncio
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -33,16 +35,38 @@ def test_bad_file_raises_a_report_error_and_the_pool_goes_on(pool):
     assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020
 
 
-def test_a_parse_over_its_time_limit_is_stopped_and_the_pool_rebuilt():
-    pool = ParsePool(workers=1, timeout=0.5)
+def slow_text(lines: int) -> bytes:
+    """A text the parser reads in about 1.6 s per 100 000 lines."""
+    return ("银川市某镇人民政府\n2024年政府信息公开工作年度报告\n" + "一、总体情况 本年度 0 0 0\n" * lines).encode()
+
+
+def test_a_parse_over_its_time_limit_is_stopped_and_others_go_on():
+    pool = ParsePool(workers=2, timeout=1.5)
     try:
-        # an empty document text of a million lines: slow enough to overrun half a second
-        slow = ("银川市某镇人民政府\n2024年政府信息公开工作年度报告\n" + "一、总体情况 本年度 0 0 0\n" * 400_000).encode()
-        with pytest.raises(ReportError) as caught:
-            pool.parse(slow, "slow.txt")
-        assert caught.value.code == "timeout"
-        pool.timeout = 60
-        assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020
+        with ThreadPoolExecutor(2) as threads:
+            slow = threads.submit(pool.parse, slow_text(400_000), "slow.txt")
+            time.sleep(0.2)
+            fine = threads.submit(pool.parse, (SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes(), "003.txt")
+            with pytest.raises(ReportError) as caught:
+                slow.result()
+            assert caught.value.code == "timeout"
+            assert fine.result().year == 2020  # the other file, parsed beside it, is untouched
+    finally:
+        pool.close()
+
+
+def test_time_waiting_for_a_free_worker_does_not_count():
+    pool = ParsePool(workers=1, timeout=3)
+    try:
+        with ThreadPoolExecutor(3) as threads:
+            # three files of ~1.3 s on one worker: the last one waits ~2.6 s, over half its limit
+            futures = [threads.submit(pool.parse, slow_text(80_000), f"{k}.txt") for k in range(3)]
+            codes = []
+            for future in futures:
+                with pytest.raises(ReportError) as caught:
+                    future.result()
+                codes.append(caught.value.code)
+        assert codes == ["not_report"] * 3  # each read to its end, none cut off
     finally:
         pool.close()
 
