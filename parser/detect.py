@@ -38,15 +38,24 @@ def detect_format(data: bytes) -> str:
 
 
 def _zip_kind(data: bytes) -> str:
+    """docx, odt or zip, from the central directory alone (nothing is inflated but a tiny mimetype)."""
+    from parser.errors import ReportError
+    from parser.readers.archive import ZIP_ERRORS, read_member
+
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "word/document.xml" in names:
-                return "docx"
-            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text"):
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+    except ZIP_ERRORS:
+        # damaged: member names stand uncompressed in the headers, so a broken DOCX is still told apart
+        return "docx" if b"word/document.xml" in data else "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "mimetype" in names:
+        try:
+            if read_member(zf, "mimetype", "ZIP", 256).startswith(b"application/vnd.oasis.opendocument.text"):
                 return "odt"
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-        return "zip"
+        except ReportError:
+            pass
     return "zip"
 
 

@@ -28,12 +28,17 @@ def suspicious(kind: str, detail: str) -> ReportError:
     )
 
 
+# What zipfile raises on damaged archives, beyond BadZipFile
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError,
+              RuntimeError, struct.error)
+
+
 def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.ZipFile:
     """A ZipFile over `data` after the size, ratio, member-count and required-member checks."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as exc:
+    except ZIP_ERRORS as exc:
         raise corrupt(kind, str(exc)) from exc
     if len(infos) > MAX_MEMBERS:
         raise suspicious(kind, f"too many members ({len(infos)})")
@@ -62,7 +67,7 @@ def read_member(zf: zipfile.ZipFile, name: str, kind: str, limit: int = MAX_TOTA
                     raise too_large(limit // (1024 * 1024))
     except KeyError as exc:
         raise corrupt(kind, f"{name} is missing") from exc
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, struct.error) as exc:
+    except ZIP_ERRORS as exc:
         # bad CRC, truncated stream, unsupported compression or encryption
         raise corrupt(kind, str(exc)) from exc
     return bytes(buf)

@@ -56,3 +56,24 @@ def test_gbk_text_report_reads_like_utf8():
     text = (SEED + "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n").encode("gbk")
     report = parse_report(text)
     assert report.agency == "银川市某某镇人民政府" and report.year == 2024
+
+
+def test_damaged_zip_structures_give_a_reason_not_a_crash():
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("银川市某镇人民政府2024年政府信息公开工作年度报告")
+    document.save(buffer)
+    data = bytearray(buffer.getvalue())
+    # every central-directory entry claims a zip version this library cannot read
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 6 : at + 8] = (186).to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    with pytest.raises(ReportError) as caught:
+        parse_report(bytes(data), "x.docx")
+    assert caught.value.code == "corrupt"
+    # an ODF-looking zip whose mimetype member claims to be huge is not inflated to find out
+    odd = zip_bytes({"mimetype": "application/vnd.oasis.opendocument.text" + " " * 5000})
+    assert detect_format(odd) == "zip"
