@@ -17,6 +17,7 @@ they allow. Quiet over clever: anything ambiguous yields no fact, since a wrong 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from parser.model import Fact, Report
@@ -134,20 +135,29 @@ class _Section:
         self.original = "\n".join(pieces)
         self.text = normalize(self.original)
         self.depth = _depths(self.text)
-        self.qty = find_quantities(self.text)
+        self.qty = find_quantities(self.text)  # in text order
+        # positions, sorted, so that each look-up is a bisection: long prose stays linear
+        self._qty_starts = [q.start for q in self.qty]
+        self._sentence_ends = [i for i, ch in enumerate(self.text) if ch in SENTENCE_END]
+        self._clause_seps = [i for i, ch in enumerate(self.text) if ch in CLAUSE_SEP]
+
+    def qty_in(self, start: int, end: int) -> list[Quantity]:
+        """Quantities that start in [start, end)."""
+        return self.qty[bisect_left(self._qty_starts, start) : bisect_left(self._qty_starts, end)]
 
     def page(self, pos: int) -> int | None:
-        page = None
-        for start, p in zip(self.starts, self.pages, strict=True):
-            if start > pos:
-                break
-            page = p
-        return page
+        index = bisect_right(self.starts, pos) - 1
+        return self.pages[index] if index >= 0 else None
+
+    @staticmethod
+    def _bounds(marks: list[int], pos: int, end_offset: int, length: int) -> tuple[int, int]:
+        """From just after the last mark before `pos` to the first mark at or after it."""
+        k = bisect_left(marks, pos)
+        start = marks[k - 1] + 1 if k else 0
+        return start, (marks[k] + end_offset if k < len(marks) else length)
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        start = max(self.text.rfind(c, 0, pos) for c in SENTENCE_END) + 1
-        ends = [i for i in (self.text.find(c, pos) for c in SENTENCE_END) if i >= 0]
-        return start, (min(ends) + 1 if ends else len(self.text))
+        return self._bounds(self._sentence_ends, pos, 1, len(self.text))
 
     def sentence(self, pos: int) -> str:
         return self.span(*self.sentence_bounds(pos))
@@ -156,16 +166,14 @@ class _Section:
         return re.sub(r"\s*\n\s*", "", self.original[start:end]).strip()
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
-        start = max(self.text.rfind(c, 0, pos) for c in CLAUSE_SEP) + 1
-        ends = [i for i in (self.text.find(c, pos) for c in CLAUSE_SEP) if i >= 0]
-        return start, (min(ends) if ends else len(self.text))
+        return self._bounds(self._clause_seps, pos, 0, len(self.text))
 
     def segments(self, q: Quantity) -> tuple[str, str, str]:
         """(left, right, clause): the words between q and its neighbours within its clause; the right
         side stops at 「、」 (「新收 5 件、上年结转 2 件」: 上年结转 belongs to the 2)."""
         cs, ce = self.clause_bounds(q.start)
         left_start, right_end = cs, ce
-        for other in self.qty:
+        for other in self.qty_in(cs, ce):
             if other.end <= q.start and other.end > left_start:
                 left_start = other.end
             if other.start >= q.end and other.start < right_end:
@@ -209,12 +217,12 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
     for m in re.finditer("其中", text):
         depth = sec.depth[m.start()]
         s_start, _ = sec.sentence_bounds(m.start())
-        before = [q for q in sec.qty if q.end <= m.start() and q.start >= s_start and q.depth <= depth]
+        before = [q for q in sec.qty_in(s_start, m.start()) if q.end <= m.start() and q.depth <= depth]
         if not before:
             # 「…395 条。其中，…」: the total closes the sentence before
             prev_start, _ = sec.sentence_bounds(max(s_start - 1, 0)) if s_start else (0, 0)
             only_gap = not re.search(r"[^\s，,：:]", text[s_start : m.start()])
-            before = [q for q in sec.qty if prev_start <= q.start and q.end <= s_start] if s_start and only_gap else []
+            before = [q for q in sec.qty_in(prev_start, s_start) if q.end <= s_start] if s_start and only_gap else []
         if not before:
             continue
         parts = _parts(sec, m.end(), before[-1].unit)
@@ -269,7 +277,7 @@ def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
             break  # this clause opens a list of its own: a new total, not a part of ours
         if parts and _new_flow(body, first_body):
             break  # 「办结 4 件，其中予以公开 4 件，结转下年度 1 件」: the list ended, another figure follows
-        found = [q for q in sec.qty if cs <= q.start < ce and q.unit == unit and q.depth == base]
+        found = [q for q in sec.qty_in(cs, ce) if q.unit == unit and q.depth == base]
         if not found:
             if "%" in body:  # 「占比 70%」 between two parts
                 continue
@@ -309,7 +317,7 @@ def _shares(sec: _Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) 
     whole_of = {id(p): t for _, t, parts in totals for p in parts}
     for m in _SHARE.finditer(text):
         s_start, _ = sec.sentence_bounds(m.start())
-        in_sentence = [q for q in sec.qty if s_start <= q.start and q.end <= m.start()]
+        in_sentence = [q for q in sec.qty_in(s_start, m.start()) if q.end <= m.start()]
         pct = float(m.group("pct"))
         if m.group("kw").endswith("率"):
             # 「投诉 24 条，回应 24 条，回复率 100%」: the last two counts before the rate
@@ -344,7 +352,7 @@ def _share_count(sec: _Section, pos: int, in_sentence: list[Quantity]) -> Quanti
     if len(subject) < 2:
         return None
     window_start = sec.sentence_bounds(max(sec.sentence_bounds(pos)[0] - 1, 0))[0]
-    for q in reversed([q for q in sec.qty if window_start <= q.start and q.end <= pos]):
+    for q in reversed([q for q in sec.qty_in(window_start, pos) if q.end <= pos]):
         label = sec.label(q)
         if len(label) >= 2 and (subject in label or label in subject):
             return q
@@ -355,7 +363,7 @@ def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
     """The nearest earlier count of the same unit that the prose marks as a total (共、全年、合计…)."""
     s_start, _ = sec.sentence_bounds(num.start)
     window_start = sec.sentence_bounds(max(s_start - 1, 0))[0] if s_start else 0
-    for q in reversed([q for q in sec.qty if window_start <= q.start and q.end <= num.start]):
+    for q in reversed([q for q in sec.qty_in(window_start, num.start) if q.end <= num.start]):
         if q.unit == num.unit and q.value >= num.value and _TOTAL_MARK.search(sec.segments(q)[0]):
             return q
     return None
