@@ -14,12 +14,25 @@ _GOVERNMENT_SUFFIXES = ("人民政府", "政府")
 _OFFICE_SUFFIXES = ("街道办事处", "办事处")
 
 
+# Words that hold a division character but name no place: 住房和城乡建设局, 乡村振兴局, 社区服务中心
+NOT_PLACES = re.compile(r"城乡|乡村|乡镇企业|区域|社区|园区|景区|片区|小区|辖区|县域|镇域")
+
+
+def _no_place_at_end(division: str, after: str) -> bool:
+    """The division's last character belongs to a word like 城乡 or 社区, not to a place name."""
+    window = division[-2:] + after[:2]
+    last = len(division[-2:]) - 1
+    return any(m.start() <= last < m.end() for m in NOT_PLACES.finditer(window))
+
+
 def split_divisions(name: str) -> tuple[list[str], str]:
     """「银川市兴庆区掌政镇人民政府」 → (["银川市", "兴庆区", "掌政镇"], "人民政府")."""
     parts: list[str] = []
     rest = name
     while True:
         m = _DIVISION.match(rest)
+        if m and _no_place_at_end(m.group(1), rest[m.end() :]):
+            break  # 「住房和城乡」 is no 乡
         if not m or len(m.group(1)) > 12:  # 恩施土家族苗族自治州 is ten characters
             break
         parts.append(m.group(1))

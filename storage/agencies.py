@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from parser.agency import NOT_PLACES
+
 # Characters that end a place unit (省, 自治区, 市, 州, 盟, 地区, 区, 县, 旗, 乡, 镇, 街道).
 PLACE_END = set("省市州盟区县旗乡镇道")
 # A name is "placed" when it holds a unit below the city level, so matching its tail is safe:
@@ -37,7 +39,8 @@ def normalise(name: str) -> str:
 
 
 def is_placed(norm: str) -> bool:
-    return bool(_PLACED.search(norm))
+    """Holds a unit below the city level (住房和城乡建设局 holds none: 城乡 is no 乡)."""
+    return bool(_PLACED.search(NOT_PLACES.sub("", norm)))
 
 
 def tail_match(longer: str, shorter: str) -> bool:

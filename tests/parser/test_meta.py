@@ -48,3 +48,9 @@ def test_title_variants():
     title, index = find_title(["银川市金凤区满城北街街道办事处2024年政府信息", "公开工作年度报告", "根据……"])
     assert (title.agency, index) == ("银川市金凤区满城北街街道办事处", 1)
     assert find_title(["- 1 -淮安市人民政府", "2024 年政府信息公开工作年度报告"])[0].agency == "淮安市人民政府"
+
+
+def test_short_names_of_departments_whose_words_hold_division_characters():
+    assert short_name("银川市住房和城乡建设局") == "银川市住房和城乡建设局"
+    assert short_name("银川市兴庆区社区服务中心") == "兴庆区社区服务中心"
+    assert short_name("乡宁县人民政府") == "乡宁县"

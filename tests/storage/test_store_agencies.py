@@ -19,6 +19,10 @@ def test_normalise_and_tails():
     assert not tail_match("银川市兴庆区掌政镇", "政镇")  # not cut at a place unit
     assert not same_agency("银川市市场监督管理局", ["市场监督管理局"])  # too generic to merge
     assert not same_agency("乙县城关镇", ["城关镇", "甲县城关镇"])
+    # 城乡 and 乡村 hold the character 乡 but name no township: too generic to merge as well
+    assert not same_agency("住房和城乡建设局", ["银川市住房和城乡建设局"])
+    assert not same_agency("乡村振兴局", ["银川市乡村振兴局"])
+    assert same_agency("兴庆区住房和城乡建设局", ["银川市兴庆区住房和城乡建设局"])
 
 
 async def _save(store, agency, year, short=None, salt=""):
