@@ -171,6 +171,10 @@ class Reminders:
         """What would be sent at `now`, read from the database."""
         now = now or self.clock()
         subs = await roster.subscriptions(self.db)
+        allowed = getattr(self.settings, "is_allowed", None)
+        if allowed is not None:  # a chat taken off the allow-list hears nothing more
+            # a private chat's id is its user's id; groups have negative ids
+            subs = [s for s in subs if allowed(s.chat_id if s.chat_id > 0 else None, s.chat_id)]
         if not subs:
             return []
         today = now.astimezone(self.settings.zone).date()

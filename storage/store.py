@@ -147,6 +147,7 @@ class Store:
             if next_id is not None:
                 await _recheck(conn, next_id)
                 rechecked.append(next_id)
+        self.files.put(data, sha)  # again: a delete of the same bytes may have removed it meanwhile
         return SaveResult(status="superseded" if old_id is not None else "new", report_id=new_id,
                           agency_id=agency_id, report=report, superseded_id=old_id, rechecked=rechecked)
 
@@ -195,7 +196,10 @@ class Store:
                 cur = await _current_id(conn, row["agency_id"], y)
                 if cur is not None:
                     await _recheck(conn, cur)
-        self.files.delete(row["sha256"])
+        async with self.db.read() as conn:  # another save may have stored the same bytes meanwhile
+            still_used = await _one(conn, "SELECT 1 FROM reports WHERE sha256 = ?", (row["sha256"],))
+        if not still_used:
+            self.files.delete(row["sha256"])
         return True
 
     # ---- agencies ----

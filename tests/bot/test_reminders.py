@@ -258,3 +258,14 @@ def test_decision_is_a_pure_function_of_state_and_now():
     assert due_reminders(at(1, 20, 12), settings, subs, {out.key}, seasons) == []
     seasons_done = {2024: season(2024, [Expected("甲局", "部门", 1)], {1}, Deadlines())}
     assert due_reminders(at(1, 20, 12), settings, subs, set(), seasons_done) == []
+
+
+async def test_a_chat_taken_off_the_allow_list_hears_nothing_more(world):
+    from bot.settings import Settings
+
+    allowed_me_only = Settings(_env_file=None, allowed_user_ids=str(ME))  # ME is a private chat
+    await roster.subscribe(world.store.db, OTHER, "tg:43", now=at(1, 2, 10, 0))
+    world.reminders.settings = allowed_me_only
+    await world.run(at(1, 17, 8), at(1, 17, 10))
+    assert world.days(ME) == [("01-17 09:00", JAN31, 14)]
+    assert world.days(OTHER) == []
