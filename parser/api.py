@@ -13,9 +13,10 @@ from parser.agency import short_name
 from parser.detect import detect_format
 from parser.layout import Document, Line
 from parser.meta import cites_2019_notice, find_period, find_quoted_title, find_signature_date, find_title
-from parser.model import SECTION_KEYS, Paragraph, Report, Source
+from parser.model import OTHER_SUBROWS, SECTION_KEYS, Paragraph, Report, Source
 from parser.sections import Heading, find_headings
 from parser.tables import (
+    TableResult,
     active_template,
     is_page_number,
     read_active,
@@ -164,32 +165,26 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
     report.template = template  # type: ignore[assignment]
 
     if active_lines and template:
-        active = read_active(active_lines, template)
-        if active:
-            report.active = active.table  # type: ignore[assignment]
-            report.sources.update(active.sources)
-            report.doubtful += active.doubts
-            if active.unreadable:
-                report.unreadable.append("active")
+        _keep(report, "active", read_active(active_lines, template))
     if applications:
-        report.applications = applications.table  # type: ignore[assignment]
-        report.sources.update(applications.sources)
-        report.doubtful += applications.doubts
-        if applications.unreadable:
-            report.unreadable.append("applications")
+        _keep(report, "applications", applications)
         if template == "2019":
-            apps = report.applications
-            for key in ("other_no_correction", "other_no_fee", "other_other"):
-                setattr(apps, key, None)
+            for key in OTHER_SUBROWS:
+                setattr(report.applications, key, None)
     own_section = "review_litigation" in regions
     if lit_lines and (own_section or "复议" in "".join(line.text for line in lit_lines)):
-        litigation = read_review_litigation(lit_lines)
-        if litigation:
-            report.review_litigation = litigation.table  # type: ignore[assignment]
-            report.sources.update(litigation.sources)
-            report.doubtful += litigation.doubts
-            if litigation.unreadable:
-                report.unreadable.append("review_litigation")
+        _keep(report, "review_litigation", read_review_litigation(lit_lines))
+
+
+def _keep(report: Report, key: str, result: TableResult | None) -> None:
+    """A table read into the report, with where each row was found and which cells are in doubt."""
+    if result is None:
+        return
+    setattr(report, key, result.table)
+    report.sources.update(result.sources)
+    report.doubtful += result.doubts
+    if result.unreadable:
+        report.unreadable.append(key)
 
 
 def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end: int) -> list[Paragraph]:
