@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 from bot.service import Checker
@@ -47,7 +46,7 @@ async def _run(args) -> int:
                 failed += 1
                 _print_error(name, exc, args.json)
                 continue
-            _print_report(result.report, result.status, args.json)
+            _print_result(result, args.json)
     finally:
         if store is not None:
             await store.close()
@@ -77,15 +76,17 @@ def _print_error(name: str, exc: ReportError, as_json: bool) -> None:
         print(f"{name}：{exc.zh}", flush=True)
 
 
-def _print_report(report, status: str, as_json: bool) -> None:
+def _print_result(result, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(report.check_json(), ensure_ascii=False), flush=True)
+        print(json.dumps(result.report.check_json(), ensure_ascii=False), flush=True)
         return
     from parser.reply import format_reply
 
-    for message in format_reply(report):
+    # the reply the bot sends: summary, findings, the comparison with the previous year
+    for message in format_reply(result.report, result.comparison):
         print(message)
-    if status == "duplicate":
+    if result.status == "duplicate":
         print("（该文件此前已保存，未重复保存。）")
+    elif result.note:
+        print(f"（{result.note}）")
     print(flush=True)
-    sys.stdout.flush()
