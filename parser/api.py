@@ -53,7 +53,7 @@ def read_document(data: bytes, progress=None) -> Document:
         # fonts without a Unicode map give private-use or replacement characters, or Latin junk
         if ocr.garbled(document) and ocr.available():
             return ocr.read_pdf(data, progress)
-        return document
+        return _with_scanned_pages(data, document, progress)
     if kind == "docx":
         from parser.readers import docx
 
@@ -78,6 +78,26 @@ def read_document(data: bytes, progress=None) -> Document:
 
         return ocr.read_image(data, progress)
     raise errors.unsupported({"binary": "二进制文件"}.get(kind, kind))
+
+
+def _with_scanned_pages(data: bytes, document: Document, progress) -> Document:
+    """A PDF whose tables were scanned and pasted in as pictures: OCR those pages, keep the rest."""
+    from parser.readers import ocr
+
+    text_on_page: dict[int, int] = {}
+    for line in document.lines:
+        text_on_page[line.page or 0] = text_on_page.get(line.page or 0, 0) + len(line.text)
+    # a page with a heading or nothing at all in text, and a page-sized picture, is a scanned page
+    quiet = [n for n in range(1, (document.pages or 0) + 1) if text_on_page.get(n, 0) < 100]
+    if not quiet or not ocr.available():
+        return document
+    scanned = ocr.image_pages(data, quiet)
+    if not scanned:
+        return document
+    read = ocr.read_pdf(data, progress, pages=scanned)
+    kept = [line for line in document.lines if line.page not in scanned]  # OCR reads their few words too
+    lines = sorted(kept + read.lines, key=lambda line: line.page or 0)  # stable: order within a page kept
+    return Document(lines=lines, format="pdf", pages=document.pages, ocr=True)
 
 
 def parse_report(data: bytes, filename: str | None = None, progress=None) -> Report:

@@ -88,7 +88,9 @@ def read(data: bytes, progress: Progress | None = None) -> Document:
     return read_image(data, progress)
 
 
-def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
+def read_pdf(data: bytes, progress: Progress | None = None, pages: list[int] | None = None) -> Document:
+    """OCR of a PDF's pages (1-based `pages`, default all): for scans, and for the scanned pages of a PDF
+    whose other pages carry text."""
     import pypdfium2 as pdfium
 
     try:
@@ -97,12 +99,13 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
         raise corrupt("PDF", str(exc)) from exc
     try:
         count = len(pdf)
-        if count > MAX_PAGES:
-            raise too_many_pages(count)
+        wanted = [p - 1 for p in pages] if pages is not None else list(range(count))
+        if len(wanted) > MAX_PAGES:
+            raise too_many_pages(len(wanted))
         lines: list[Line] = []
-        for index in range(count):
+        for n, index in enumerate(wanted, start=1):
             if progress:
-                progress(index + 1, count)
+                progress(n, len(wanted))
             page = pdf[index]
             try:
                 width, height = page.get_size()
@@ -116,6 +119,30 @@ def read_pdf(data: bytes, progress: Progress | None = None) -> Document:
     finally:
         pdf.close()
     return Document(lines=lines, format="pdf", pages=count, ocr=True)
+
+
+def image_pages(data: bytes, pages: list[int]) -> list[int]:
+    """Of the 1-based `pages`, those that hold a picture (a scanned page inside a PDF with text)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    found = []
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in pages:
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                    left, bottom, right, top = obj.get_bounds()
+                    if (right - left) * (top - bottom) > 0.25 * width * height:  # not a logo or a seal
+                        found.append(number)
+                        break
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    return found
 
 
 def read_image(data: bytes, progress: Progress | None = None) -> Document:

@@ -239,3 +239,33 @@ def test_every_wrong_cell_of_the_scanned_report_is_marked_in_the_report() -> Non
              if got[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]] != value]
     assert len(wrong) <= 0.02 * len(cells), wrong
     assert set(wrong) <= doubtful, (wrong, sorted(doubtful))
+
+
+@needs_ocr
+@needs_real
+def test_pdf_with_text_pages_and_scanned_table_pages() -> None:
+    """Prose typed, tables scanned and pasted in as pictures: only the picture pages go through OCR."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    real = scan_docs.REAL_PDF.read_bytes()
+    scans = pdfium.PdfDocument(scan_docs.scanned(real, "PDF", pages=[3, 4]))  # pages 4 and 5 hold table 3
+    mixed = pdfium.PdfDocument.new()
+    source = pdfium.PdfDocument(real)
+    mixed.import_pages(source, [0, 1, 2])
+    mixed.import_pages(scans)
+    mixed.import_pages(source, [5])
+    buffer = io.BytesIO()
+    mixed.save(buffer)
+    data = buffer.getvalue()
+    seen: list[tuple[int, int]] = []
+    document = api.read_document(data, progress=lambda page, pages: seen.append((page, pages)))
+    assert document.ocr and seen == [(1, 2), (2, 2)]  # two pages read by OCR, four by their text
+    expected = json.loads(scan_docs.REAL_JSON.read_text(encoding="utf-8"))
+    report = api.read_report(document)
+    got = report.check_json()
+    cells = [(got["applications"][row][col], value) for row, cols in expected["applications"].items()
+             for col, value in cols.items()]
+    assert sum(a == b for a, b in cells) >= 0.98 * len(cells)
+    assert got["active"] == expected["active"]  # page 3, read from its text layer
