@@ -13,11 +13,12 @@ from parser.agency import short_name
 from parser.detect import detect_format
 from parser.layout import Document, Line
 from parser.meta import cites_2019_notice, find_period, find_quoted_title, find_signature_date, find_title
-from parser.model import OTHER_SUBROWS, SECTION_KEYS, Paragraph, Report, Source
+from parser.model import OTHER_SUBROWS, SECTION_KEYS, TABLE_SECTIONS, Paragraph, Report, Source
 from parser.sections import Heading, find_headings
 from parser.tables import (
     TableResult,
     active_template,
+    empty_table,
     is_page_number,
     read_active,
     read_applications,
@@ -194,6 +195,10 @@ def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[
     own_section = "review_litigation" in regions
     if lit_lines and (own_section or "复议" in "".join(line.text for line in lit_lines)):
         _keep(report, "review_litigation", read_review_litigation(lit_lines))
+    # a table pasted into the report as a picture is there, but unread: not a missing table
+    for key in TABLE_SECTIONS:
+        if getattr(report, key) is None and any(line.picture for line in regions.get(key, [])):
+            _keep(report, key, TableResult(empty_table(key, template), {}, unreadable=True))
 
 
 def _keep(report: Report, key: str, result: TableResult | None) -> None:
@@ -225,7 +230,7 @@ def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end:
 
         for line in lines:
             text = line.text.strip()
-            if is_page_number(text):
+            if is_page_number(text) or line.picture:
                 continue
             if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))
                            or _is_subheading(buffer)):

@@ -16,6 +16,7 @@ class Line:
     page: int | None = None
     is_row: bool = False  # True when the cells come from a real table structure
     doubtful: list[int] = field(default_factory=list)  # indexes of cells read with low confidence (OCR)
+    picture: bool = False  # a picture stood here (a table pasted as an image, in DOCX and HTML)
 
     @property
     def text(self) -> str:
@@ -36,3 +37,10 @@ def text_line(text: str, page: int | None = None) -> Line:
 
 def row_line(cells: list[str], page: int | None = None) -> Line:
     return Line(list(cells), page, is_row=True)
+
+
+PICTURE_TEXT = "［图片］"
+
+
+def picture_line(page: int | None = None) -> Line:
+    return Line([PICTURE_TEXT], page, picture=True)

@@ -166,7 +166,8 @@ def format_reply(report: Report, comparison: Any = None) -> list[str]:
     lines += key_figures(report)
     if report.unreadable:
         names = "、".join(_PLACES[t] for t in ("active", "applications", "review_litigation") if t in report.unreadable)
-        lines.append(f"注意：报告中有{names}，但其中数字的位置无法可靠识别，未作核对，请人工查看。")
+        lines.append(f"注意：报告中有{names}，但其中数字的位置无法可靠识别（表格为图片，或排版无法还原），"
+                     "未作核对，请人工查看。")
     lines.append("")
     lines += _findings(report.findings)
     lines += _doubts(report)

@@ -132,6 +132,8 @@ def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
 def build_groups(lines: list[Line]) -> list[Group]:
     stream = _Stream()
     for line in lines:
+        if line.picture:
+            continue
         if line.is_row:
             cells = [c.strip() for c in line.cells]
             split = len(cells)
@@ -358,7 +360,7 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
     if len(matched) < 6 or core < 2:
         if _shows_table(lines, ("本年新收政府信息公开申请数量", "结转下年度继续办理")):
-            return TableResult(Applications(), {}, unreadable=True)
+            return TableResult(empty_table("applications", None), {}, unreadable=True)
         return None
     has_subrows = any(k in matched for k in _SUBROWS)
     single_other = "other" in matched and not has_subrows
@@ -382,6 +384,21 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         setattr(table, spec.key, counts)
     hint = "2021" if has_subrows else None
     return TableResult(table, sources, hint, doubts)
+
+
+def empty_table(key: str, template: str | None) -> Active2021 | Active2019 | Applications | ReviewLitigation:
+    """A table that is printed but could not be read: every row there, every cell unknown."""
+    if key == "active":
+        return Active2019() if template == "2019" else Active2021()
+    if key == "applications":
+        table = Applications()
+        if template != "2019":
+            for row in _SUBROWS:
+                setattr(table, row, ApplicantCounts())
+        else:
+            table.other = ApplicantCounts()
+        return table
+    return ReviewLitigation()
 
 
 def _shows_table(lines: list[Line], marks: tuple[str, ...]) -> bool:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from parser.errors import ReportError, corrupt
-from parser.layout import Document, Line, row_line, text_line
+from parser.layout import Document, Line, picture_line, row_line, text_line
 from parser.readers.archive import open_zip, read_member
 
 KIND = "DOCX"
@@ -66,6 +66,14 @@ def join_cell(pieces: list[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+_PICTURES = ("{http://schemas.openxmlformats.org/drawingml/2006/main}blip", "{urn:schemas-microsoft-com:vml}imagedata")
+
+
+def _has_picture(paragraph: etree._Element) -> bool:
+    """A picture in the paragraph (DrawingML a:blip or VML v:imagedata): a table may have been pasted as one."""
+    return any(True for _ in paragraph.iter(*_PICTURES))
 
 
 class _Tags:
@@ -170,6 +178,8 @@ class _Reader:
                     self.lines.append(text_line(text, page))
                 for box in boxes:
                     self.blocks(box)
+                if not boxes and _has_picture(child):
+                    self.lines.append(picture_line(self._line_page()))
             elif tag == t.tbl:
                 self.table(child)
             elif tag == t.sdt:

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from parser.errors import corrupt, empty
-from parser.layout import Document, Line, row_line, text_line
+from parser.layout import Document, Line, picture_line, row_line, text_line
 from parser.readers.docx import clean_text, join_cell
 
 KIND = "HTML"
@@ -177,6 +177,15 @@ def _drop_chrome(root: etree._Element) -> None:
 # -- lines -----------------------------------------------------------------
 
 
+def _large_picture(img: etree._Element) -> bool:
+    """An image that may be a pasted table, not an icon, a logo or a spacer."""
+    for attr in ("width", "height"):
+        value = re.match(r"\s*(\d+)", img.get(attr) or "")
+        if value and int(value.group(1)) < 200:
+            return False
+    return True
+
+
 class _Builder:
     """Pieces of the current line, each remembered as link text or not."""
 
@@ -239,6 +248,10 @@ class _Walker:
                 else:
                     self._emit_text(b)
                     self.table(child)
+            elif tag == "img":
+                if nested is None and _large_picture(child):
+                    self._emit_text(b)
+                    self.out.append(picture_line())
             elif tag in BLOCK_TAGS:
                 b.cut()
                 self._walk(child, b, nested, in_link, in_pre)

@@ -23,6 +23,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from parser import layout
+
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_docs  # noqa: E402
 
@@ -97,8 +99,8 @@ def scanned(pdf: bytes, fmt: str, pages: list[int] | None = None, angle: float =
 
 
 def cached_read(data: bytes, reader: Callable[[bytes], object], source: Path) -> object:
-    """`reader(data)`, cached by the data and the reader's source (OCR costs seconds a page)."""
-    key = hashlib.sha256(data).digest() + source.read_bytes()
+    """`reader(data)`, cached by the data, the reader's source and the layout it returns (OCR costs seconds a page)."""
+    key = hashlib.sha256(data).digest() + source.read_bytes() + Path(layout.__file__).read_bytes()
     return pickle.loads(_cached("read", key, lambda: pickle.dumps(reader(data))))
 
 
