@@ -204,7 +204,9 @@ def extract_facts(report: Report) -> list[Fact]:
         totals = _totals(sec)
         facts.extend(fact for fact, _, _ in totals)
         facts.extend(_shares(sec, totals))
-        facts.extend(_table_quantities(sec, report.year))
+        table_facts = _table_quantities(sec, report.year)
+        facts.extend(table_facts)
+        facts.extend(_figures(sec, report.year, {f.sentence + str(f.value) for f in table_facts}))
     return facts
 
 
@@ -370,6 +372,32 @@ def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
 
 
 # ---- quantities a table also holds ----
+
+
+_PUBLISHING = re.compile(r"公开|发布|发表|推送|刊登|刊发|出版|编印|解读|更新|转载|原创|召开")
+_FIGURE_UNITS = ("条", "篇", "期", "个", "次", "场", "件")
+_LABEL_LEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|全年|本年度?|今年|年内|共|累计|先后|依托|同时|此外|其中|另外)+")
+
+
+def _figures(sec: _Section, year: int | None, taken: set[str]) -> list[Fact]:
+    """Publication figures the prose states (「通过政府网站主动公开信息 74 条」): what `/compare` lines up
+    across years under the same label. The validator leaves them alone."""
+    out = []
+    for q in sec.qty:
+        if q.unit not in _FIGURE_UNITS:
+            continue
+        left, _, clause = sec.segments(q)
+        if not _PUBLISHING.search(left) or "申请" in left or _COMPARISON.search(clause):
+            continue  # applications are the tables' business, changes are no figures
+        if _CUMULATIVE.search(sec.sentence(q.start)):
+            continue
+        if year is not None and {int(y) for y in _YEAR.findall(clause)} - {year}:
+            continue  # another year's figure
+        fact = sec.fact("figure", q)
+        fact.label = _LABEL_LEAD.sub("", re.sub(r"[^\w]", "", fact.label))
+        if len(fact.label) >= 4 and fact.sentence + str(fact.value) not in taken:
+            out.append(fact)
+    return out
 
 
 def _table_quantities(sec: _Section, year: int | None) -> list[Fact]:

@@ -165,7 +165,7 @@ def test_no_share_without_both_counts(text):
     ("开展行政复议案件审理 120 件。", []),
 ])
 def test_quantities_the_tables_hold(text, expected):
-    got = [(f.kind, f.value) for f in facts(text) if f.kind not in ("total", "share")]
+    got = [(f.kind, f.value) for f in facts(text) if f.kind not in ("total", "share", "figure")]
     assert got == expected
 
 
@@ -181,3 +181,10 @@ def test_a_flow_figure_after_the_parts_ends_the_list():
     listed = "办结 6 件，其中予以公开 4 件，不予公开 1 件，无法提供 1 件，结转下年度办理 1 件。"
     (total,) = of_kind("total", listed)
     assert (total.value, total.parts) == (6, [4, 1, 1])
+
+
+def test_publication_figures_for_comparing_years():
+    got = of_kind("figure", "2024 年，掌政镇通过政府网站管理平台主动公开信息 74条；通过村务公开小程序主动公开信息 329条。",
+                  "截至2024年底，累计发布信息 3000 条。全年发布信息较上年增加 20 条。共收到政府信息公开申请 3 件。")
+    assert [(f.label, f.value, f.unit) for f in got] == [
+        ("掌政镇通过政府网站管理平台主动公开信息", 74, "条"), ("村务公开小程序主动公开信息", 329, "条")]

@@ -36,3 +36,7 @@ async def test_seed_001_then_000_compare(tmp_path):
         out = (await store.compare(agency.id, 2023, 2024)).to_json()
     row = next(r for r in out["rows"] if r["key"] == "applications.new_received.total")
     assert row["values"] == [1, 3]
+    # figures only the prose states, both years: the platform post counts
+    text_rows = {r["key"]: r["values"] for r in out["rows"] if r["key"].startswith("text.")}
+    assert text_rows["text.figure.掌政镇通过政府网站管理平台主动公开信息"] == [117, 74]
+    assert text_rows["text.figure.村务公开小程序主动公开信息"] == [394, 329]
