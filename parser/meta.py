@@ -10,6 +10,9 @@ from parser.textutil import cn_to_int, nfkc
 
 _REPORT_WORDS = r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
 _TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>.*?)" + _REPORT_WORDS)
+# 「某某局政府信息公开工作年度报告（2024年度）」: the year after the words
+_TITLE_YEAR_AFTER = re.compile(r"(?P<before>.*?)(?P<between>)" + _REPORT_WORDS
+                               + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年?\s*度?\s*[)）]")
 _QUOTED = re.compile(r"《(?P<before>[^《》]*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>[^《》]*?)" + _REPORT_WORDS + r"》")
 _DATE = r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
 _PERIOD = re.compile(
@@ -55,7 +58,7 @@ def find_title(lines: list[str]) -> tuple[Title, int] | None:
             if len(parts) < span or any(len(part) > 40 for part in parts[1:]):
                 break
             line = "".join(parts)
-            m = _TITLE.match(line)
+            m = _TITLE.match(line) or _TITLE_YEAR_AFTER.match(line)
             if not m or len(line) > 80:
                 continue
             agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))

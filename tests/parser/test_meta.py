@@ -54,3 +54,8 @@ def test_short_names_of_departments_whose_words_hold_division_characters():
     assert short_name("银川市住房和城乡建设局") == "银川市住房和城乡建设局"
     assert short_name("银川市兴庆区社区服务中心") == "兴庆区社区服务中心"
     assert short_name("乡宁县人民政府") == "乡宁县"
+
+
+def test_title_with_the_year_after_the_words():
+    title, _ = find_title(["银川市西夏区教育局政府信息公开工作年度报告（2024年度）"])
+    assert (title.agency, title.year) == ("银川市西夏区教育局", 2024)
