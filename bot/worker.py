@@ -1,11 +1,12 @@
 """Parsing in worker processes: bounded in time and memory, off the event loop.
 
 A hostile file (a decompression bomb, a PDF that makes a library spin) must cost its own
-process, never the bot, the CLI or another user's file. Each file is parsed in a process of its
-own, forked from a forkserver that has the parser imported already (a few ms); at most `workers`
-run at once, and a file's clock starts when its process does. The process caps its address space;
-one that overruns its time is killed alone. Scans report each page as OCR reads it: the report
-reaches the caller's callback, and every page read extends the time limit by PAGE_TIMEOUT.
+worker, never the bot, the CLI or another user's file. `workers` processes, forked from a
+forkserver that has the parser imported already, each take one file at a time; a file's clock
+starts when a worker takes it. Each worker caps its address space; one that overruns its time, or
+dies, is killed and replaced alone, and workers are renewed after MAX_TASKS files so that nothing
+a library leaks piles up. Scans report each page as OCR reads it: the report reaches the caller's
+callback, and every page read extends the time limit by PAGE_TIMEOUT.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
+import queue
 import resource
-import threading
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ log = logging.getLogger("nianbao.worker")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
+MAX_TASKS = 50  # files a worker parses before it is renewed
 PAGE_TIMEOUT = 30.0  # a scanned page takes ~5 s to read; a page that takes 30 s is stuck
 MAX_TIMEOUT = 30 * 60.0
 
@@ -63,19 +65,47 @@ def _run(data: bytes, filename: str | None, progress: Progress | None = None) ->
         raise errors.corrupt("文件", "structure too deeply nested") from None
 
 
-def _child(conn, data: bytes, filename: str | None, memory_mb: int, report_progress: bool) -> None:
-    """One file, in a process of its own: progress messages, then the report or the error."""
+def _serve(conn, memory_mb: int) -> None:
+    """A worker: one file at a time from `conn` — progress messages, then the report or the error."""
     _limit_memory(memory_mb)
-    progress = (lambda page, pages: conn.send(("progress", page, pages))) if report_progress else None
-    try:
-        conn.send(("ok", _run(data, filename, progress)))
-    except errors.ReportError as exc:
-        conn.send(("error", exc))
-    except BaseException:  # a parser bug: the parent answers with crashed_error, the log keeps the trace
-        log.exception("parsing %s failed", filename)
-        conn.send(("error", crashed_error()))
-    finally:
-        conn.close()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the pool has gone
+        if task is None:
+            return
+        data, filename, report_progress = task
+        progress = (lambda page, pages: conn.send(("progress", page, pages))) if report_progress else None
+        try:
+            conn.send(("ok", _run(data, filename, progress)))
+        except errors.ReportError as exc:
+            conn.send(("error", exc))
+        except BaseException:  # a parser bug: the caller gets crashed_error, the log keeps the trace
+            log.exception("parsing %s failed", filename)
+            conn.send(("error", crashed_error()))
+
+
+class _Worker:
+    def __init__(self, ctx, memory_mb: int):
+        self.conn, theirs = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve, args=(theirs, memory_mb), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.tasks = 0
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                kill = True
+        if kill and self.process.is_alive():
+            self.process.kill()
+        self.process.join(5 if not kill else 1)
+        if self.process.is_alive():
+            self.process.kill()
+        self.conn.close()
 
 
 def timeout_error(seconds: float) -> errors.ReportError:
@@ -89,9 +119,9 @@ def crashed_error() -> errors.ReportError:
 
 
 class ParsePool:
-    """Runs `analyse` for each file in its own process, at most `workers` at a time."""
+    """`workers` worker processes; each file waits for a free one, and only its own worker pays for it."""
 
-    # imported once in the forkserver, so each file's process starts with the parser loaded
+    # imported once in the forkserver, so workers start with the parser loaded
     PRELOAD = ["bot.worker", "parser.api", "parser.validate", "parser.readers.pdf", "parser.readers.docx",
                "parser.readers.html", "parser.readers.text", "pdfplumber"]
 
@@ -100,28 +130,45 @@ class ParsePool:
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._slots = threading.BoundedSemaphore(self.workers)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(self.PRELOAD)
-        # waiting for a slot happens on these threads, not on the event loop's default executor
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(self.workers):
+            self._idle.put(None)  # a place; its worker starts when first needed
+        self._closed = False
+        # waiting for a worker happens on these threads, not on the event loop's default executor
         self._threads = cf.ThreadPoolExecutor(max_workers=64, thread_name_prefix="nianbao-parse")
 
     def parse(self, data: bytes, filename: str | None = None, progress: Progress | None = None) -> Report:
-        with self._slots:
-            receiver, sender = self._ctx.Pipe(duplex=False)
-            process = self._ctx.Process(target=_child, args=(sender, data, filename, self.memory_mb,
-                                                             progress is not None), daemon=True)
-            process.start()
-            sender.close()
+        worker = self._idle.get()
+        if self._closed:
+            self._idle.put(worker)
+            raise crashed_error()
+        if worker is None or not worker.process.is_alive():
+            worker = _Worker(self._ctx, self.memory_mb)
+        healthy = False
+        try:
             try:
-                return self._wait(process, receiver, progress)
-            finally:
-                if process.is_alive():
-                    process.kill()
-                process.join(5)
-                receiver.close()
+                worker.conn.send((data, filename, progress is not None))
+            except (OSError, ValueError):  # the worker died between two files
+                raise crashed_error() from None
+            worker.tasks += 1
+            report = self._wait(worker.conn, progress)
+            healthy = True
+            return report
+        except errors.ReportError as exc:
+            healthy = exc.code not in ("timeout", "crashed")
+            raise
+        finally:
+            if not healthy:
+                worker.stop(kill=True)  # stuck or dead: this worker alone goes
+                worker = None
+            elif worker.tasks >= MAX_TASKS:
+                worker.stop()
+                worker = None
+            self._idle.put(worker)
 
-    def _wait(self, process, receiver, progress: Progress | None) -> Report:
+    def _wait(self, conn, progress: Progress | None) -> Report:
         started = time.monotonic()
         deadline = started + self.timeout
         while True:
@@ -129,11 +176,11 @@ class ParsePool:
             left = min(deadline, started + MAX_TIMEOUT) - now
             if left <= 0:
                 raise timeout_error(now - started)
-            if not receiver.poll(min(left, 1.0)):
-                continue
             try:
-                kind, *payload = receiver.recv()
-            except (EOFError, OSError):  # the process died without a word: killed for memory, or a crash
+                if not conn.poll(min(left, 1.0)):
+                    continue
+                kind, *payload = conn.recv()
+            except (EOFError, OSError):  # the worker died without a word: killed for memory, or a crash
                 raise crashed_error() from None
             if kind == "progress":
                 deadline = max(deadline, time.monotonic() + PAGE_TIMEOUT)
@@ -158,4 +205,11 @@ class ParsePool:
         return await loop.run_in_executor(self._threads, self.parse, data, filename, relay)
 
     def close(self) -> None:
+        """Let running files finish, then stop every worker."""
         self._threads.shutdown(wait=True, cancel_futures=True)
+        self._closed = True
+        for _ in range(self.workers):
+            worker = self._idle.get()
+            if worker is not None:
+                worker.stop()
+            self._idle.put(None)

@@ -81,3 +81,26 @@ async def test_scan_pages_are_reported_as_they_are_read(pool):
     assert report.ocr
     assert seen == [(1, 2), (2, 2)]
     await asyncio.sleep(0)
+
+
+def test_a_worker_that_died_between_files_is_replaced(pool):
+    seed = (SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()
+    assert pool.parse(seed).year == 2020
+    worker = pool._idle.get()  # the worker that just served, idle
+    worker.process.kill()  # the kernel's OOM killer, say
+    worker.process.join(5)
+    pool._idle.put(worker)
+    assert pool.parse(seed).year == 2020
+
+
+def test_workers_are_renewed_after_many_files(pool, monkeypatch):
+    import bot.worker
+
+    monkeypatch.setattr(bot.worker, "MAX_TASKS", 2)
+    seed = (SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()
+    pool.parse(seed)
+    first = pool._idle.queue[0].process.pid
+    pool.parse(seed)  # the second file: the worker retires after it
+    assert pool._idle.queue[0] is None
+    pool.parse(seed)
+    assert pool._idle.queue[0].process.pid != first
