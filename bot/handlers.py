@@ -76,7 +76,7 @@ HELP_TEXT = (
     "　例如：/show 掌政镇 2024\n"
     "/export [年份] — 导出已保存报告的全部数据（XLSX）\n"
     "　例如：/export 或 /export 2024\n"
-    "/delete 机关 年份 — 删除一份报告（仅管理员）\n"
+    "/delete 机关 年份 — 删除一份报告（仅管理员，删除前会请您确认）\n"
     "　例如：/delete 掌政镇 2024\n"
     "/whoami — 显示您的用户 ID 和会话 ID（申请使用权限时发给管理员）\n"
     f"{deadlines.HELP_LINES}\n"
@@ -379,6 +379,16 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     chat_id = query.message.chat.id if query.message else update.effective_chat.id
+    if action in ("delok", "delno") and len(args) == 1:
+        if not state.settings.is_admin(query.from_user.id):
+            await context.bot.send_message(chat_id, "只有管理员可以删除报告。")
+            return
+        outcome = await delete_confirmed(context, chat_id, agency_id, args[0]) if action == "delok" else "已取消，未删除。"
+        if query.message:
+            await _edit(query.message, outcome)
+        else:
+            await context.bot.send_message(chat_id, outcome)
+        return
     try:
         await query.edit_message_text(f"已选择：{agency.name}")
     except BadRequest:
@@ -444,18 +454,33 @@ async def do_show(context, chat_id: int, agency_id: int, year: int) -> None:
 
 
 async def do_delete(context, chat_id: int, agency_id: int, year: int) -> None:
+    """Ask first: a deleted report is gone for good."""
     state = state_of(context)
-    entry = await state.checker.delete(agency_id, year)
-    if entry is None:
+    report = await state.checker.show(agency_id, year)
+    if report is None:
         agency = await state.checker.agency(agency_id)
         await context.bot.send_message(chat_id, f"{agency.name if agency else '该机关'} 没有 {year} 年度的报告。")
         return
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton("确认删除", callback_data=f"delok:{agency_id}:{year}"),
+        InlineKeyboardButton("取消", callback_data=f"delno:{agency_id}:{year}"),
+    ]])
+    await context.bot.send_message(
+        chat_id, f"确认删除 {report.agency} {year} 年度报告（{report.file or '无文件名'}）？删除后无法恢复。",
+        reply_markup=keyboard)
+
+
+async def delete_confirmed(context, chat_id: int, agency_id: int, year: int) -> str:
+    state = state_of(context)
+    entry = await state.checker.delete(agency_id, year)
+    if entry is None:
+        return "该报告已不存在。"
     for fuid, (report_id, _) in list(state.files_done.items()):
         if report_id == entry.id:
             del state.files_done[fuid]
     left = await state.checker.show(agency_id, year)
     note = "\n此前的版本已恢复为当前版本。" if left is not None else ""
-    await context.bot.send_message(chat_id, f"已删除 {entry.agency} {year} 年度报告（{entry.file or '无文件名'}）。{note}")
+    return f"已删除 {entry.agency} {year} 年度报告（{entry.file or '无文件名'}）。{note}"
 
 
 # ---------------------------------------------------------------- files

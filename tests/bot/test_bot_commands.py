@@ -100,8 +100,20 @@ async def test_list_show_compare_export_delete(tmp_path):
 
         (refused,) = await bot.command("/delete 掌政镇 2023")
         assert "只有管理员" in refused.text
-        (deleted,) = await bot.command("/delete 掌政镇 2023", ADMIN)
-        assert "已删除" in deleted.text and "2023" in deleted.text
+        # Deleting asks first; 取消 keeps the report.
+        (ask,) = await bot.command("/delete 掌政镇 2023", ADMIN)
+        assert "确认删除" in ask.text and "无法恢复" in ask.text
+        cancel, confirm = (b["callback_data"] for b in ask.reply_markup["inline_keyboard"][0][::-1])
+        bot.api.click(ask.message_id, cancel, ADMIN)
+        await bot.api.wait_for(lambda: "已取消" in (bot.api.messages[ask.message_id].text or ""), 20, "the cancel")
+        (listing,) = await bot.command("/list 掌政镇")
+        assert "2023 年度" in listing.text
+        (ask,) = await bot.command("/delete 掌政镇 2023", ADMIN)
+        confirm = ask.reply_markup["inline_keyboard"][0][0]["callback_data"]
+        bot.api.click(ask.message_id, confirm, STRANGER, ADMIN)  # someone else's press changes nothing
+        bot.api.click(ask.message_id, confirm, ADMIN)
+        await bot.api.wait_for(lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "the deletion")
+        assert "2023" in bot.api.messages[ask.message_id].text
         (again,) = await bot.command("/delete 掌政镇 2023", ADMIN)
         assert "没有 2023 年度的报告" in again.text
         (listing,) = await bot.command("/list 掌政镇")
@@ -137,7 +149,10 @@ async def test_ambiguous_agency_gets_a_keyboard(tmp_path):
         (choice,) = await bot.command("/delete 西夏区 2024", ADMIN, ADMIN)
         office = next(b for row in choice.reply_markup["inline_keyboard"] for b in row if "办公室" in b["text"])
         bot.api.click(choice.message_id, office["callback_data"], ADMIN)
-        await bot.api.wait_for(lambda: any("已删除" in t for t in bot.api.texts(ADMIN)), 20, "deletion")
+        await bot.api.wait_for(lambda: any("确认删除" in t for t in bot.api.texts(ADMIN)), 20, "the question")
+        ask = next(m for m in bot.api.chat_messages(ADMIN) if m.text and m.text.startswith("确认删除"))
+        bot.api.click(ask.message_id, ask.reply_markup["inline_keyboard"][0][0]["callback_data"], ADMIN)
+        await bot.api.wait_for(lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "deletion")
 
 
 async def test_strangers_are_refused_and_their_files_never_downloaded(tmp_path):
