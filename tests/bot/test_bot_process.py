@@ -80,3 +80,52 @@ async def test_sigterm_finishes_in_flight_files_and_exits(tmp_path):
         if proc.poll() is None:
             proc.kill()
         api.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path):
+    import httpx
+
+    api = FakeBotAPI().start()
+    port = free_port()
+    env = os.environ | {
+        "PYTHONPATH": str(ROOT), "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.base_file_url, "NIANBAO_DB": str(tmp_path / "bot.db"),
+        "ALLOWED_USER_IDS": str(USER), "PARSE_WORKERS": "1", "LOG_LEVEL": "WARNING",
+        "WEBHOOK_URL": "https://bot.example.org/", "WEBHOOK_SECRET": "s3cret-token", "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port), "WEBHOOK_PATH": "hook",
+    }
+    code = "import sys; from bot.commands.bot import run; from argparse import Namespace; " \
+           "sys.exit(run(Namespace(env_file=None)))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        await api.wait_for(lambda: api.called("setWebhook"), 60, "setWebhook")
+        hook = api.called("setWebhook")[-1].params
+        assert hook["url"] == "https://bot.example.org/hook" and hook["secret_token"] == "s3cret-token"
+        assert not api.called("getUpdates")
+        url = f"http://127.0.0.1:{port}/hook"
+        forged = api.send_text("/help", USER)
+        async with httpx.AsyncClient() as client:
+            wrong = await client.post(url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+            assert wrong.status_code == 403
+            real = api.send_text("/whoami", USER)
+            ok = await client.post(url, json=real, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+            assert ok.status_code == 200
+        await api.wait_for(lambda: api.texts(USER), 30, "the reply")
+        assert [f"用户 ID：{USER}" in t for t in api.texts(USER)] == [True]  # /whoami answered, /help never seen
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.to_thread(proc.wait, 30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            api.stop()
