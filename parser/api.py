@@ -119,6 +119,9 @@ def read_report(document: Document) -> Report:
 
     texts = [line.text for line in lines]
     title = find_title(texts[: max(first, 1) if headings else 60])
+    if title is None and document.title:  # 「某某局2024年政府信息公开工作年度报告_某某市人民政府」
+        found = find_title([document.title.split("_")[0]])
+        title = (found[0], -1) if found else None
     intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
         line.text for line in regions.get("overview", []))
     quoted = find_quoted_title(join_broken_lines([line.text for line in preamble]))

@@ -29,6 +29,7 @@ class Document:
     format: str
     pages: int | None = None
     ocr: bool = False
+    title: str | None = None  # the file's own title (an HTML page's <title>): a fallback for the report's
 
 
 def text_line(text: str, page: int | None = None) -> Line:

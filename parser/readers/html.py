@@ -353,8 +353,9 @@ def _parse(text: str) -> etree._Element:
 
 def read(data: bytes) -> Document:
     root = _parse(decode(data))
+    title = root.findtext(".//title")  # read before the chrome (and <head>) is dropped
     _drop_chrome(root)
     body = root.find("body")
     walker = _Walker()
     walker.flow(body if body is not None else root)
-    return Document(lines=walker.out, format="html", pages=None)
+    return Document(lines=walker.out, format="html", pages=None, title=clean_text(title) if title else None)
