@@ -375,7 +375,7 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         elif spec.key == "other" and not single_other:
             continue
         counts = ApplicantCounts()
-        if group is not None and _placeable(group):
+        if group is not None and _placeable(group, 7):
             values = fit(group, 7) or [None] * 7
             counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
             sources[f"applications.{spec.key}"] = Source(
@@ -407,16 +407,13 @@ def _shows_table(lines: list[Line], marks: tuple[str, ...]) -> bool:
     return sum(mark in text for mark in marks) >= 2
 
 
-def _placeable(group: Group) -> bool:
-    """A text row with fewer than 7 numbers lost its blank cells: the last number is taken as the total
-    and the rest as the first columns only when that adds up — otherwise (a table extracted column by
-    column) where each number belongs is unknown, and the row is left unread rather than guessed."""
-    if group.structured or len(group.values) >= 7 or not group.values:
+def _placeable(group: Group, width: int) -> bool:
+    """A text row with fewer numbers than cells lost its blank cells, and which cell each number
+    filled is unknown (「3 3」 may be 自然人 3 or 商业企业 3): such a row is left unread rather than
+    guessed — unless all it holds is zeros, which read the same in any cell."""
+    if group.structured or len(group.values) >= width or not group.values:
         return True
-    if len(group.values) == 1:
-        return not group.values[0]  # a lone 0: the row is empty whatever its column; any other: unknown
-    *parts, total = group.values
-    return sum(v or 0 for v in parts) == (total or 0)
+    return not any(group.values)
 
 
 def _as_int(value: Value) -> int | None:
@@ -475,7 +472,7 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
     doubts: list[Doubt] = []
     for spec in specs:
         group = matched.get(spec.key)
-        if group is None:
+        if group is None or not _placeable(group, spec.width):
             continue
         row = getattr(table, spec.key)
         values = fit(group, spec.width) or [None] * spec.width

@@ -214,18 +214,20 @@ def test_blank_numbered_row_is_its_own_row():
     assert rows["not_processed_publication"].values() == values_for(17)
 
 
-def test_short_text_rows_are_placed_only_when_they_add_up():
-    """Blank cells vanish from extracted text: 「3 3」 is 自然人 3 and 总计 3, but 「3 1 0 0 0」 (a table
-    extracted column by column) or a lone 114 could belong anywhere, so those rows stay unknown."""
+def test_short_text_rows_are_left_unread_not_guessed():
+    """Blank cells vanish from extracted text: 「3 3」 may be 自然人 3 or 商业企业 3, 「3 1 0 0 0」 (a table
+    extracted column by column) or a lone 114 could belong anywhere — those rows stay unknown. Zeros read
+    the same in any cell."""
     lines = list(text_stream())
     lines[3] = text_line("一、本年新收政府信息公开申请数量 3 3")
     lines[4] = text_line("二、上年结转政府信息公开申请数量 3 1 0 0 0")
     lines[5] = text_line("三、本年度办理结果（一）予以公开 114")
+    lines[6] = text_line("（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0")
     result = read_applications(lines)
     rows = result.table.rows()
-    assert rows["new_received"].values() == [3, None, None, None, None, None, 3]
-    assert rows["carried_over"].values() == [None] * 7 and "applications.carried_over" not in result.sources
-    assert rows["granted"].values() == [None] * 7
+    for key in ("new_received", "carried_over", "granted"):
+        assert rows[key].values() == [None] * 7 and f"applications.{key}" not in result.sources
+    assert rows["partially_granted"].values() == [0, None, None, None, None, None, 0]
 
 
 def test_column_ordered_runs_split_into_rows():
