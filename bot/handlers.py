@@ -300,15 +300,21 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await do_list(context, update.effective_chat.id, agency.id)
 
 
-async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _agency_and_year(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, action: str):
+    """`/command 机关 年份`: (agency, year), or None after replying with the usage or a keyboard to choose."""
     parsed = split_agency_years(context.args)
     if parsed is None or not parsed[0] or len(parsed[1]) != 1:
-        await update.effective_message.reply_text(USAGE["show"])
-        return
+        await update.effective_message.reply_text(USAGE[command])
+        return None
     name, (year,) = parsed
-    agency = await _resolve(update, context, name, "shw", str(year))
-    if agency is not None:
-        await do_show(context, update.effective_chat.id, agency.id, year)
+    agency = await _resolve(update, context, name, action, str(year))
+    return (agency, year) if agency is not None else None
+
+
+async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = await _agency_and_year(update, context, "show", "shw")
+    if found is not None:
+        await do_show(context, update.effective_chat.id, found[0].id, found[1])
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -336,14 +342,9 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not state.settings.is_admin(update.effective_user.id if update.effective_user else None):
         await update.effective_message.reply_text("只有管理员可以删除报告。")
         return
-    parsed = split_agency_years(context.args)
-    if parsed is None or not parsed[0] or len(parsed[1]) != 1:
-        await update.effective_message.reply_text(USAGE["delete"])
-        return
-    name, (year,) = parsed
-    agency = await _resolve(update, context, name, "del", str(year))
-    if agency is not None:
-        await do_delete(context, update.effective_chat.id, agency.id, year)
+    found = await _agency_and_year(update, context, "delete", "del")
+    if found is not None:
+        await do_delete(context, update.effective_chat.id, found[0].id, found[1])
 
 
 async def _resolve(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, action: str, rest: str):
