@@ -83,10 +83,11 @@ class _Stream:
             self.page = page
 
     def close(self) -> None:
-        if self.values:
-            label = "".join(self.label)
-            self.groups.append(Group(squash(label), self.values, self.page, self.structured,
-                                     " ".join(self.quote)[:120], label, self.doubtful))
+        if not self.values:
+            return  # text so far stays pending: it is the label of the next row
+        label = "".join(self.label)
+        self.groups.append(Group(squash(label), self.values, self.page, self.structured,
+                                 " ".join(self.quote)[:120], label, self.doubtful))
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
         self.doubtful = []
 

@@ -188,7 +188,7 @@ def _ruled(page: pdfium.PdfPage) -> bool:
 
 
 def _numeric(lines: list[_Text]) -> bool:
-    """Whether the text looks like a table without ruling lines: many lines of mostly numbers."""
+    """Whether the text looks like a table without ruling lines: lines of mostly numbers."""
     hits = 0
     for line in lines:
         if _PAGE_NUMBER.match(line.text):
@@ -197,7 +197,8 @@ def _numeric(lines: list[_Text]) -> bool:
         numbers = sum(1 for t in tokens if _NUMBER.match(t))
         if numbers and (numbers == len(tokens) or (numbers >= 3 and numbers >= 0.6 * len(tokens))):
             hits += 1
-    return hits >= 5
+    # two such lines: a table's tail carried over to the next page is a table page too
+    return hits >= 2
 
 
 def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None:
@@ -208,11 +209,12 @@ def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None
         plumber = pdfplumber.open(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - pdfminer fails in its own ways; pypdfium2 text stays usable
         return
+    columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
     with plumber:
         for index in sorted(table_pages):
             try:
                 page = plumber.pages[index]
-                items = _plumber_items(page)
+                items, columns = _plumber_items(page, columns)
             except Exception:  # noqa: BLE001 - keep this page's pypdfium2 text
                 continue
             finally:
@@ -224,7 +226,7 @@ def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None
                 pages[index].items = items
 
 
-def _plumber_items(page) -> list[_Text | list[str]]:
+def _plumber_items(page, columns: list[float] | None = None) -> tuple[list[_Text | list[str]], list[float] | None]:
     height = float(page.height) or 842.0
     tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     # A one-column "table" is a frame or shading around prose: read it as text
@@ -240,13 +242,16 @@ def _plumber_items(page) -> list[_Text | list[str]]:
         if not any(_inside(w, box) for box in boxes)
     ]
     items: list[tuple[float, int, _Text | list[str]]] = []
-    for line in _word_lines(words, height):
-        items.append((line.top, 0, line))
+    groups = _word_groups(words)
+    aligned, columns = _aligned_rows(groups, columns)
+    for group, line in zip(groups, _word_lines(words, height), strict=True):
+        cells = aligned.get(id(group))
+        items.append((line.top, 0, cells if cells is not None else line))
     for top, n, rows in blocks:
         for k, cells in enumerate(rows):
             items.append((top, 1 + n * 10000 + k, cells))
     items.sort(key=lambda it: (it[0], it[1]))
-    return [it[2] for it in items]
+    return [it[2] for it in items], columns
 
 
 def _inside(word: dict, box: tuple) -> bool:
@@ -255,8 +260,8 @@ def _inside(word: dict, box: tuple) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _word_lines(words: list[dict], height: float) -> list[_Text]:
-    """Words grouped into lines by their vertical place, left to right, a space between words."""
+def _word_groups(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into lines by their vertical place, each line left to right."""
     lines: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
         last = lines[-1] if lines else None
@@ -268,15 +273,65 @@ def _word_lines(words: list[dict], height: float) -> list[_Text]:
                 last.append(word)
                 continue
         lines.append([word])
-    out = []
     for group in lines:
         group.sort(key=lambda w: w["x0"])
+    return [g for g in lines if _SPACES.sub(" ", " ".join(w["text"] for w in g)).strip()]
+
+
+def _word_lines(words: list[dict], height: float) -> list[_Text]:
+    """Words grouped into lines by their vertical place, left to right, a space between words."""
+    out = []
+    for group in _word_groups(words):
         text = _SPACES.sub(" ", " ".join(w["text"] for w in group)).strip()
-        if text:
-            top = min(w["top"] for w in group)
-            bottom = max(w["bottom"] for w in group)
-            out.append(_Text(text, top, (top + bottom) / 2 / height))
+        top = min(w["top"] for w in group)
+        bottom = max(w["bottom"] for w in group)
+        out.append(_Text(text, top, (top + bottom) / 2 / height))
     return out
+
+
+_VALUE = re.compile(r"^(?:[-+]?\d[\d,，]*(?:\.\d+)?|/|／|—|－|-|无)$")
+APPLICANT_COLUMNS = 7  # table 3: six kinds of applicant and the total
+
+
+def _aligned_rows(groups: list[list[dict]], columns: list[float] | None = None
+                  ) -> tuple[dict[int, list[str]], list[float] | None]:
+    """Borderless table 3: rows whose blank cells left no word behind, placed by the x of their numbers.
+
+    The columns are where the numbers of full rows (seven of them) stand — on this page when two full
+    rows agree, else as found on the page before. A shorter row's numbers go to the nearest columns,
+    the others are blank; when a number has no column of its own the line stays text."""
+    trailing: dict[int, list[dict]] = {}
+    for group in groups:
+        k = len(group)
+        while k > 0 and _VALUE.match(group[k - 1]["text"]):
+            k -= 1
+        if k < len(group):
+            trailing[id(group)] = group[k:]
+    full = [values for values in trailing.values() if len(values) == APPLICANT_COLUMNS]
+    if len(full) >= 2:
+        columns = [sorted((v[j]["x0"] + v[j]["x1"]) / 2 for v in full)[len(full) // 2]
+                   for j in range(APPLICANT_COLUMNS)]
+    if columns is None:
+        return {}, None
+    spacing = min(b - a for a, b in zip(columns, columns[1:], strict=False))
+    if spacing <= 0:
+        return {}, None
+    rows: dict[int, list[str]] = {}
+    for group in groups:
+        values = trailing.get(id(group))
+        if not values or len(values) > APPLICANT_COLUMNS or len(values) == len(group):
+            continue  # every row of table 3 has a label: numbers alone are something else (「- 3 -」)
+        cells = [""] * APPLICANT_COLUMNS
+        for word in values:
+            x = (word["x0"] + word["x1"]) / 2
+            j = min(range(APPLICANT_COLUMNS), key=lambda c: abs(columns[c] - x))
+            if abs(columns[j] - x) > spacing / 2 or cells[j]:
+                break  # off the columns, or two numbers in one: not a row of this table
+            cells[j] = word["text"]
+        else:
+            label = _CJK_GAP.sub("", " ".join(w["text"] for w in group[: len(group) - len(values)]))
+            rows[id(group)] = [label, *cells]
+    return rows, columns
 
 
 def _cells(row: list[str | None]) -> list[str]:
