@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 
 install() {
     local need=()
-    python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
+    # Debian's python3 ships venv without ensurepip until python3-venv is installed
+    python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
     # LibreOffice converts DOC/WPS files and renders the PDFs the tests check; CJK fonts render Chinese
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
     # pdftotext: the tests check reports extracted to text the ways clerks do it
