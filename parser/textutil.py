@@ -77,3 +77,24 @@ def join_broken_lines(lines: list[str]) -> str:
             out += " "
         out += line
     return out
+
+
+# A space between two CJK characters (or full-width forms) is spacing, not a separator: 「结 果」
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def close_cjk_gaps(text: str) -> str:
+    return _CJK_GAP.sub("", text)
+
+
+def join_pieces(pieces) -> str:
+    """The lines of one table cell as one string: a wrapped Chinese label rejoins without a gap,
+    two numbers that sat on separate lines stay apart."""
+    out = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and out[-1].isdigit() and piece[0].isdigit():
+            out += " "
+        out += piece
+    return out

@@ -28,6 +28,7 @@ from lxml import etree
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, picture_line, row_line, text_line
 from parser.readers.archive import open_zip, read_member
+from parser.textutil import join_pieces
 
 KIND = "DOCX"
 MAIN_PART = "word/document.xml"
@@ -57,15 +58,7 @@ def clean_text(text: str) -> str:
 def join_cell(pieces: list[str]) -> str:
     """A cell's lines as one string: wrapped Chinese labels rejoin without a gap, but two
     numbers that happened to sit on separate lines stay apart."""
-    out = ""
-    for piece in pieces:
-        piece = clean_text(piece)
-        if not piece:
-            continue
-        if out and out[-1].isdecimal() and piece[0].isdecimal():
-            out += " "
-        out += piece
-    return out
+    return join_pieces(clean_text(piece) for piece in pieces)
 
 
 _PICTURES = ("{http://schemas.openxmlformats.org/drawingml/2006/main}blip", "{urn:schemas-microsoft-com:vml}imagedata")

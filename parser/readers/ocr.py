@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line
+from parser.textutil import close_cjk_gaps, join_pieces
 
 Progress = Callable[[int, int], None]
 
@@ -46,7 +47,6 @@ _HAS_DIGIT = re.compile(r"\d")
 # crop is tall and the engine turns it on its side, so such cells are read again
 _DASHES = {"一", "—", "－", "-", "–", "_", "__", "——", "丨"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
 
 
@@ -506,7 +506,7 @@ def _cell_text(chars: list[_Char]) -> str:
                 last.append(char)
                 continue
         lines.append([char])
-    out = ""
+    pieces = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
         piece = ""
@@ -516,13 +516,8 @@ def _cell_text(chars: list[_Char]) -> str:
                 piece += " "
             piece += char.text
             previous = char
-        piece = _CJK_GAP.sub("", re.sub(r"\s+", " ", piece).strip())
-        if not piece:
-            continue
-        if out and out[-1].isdigit() and piece[0].isdigit():
-            out += " "
-        out += piece
-    return out
+        pieces.append(close_cjk_gaps(re.sub(r"\s+", " ", piece).strip()))
+    return join_pieces(pieces)
 
 
 def _joins_with_space(before: str, after: str) -> bool:
@@ -605,7 +600,7 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
                 fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
                 if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
                     doubtful.append(len(cells))
-                cells.append(_CJK_GAP.sub("", fixed))
+                cells.append(close_cjk_gaps(fixed))
         if not cells:
             continue
         top = min(w.y0 for w in group)

@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, row_line, text_line
+from parser.textutil import close_cjk_gaps, join_pieces
 
 MAX_PAGES = 60  # reports run 4–15 pages; anything far longer is not one (and would be slow)
 MARGIN = 0.08  # top/bottom share of the page height where running headers, footers, page numbers sit
@@ -41,7 +42,6 @@ _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
 _SPACES = re.compile(r"\s+")
 # pdfium marks soft hyphens and unknown glyphs with control characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\ufeff]")
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 
 
 def encrypted() -> ReportError:
@@ -329,7 +329,7 @@ def _aligned_rows(groups: list[list[dict]], columns: list[float] | None = None
                 break  # off the columns, or two numbers in one: not a row of this table
             cells[j] = word["text"]
         else:
-            label = _CJK_GAP.sub("", " ".join(w["text"] for w in group[: len(group) - len(values)]))
+            label = close_cjk_gaps(" ".join(w["text"] for w in group[: len(group) - len(values)]))
             rows[id(group)] = [label, *cells]
     return rows, columns
 
@@ -341,16 +341,7 @@ def _cells(row: list[str | None]) -> list[str]:
 
 def _cell_text(text: str) -> str:
     # Chinese labels wrap inside narrow cells: rejoin without a space, except between two numbers
-    out = ""
-    for piece in text.split("\n"):
-        # a space between two Chinese characters is spacing, not a separator ("结 果")
-        piece = _CJK_GAP.sub("", _SPACES.sub(" ", piece).strip())
-        if not piece:
-            continue
-        if out and out[-1].isdigit() and piece[0].isdigit():
-            out += " "
-        out += piece
-    return out
+    return join_pieces(close_cjk_gaps(_SPACES.sub(" ", piece).strip()) for piece in text.split("\n"))
 
 
 def _lines(pages: list[_Page]) -> list[Line]:
