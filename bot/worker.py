@@ -5,8 +5,8 @@ worker, never the bot, the CLI or another user's file. `workers` processes, fork
 forkserver that has the parser imported already, each take one file at a time; a file's clock
 starts when a worker takes it. Each worker caps its address space; one that overruns its time, or
 dies, is killed and replaced alone, and workers are renewed after MAX_TASKS files so that nothing
-a library leaks piles up. Scans report each page as OCR reads it: the report reaches the caller's
-callback, and every page read extends the time limit by PAGE_TIMEOUT.
+a library leaks piles up. Scans report each page as OCR reads it: every page read extends the time limit by PAGE_TIMEOUT
+(whoever calls, bot or CLI), and the report reaches the caller's callback when one is given.
 """
 
 from __future__ import annotations
@@ -75,8 +75,12 @@ def _serve(conn, memory_mb: int) -> None:
             return  # the pool has gone
         if task is None:
             return
-        data, filename, report_progress = task
-        progress = (lambda page, pages: conn.send(("progress", page, pages))) if report_progress else None
+        data, filename = task
+
+        def progress(page: int, pages: int) -> None:
+            # always sent: every page read extends the time limit, whether or not the caller listens
+            conn.send(("progress", page, pages))
+
         try:
             conn.send(("ok", _run(data, filename, progress)))
         except errors.ReportError as exc:
@@ -126,7 +130,8 @@ class ParsePool:
                "parser.readers.html", "parser.readers.text", "pdfplumber"]
 
     def __init__(self, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int = DEFAULT_MEMORY_MB):
+                 memory_mb: int = DEFAULT_MEMORY_MB, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock  # injectable, so tests of the time limit do not depend on the machine's speed
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -140,7 +145,7 @@ class ParsePool:
         self._threads = cf.ThreadPoolExecutor(max_workers=64, thread_name_prefix="nianbao-parse")
 
     def parse(self, data: bytes, filename: str | None = None, progress: Progress | None = None) -> Report:
-        worker = self._idle.get()
+        worker = self._acquire()
         if self._closed:
             self._idle.put(worker)
             raise crashed_error()
@@ -149,7 +154,7 @@ class ParsePool:
         healthy = False
         try:
             try:
-                worker.conn.send((data, filename, progress is not None))
+                worker.conn.send((data, filename))
             except (OSError, ValueError):  # the worker died between two files
                 raise crashed_error() from None
             worker.tasks += 1
@@ -168,11 +173,15 @@ class ParsePool:
                 worker = None
             self._idle.put(worker)
 
+    def _acquire(self) -> _Worker | None:
+        """Wait for a free worker place; the file's clock starts only after this."""
+        return self._idle.get()
+
     def _wait(self, conn, progress: Progress | None) -> Report:
-        started = time.monotonic()
+        started = self.clock()
         deadline = started + self.timeout
         while True:
-            now = time.monotonic()
+            now = self.clock()
             left = min(deadline, started + MAX_TIMEOUT) - now
             if left <= 0:
                 raise timeout_error(now - started)
@@ -183,7 +192,7 @@ class ParsePool:
             except (EOFError, OSError):  # the worker died without a word: killed for memory, or a crash
                 raise crashed_error() from None
             if kind == "progress":
-                deadline = max(deadline, time.monotonic() + PAGE_TIMEOUT)
+                deadline = max(deadline, self.clock() + PAGE_TIMEOUT)
                 if progress is not None:
                     try:
                         progress(*payload)

@@ -2,6 +2,7 @@
 
 import asyncio
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parser" / "readers
 
 @pytest.fixture
 def pool():
-    pool = ParsePool(workers=1, timeout=60)
+    pool = ParsePool(workers=1, timeout=600)  # limits are tested with a fake clock, never with a slow machine
     yield pool
     pool.close()
 
@@ -36,31 +37,61 @@ def test_bad_file_raises_a_report_error_and_the_pool_goes_on(pool):
 
 
 def slow_text(lines: int) -> bytes:
-    """A text the parser reads in about 1.6 s per 100 000 lines."""
+    """A text the parser reads in about 1.6 s per 100 000 lines on a 2-core machine (not a report)."""
     return ("银川市某镇人民政府\n2024年政府信息公开工作年度报告\n" + "一、总体情况 本年度 0 0 0\n" * lines).encode()
 
 
+class FakeClock:
+    """The pool's clock, moved only by the test: no assertion depends on the machine's speed."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.readers: set[threading.Thread] = set()  # threads that have read the clock: their file's timer runs
+
+    def __call__(self) -> float:
+        self.readers.add(threading.current_thread())
+        return self.now
+
+
 def test_a_parse_over_its_time_limit_is_stopped_and_others_go_on():
-    pool = ParsePool(workers=2, timeout=1.5)
+    clock = FakeClock()
+    pool = ParsePool(workers=2, timeout=10, clock=clock)
     try:
+        slow_thread = []
+
+        def parse_slow():
+            slow_thread.append(threading.current_thread())
+            return pool.parse(slow_text(1_200_000), "slow.txt")  # seconds, where the small file takes a blink
+
         with ThreadPoolExecutor(2) as threads:
-            slow = threads.submit(pool.parse, slow_text(400_000), "slow.txt")
-            time.sleep(0.2)
+            slow = threads.submit(parse_slow)
             fine = threads.submit(pool.parse, (SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes(), "003.txt")
+            assert fine.result().year == 2020  # the other file, parsed beside it, is untouched
+            while not (slow_thread and slow_thread[0] in clock.readers):  # the slow file's timer has started
+                time.sleep(0.01)
+            clock.now = 11  # and now its limit passes
             with pytest.raises(ReportError) as caught:
                 slow.result()
             assert caught.value.code == "timeout"
-            assert fine.result().year == 2020  # the other file, parsed beside it, is untouched
+        assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020  # a new worker
     finally:
         pool.close()
 
 
 def test_time_waiting_for_a_free_worker_does_not_count():
-    pool = ParsePool(workers=1, timeout=3)
+    clock = FakeClock()
+    pool = ParsePool(workers=1, timeout=10, clock=clock)
+    take_place = pool._acquire
+
+    def acquire_after_a_long_wait():
+        worker = take_place()
+        clock.now += 100  # the file waited ten times its limit for a free worker
+        return worker
+
+    pool._acquire = acquire_after_a_long_wait
     try:
         with ThreadPoolExecutor(3) as threads:
-            # three files of ~1.3 s on one worker: the last one waits ~2.6 s, over half its limit
-            futures = [threads.submit(pool.parse, slow_text(80_000), f"{k}.txt") for k in range(3)]
+            futures = [threads.submit(pool.parse, slow_text(1_000), f"{k}.txt") for k in range(3)]
             codes = []
             for future in futures:
                 with pytest.raises(ReportError) as caught:
@@ -69,6 +100,58 @@ def test_time_waiting_for_a_free_worker_does_not_count():
         assert codes == ["not_report"] * 3  # each read to its end, none cut off
     finally:
         pool.close()
+
+
+class ScriptedConn:
+    """A worker's end of the pipe, as `_wait` sees it: time passes while the pool polls, then a message comes."""
+
+    def __init__(self, clock: FakeClock, script: list[tuple[float, tuple]]):
+        self.clock, self.script = clock, list(script)
+        self.silent = False
+
+    def poll(self, timeout: float) -> bool:
+        if self.silent:  # the time before the next message has passed: it arrives now
+            self.silent = False
+            return True
+        self.clock.now += self.script[0][0]
+        self.silent = True
+        return False
+
+    def recv(self) -> tuple:
+        return self.script.pop(0)[1]
+
+
+def test_each_page_read_extends_the_limit_whoever_listens():
+    clock = FakeClock()
+    pool = ParsePool(workers=1, timeout=10, clock=clock)
+    try:
+        pages = [(9.0, ("progress", page, 4)) for page in range(1, 5)]  # 45 s in all, 9 s a page
+        assert pool._wait(ScriptedConn(clock, [*pages, (9.0, ("ok", "report"))]), None) == "report"
+        clock.now = 0
+        with pytest.raises(ReportError) as caught:  # a file silent for longer than its limit is stopped
+            pool._wait(ScriptedConn(clock, [(11.0, ("ok", "report"))]), None)
+        assert caught.value.code == "timeout"
+    finally:
+        pool.close()
+
+
+def test_a_worker_reports_pages_without_being_asked():
+    """`nianbao check` passes no callback: the worker still tells the pool of each page it reads."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    import multiprocessing
+
+    import scan_docs
+
+    from bot.worker import _Worker
+
+    worker = _Worker(multiprocessing.get_context("forkserver"), 4096)
+    try:
+        worker.conn.send((scan_docs.scanned(scan_docs.report_pdf(), "PDF", pages=[0, 1]), "scan.pdf"))
+        messages = [worker.conn.recv() for _ in range(3)]
+        assert [m[0] for m in messages] == ["progress", "progress", "ok"]
+        assert [tuple(m[1:]) for m in messages[:2]] == [(1, 2), (2, 2)]
+    finally:
+        worker.stop()
 
 
 async def test_scan_pages_are_reported_as_they_are_read(pool):
