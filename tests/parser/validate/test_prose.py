@@ -31,7 +31,9 @@ def make(*texts: str, new: int = 3119, over: int = 34, forward: int = 103, secti
                            litigation_direct=OutcomeCounts(maintained=13, corrected=4, other=8, pending=1, total=26),
                            litigation_after_review=OutcomeCounts(maintained=12, corrected=1, other=1, pending=6,
                                                                  total=20))
-    paragraphs = [Paragraph(section=section, page=2, text=t) for t in texts]
+    paragraphs = [Paragraph(section="overview", page=1, text="本机关认真贯彻落实《中华人民共和国政府信息公开条例》。")]
+    paragraphs += [Paragraph(section=section, page=2, text=t) for t in texts]
+    paragraphs.append(Paragraph(section="problems", page=5, text="政策解读形式较为单一。下一步将丰富解读形式。"))
     paragraphs.append(Paragraph(section="other_matters", page=6, text="未收取信息处理费。"))
     return Report(year=2024, template="2021", sections=list(SECTION_KEYS), active=Active2021(), applications=apps,
                   review_litigation=lit, paragraphs=paragraphs)
