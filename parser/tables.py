@@ -93,15 +93,25 @@ class _Stream:
 
 
 _UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
+# 2019 table 2's 本年增/减 is signed: 「-1」「－1」「−1」「减少1」, 「+1」「增加1」. A dash alone is a null
+# mark (above), and 「-3-」 (a page number) is no value: the sign must stand right before the digits
+# and nothing after them.
+_SIGN = re.compile(r"^(?P<sign>[-−–—﹣]|减少|减|[+]|增加|增)(?P<number>\d.*)$")
 
 
 def parse_value(cell: str) -> tuple[bool, Value]:
-    """(is a value cell, value): numbers, blanks and the marks reports use for nothing."""
+    """(is a value cell, value): numbers, signed changes, blanks and the marks reports use for nothing."""
     text = _UNIT.sub("", nfkc(cell).strip().replace(" ", ""))
     if text in _NULL_MARKERS or text == "":
         return True, None
+    if text == "持平":  # 本年增/减 neither up nor down
+        return True, 0
+    signed = _SIGN.match(text)
+    sign = -1 if signed and signed.group("sign") not in ("+", "增加", "增") else 1
+    if signed:
+        text = signed.group("number")
     if _NUMBER.match(text):
-        number = float(text.replace(",", "").lstrip("+"))
+        number = sign * float(text.replace(",", "").lstrip("+"))
         return True, int(number) if number.is_integer() and "." not in text else number
     return False, None
 
@@ -109,7 +119,9 @@ def parse_value(cell: str) -> tuple[bool, Value]:
 def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
     """Split a text line into ("text", s) and ("value", v) tokens."""
     tokens: list[tuple[str, Value | str]] = []
-    for chunk in nfkc(text).split():
+    # 「减少 1」: a text extractor may put a space between a change's word and its number
+    chunks = re.sub(r"(?<!\S)(减少|增加)\s+(?=\d)", r"\1", nfkc(text)).split()
+    for chunk in chunks:
         is_value, value = parse_value(chunk)
         if is_value and chunk:
             tokens.append(("value", value))

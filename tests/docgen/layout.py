@@ -85,6 +85,17 @@ def _spread(texts: list[str], kind: str) -> list[Cell]:
     return cells
 
 
+def _change(value: int, style: str) -> str:
+    """本年增/减 as agencies print it."""
+    if style == "words":
+        return f"{'减少' if value < 0 else '增加'}{abs(value)}"
+    if style == "signed":
+        return f"{value:+d}"
+    if style == "fullwidth" and value < 0:
+        return f"－{-value}"
+    return str(value)
+
+
 def active_grid(spec: ReportSpec) -> Grid:
     grid = Grid("active", 4, widths_cm=[4.6, 4.0, 4.0, 4.0])
     null = spec.variations.null_mark
@@ -92,8 +103,10 @@ def active_grid(spec: ReportSpec) -> Grid:
         grid.rows.append(Row([Cell(group, colspan=4, kind="group")]))
         grid.rows.append(Row([Cell("信息内容", kind="head"), *_spread(heads, "head")]))
         for key, label in items:
-            values = getattr(spec.active, key).values()
-            grid.rows.append(Row([Cell(label), *_spread([fmt(v, null) for v in values], "num")]))
+            row = getattr(spec.active, key)
+            texts = [_change(v, spec.variations.change_style) if name == "change" and v else fmt(v, null)
+                     for name, v in row.model_dump().items()]
+            grid.rows.append(Row([Cell(label), *_spread(texts, "num")]))
     return grid
 
 
