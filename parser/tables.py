@@ -54,6 +54,7 @@ class Group:
     quote: str = ""
     raw_label: str = ""
     doubtful: list[bool] = field(default_factory=list)  # per value: read with low confidence (OCR)
+    empty: list[bool] = field(default_factory=list)  # per value: an empty cell (not a printed 「/」 or 「—」)
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class _Stream:
     quote: list[str] = field(default_factory=list)
     structured: bool = False
     doubtful: list[bool] = field(default_factory=list)
+    empty: list[bool] = field(default_factory=list)
 
     def add_text(self, text: str, page: int | None) -> None:
         if self.values:
@@ -75,9 +77,10 @@ class _Stream:
             if self.page is None:
                 self.page = page
 
-    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False) -> None:
+    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False, empty: bool = False) -> None:
         self.values.append(value)
         self.doubtful.append(doubtful)
+        self.empty.append(empty)
         self.quote.append(raw)
         if self.page is None:
             self.page = page
@@ -87,9 +90,9 @@ class _Stream:
             return  # text so far stays pending: it is the label of the next row
         label = "".join(self.label)
         self.groups.append(Group(squash(label), self.values, self.page, self.structured,
-                                 " ".join(self.quote)[:120], label, self.doubtful))
+                                 " ".join(self.quote)[:120], label, self.doubtful, self.empty))
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
-        self.doubtful = []
+        self.doubtful, self.empty = [], []
 
 
 _UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
@@ -166,7 +169,7 @@ def build_groups(lines: list[Line]) -> list[Group]:
             stream.add_text("".join(label_cells), line.page)
             stream.structured = True
             for index, cell in enumerate(slots, start=split):
-                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful)
+                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful, not cell)
             stream.close()
             continue
         if is_page_number(line.text):
@@ -195,7 +198,15 @@ def fit_slots(group: Group, width: int) -> list[int | None] | None:
     if len(slots) == width:
         return slots
     if group.structured:
-        # Tab-separated text and some HTML put empty cells around the values: trim the ends
+        # Tab-separated text and some HTML put empty cells around the values (a label spanning three
+        # columns leaves two): trim the ends, empty cells before printed marks (「/」 stands in a cell)
+        def padding(i: int) -> bool:
+            return group.values[i] is None and (i >= len(group.empty) or group.empty[i])
+
+        while len(slots) > width and padding(slots[-1]):
+            slots.pop()
+        while len(slots) > width and padding(slots[0]):
+            slots.pop(0)
         while len(slots) > width and group.values[slots[-1]] is None:
             slots.pop()
         while len(slots) > width and group.values[slots[0]] is None:
@@ -360,7 +371,8 @@ def split_runs(groups: list[Group], width: int) -> list[Group]:
             continue
         for k in range(0, count, width):
             out.append(Group(group.label if k == 0 else "", group.values[k : k + width], group.page, False,
-                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width]))
+                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width],
+                             group.empty[k : k + width]))
     return out
 
 

@@ -44,7 +44,7 @@ def _stated(fact: Fact) -> str:
 
 @rule("TEXT-TABLE", "warning")
 def text_table(report: Report) -> Iterator[Hit]:
-    apps, lit = report.applications, report.review_litigation
+    apps, lit = report.applications_as_meant(), report.review_litigation  # an unfilled 总计 column: row sums
 
     def total(row: str) -> int | None:
         if apps is None or unread(report, row):

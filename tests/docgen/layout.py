@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS, SECTION_KEYS
+from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS
 
 from .spec import ReportSpec, intro, signature_lines
 
@@ -242,7 +242,7 @@ def blocks(spec: ReportSpec) -> list[Block]:
     out = [Block("title", [spec.agency + title] if spec.variations.title_one_line else [spec.agency, title])]
     out.append(Block("para", [intro(spec)]))
     grids = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
-    for section in SECTION_KEYS:
+    for section in spec.printed_sections():
         out.append(Block("heading", heading_lines(spec, section), section=section))
         if section in grids:
             out.append(Block("table", grid=grids[section](spec), section=section))
