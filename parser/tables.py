@@ -18,6 +18,7 @@ from parser.model import (
     APPLICANT_COLUMNS,
     LITIGATION_GROUPS,
     OUTCOME_COLUMNS,
+    OUTCOME_ROWS,
     Active2019,
     Active2021,
     ApplicantCounts,
@@ -382,6 +383,8 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
     single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
     matched = with_subrows if score_sub > score_single + 0.5 else single_row
+    specs = [s for s in APPLICATION_SPECS if s.key != "other"] if matched is with_subrows else \
+        [s for s in APPLICATION_SPECS if s.key not in _SUBROWS]
     core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
     if len(matched) < 6 or core < 2:
         if _shows_table(lines, ("本年新收政府信息公开申请数量", "结转下年度继续办理")):
@@ -407,8 +410,50 @@ def read_applications(lines: list[Line]) -> TableResult | None:
                 page=group.page, quote=group.quote, printed_number=_printed_number(group, spec.canonical))
             doubts += _doubts(f"applications.{spec.key}", counts, group, 7)
         setattr(table, spec.key, counts)
+    # A misplaced row must never become a finding: when the sums fail through rows whose place only
+    # their order decided (a lost label, or one that fits the neighbouring row as well), leave those unknown
+    for key in _failing_rows(table) & _unsure_rows(matched, specs):
+        setattr(table, key, ApplicantCounts())
+        sources.pop(f"applications.{key}", None)
+        doubts = [d for d in doubts if not d.path.startswith(f"applications.{key}.")]
     hint = "2021" if has_subrows else None
     return TableResult(table, sources, hint, doubts)
+
+
+def _unsure_rows(matched: dict[str, Group], specs: list[RowSpec]) -> set[str]:
+    """Rows whose group's label does not tell them from the row before or after."""
+    unsure = set()
+    for j, spec in enumerate(specs):
+        group = matched.get(spec.key)
+        if group is None:
+            continue
+        if not group.label:
+            unsure.add(spec.key)
+            continue
+        own = _similarity(group, spec)
+        near = [specs[k] for k in (j - 1, j + 1) if 0 <= k < len(specs)]
+        if any(_similarity(group, other) >= own - 0.05 for other in near):
+            unsure.add(spec.key)
+    return unsure
+
+
+def _failing_rows(table: Applications) -> set[str]:
+    """The rows of the column checks (balance, outcomes to （七）总计) that fail as the table is placed."""
+    def cell(row: str, column: str) -> int:
+        return (getattr(getattr(table, row), column) or 0) if getattr(table, row) is not None else 0
+
+    rows = table.rows()
+    has_subrows = any(k in rows for k in _SUBROWS)
+    leaves = [k for k in rows if k in OUTCOME_ROWS and (k != "other" or not has_subrows)]
+    balance = ("new_received", "carried_over", "total_processed", "carried_forward")
+    failing: set[str] = set()
+    for column in APPLICANT_COLUMNS:
+        new, over, done, forward = (cell(r, column) for r in balance)
+        if new + over != done + forward:
+            failing.update(balance)
+        if sum(cell(r, column) for r in leaves) != done:
+            failing.update([*leaves, "total_processed"])
+    return failing
 
 
 def empty_table(key: str, template: str | None) -> Active2021 | Active2019 | Applications | ReviewLitigation:

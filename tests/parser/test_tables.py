@@ -8,6 +8,7 @@ from parser.tables import (
     read_active,
     read_applications,
     read_review_litigation,
+    split_runs,
 )
 
 LABELS_2021 = [
@@ -235,8 +236,29 @@ def test_column_ordered_runs_split_into_rows():
     lines += [text_line(str(v)) for i in range(3) for v in values_for(i)]  # three rows' numbers in one run
     lines += [text_line("".join(label) + " " + " ".join(map(str, values_for(i))))
               for i, label in enumerate(LABELS_2021) if i >= 3]
+    groups = split_runs(build_groups(lines), 7)
+    assert [g.values for g in groups[:4]] == [values_for(i) for i in range(4)]
+    assert [bool(g.label) for g in groups[:3]] == [True, False, False]  # placed by their order alone
+    # these made-up rows do not add up: the two placed by order alone are left unknown, never guessed
+    result = read_applications(lines)
+    rows = result.table.rows()
+    assert rows["new_received"].values() == values_for(0) and rows["partially_granted"].values() == values_for(3)
+    assert rows["carried_over"].values() == rows["granted"].values() == [None] * 7
+    assert "applications.granted" not in result.sources
+
+
+def test_rows_placed_by_order_are_kept_when_the_sums_hold():
+    """The safety net only acts when the table does not add up: a consistent table keeps every row."""
+    counts = {"new_received": 5, "carried_over": 1, "granted": 3, "partially_granted": 1,
+              "not_processed_repeat": 1, "total_processed": 5, "carried_forward": 1}
+    lines = [text_line("一、本年新收政府信息公开申请数量")]
+    for i, key in enumerate(KEYS_2021):
+        n = counts.get(key, 0)
+        numbers = " ".join(map(str, [n, 0, 0, 0, 0, 0, n]))
+        lines.append(text_line(numbers if i in (1, 2) else "".join(LABELS_2021[i]) + " " + numbers)
+                     if i else text_line(numbers))
     rows = read_applications(lines).table.rows()
-    assert [rows[k].values() for k in KEYS_2021[:4]] == [values_for(i) for i in range(4)]
+    assert rows["carried_over"].total == 1 and rows["granted"].total == 3 and rows["total_processed"].total == 5
 
 
 def test_printed_table_whose_numbers_cannot_be_placed_is_unreadable_not_missing():
