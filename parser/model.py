@@ -187,6 +187,22 @@ class Applications(BaseModel):
     def outcome_rows(self) -> dict[str, ApplicantCounts]:
         return {k: v for k, v in self.rows().items() if k in OUTCOME_ROWS}
 
+    def total_column_unfilled(self) -> bool:
+        """The 总计 column is 0 or blank in every row while the applicant columns hold numbers:
+        it was not filled in (one mistake, not one per row)."""
+        rows = list(self.rows().values())
+        return all(not row.total for row in rows) and any(
+            getattr(row, column) for row in rows for column in APPLICANT_COLUMNS[:-1]
+        )
+
+    def with_row_totals(self) -> Applications:
+        """A copy whose 总计 column is each row's sum of the six applicant columns (rows never read stay blank)."""
+        copy = self.model_copy(deep=True)
+        for row in copy.rows().values():
+            if any(value is not None for value in row.values()):
+                row.total = sum(getattr(row, column) or 0 for column in APPLICANT_COLUMNS[:-1])
+        return copy
+
     def to_json(self, template: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in APPLICATION_ROWS:
@@ -364,6 +380,17 @@ class Report(BaseModel):
     unreadable: list[str] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     previous_year: int | None = None
+
+    def totals_from_rows(self) -> bool:
+        """Table 3's 总计 column was left unfilled: the checks and the summary use the row sums instead."""
+        return self.applications is not None and self.applications.total_column_unfilled()
+
+    def applications_as_meant(self) -> Applications | None:
+        """Table 3 as the report evidently means it, for every check and the summary (never stored or
+        printed as read): an unfilled 总计 column is taken from the row sums (rules.md, APP-ROW-TOTAL)."""
+        if self.applications is not None and self.applications.total_column_unfilled():
+            return self.applications.with_row_totals()
+        return self.applications
 
     def section_text(self, section: str) -> str:
         return "\n".join(p.text for p in self.paragraphs if p.section == section)

@@ -59,10 +59,12 @@ def key_figures(report: Report) -> list[str]:
             f"行政强制 {_n(active.coercion.decisions)}")
     else:
         lines.append("主动公开（表二）：未找到")
-    apps = report.applications
+    apps = report.applications_as_meant()
     if apps is not None:
+        # an unfilled 总计 column: the figures are the row sums, and the line says so
+        how = "（表三总计栏未填写，以下按各列之和）" if report.totals_from_rows() else ""
         lines.append(
-            f"依申请公开：新收申请 {_n(apps.new_received.total)} 件，上年结转 {_n(apps.carried_over.total)} 件，"
+            f"依申请公开{how}：新收申请 {_n(apps.new_received.total)} 件，上年结转 {_n(apps.carried_over.total)} 件，"
             f"办结 {_n(apps.total_processed.total)} 件（予以公开 {_n(apps.granted.total)} 件），"
             f"结转下年 {_n(apps.carried_forward.total)} 件")
     else:

@@ -100,7 +100,9 @@ def _candidate(lines: list[Line], i: int) -> tuple[Heading, float] | None:
         if value is not None and value != ordinal:
             if style != "top":
                 continue  # （一）主动公开… inside section 一 is a sub-heading, not section 二
-            score = 1.0  # a top-level heading with the wrong number: still the heading, reported later
+            # a top-level heading with the wrong number: still the heading, reported later. A lower
+            # number is what a missing earlier section leaves (五 printed as 四、): as sure as a right one
+            score = 2.0 if value < ordinal else 1.0
         elif value is None:
             score = 1.5
         else:

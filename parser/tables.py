@@ -18,6 +18,7 @@ from parser.model import (
     APPLICANT_COLUMNS,
     LITIGATION_GROUPS,
     OUTCOME_COLUMNS,
+    OUTCOME_ROWS,
     Active2019,
     Active2021,
     ApplicantCounts,
@@ -54,6 +55,7 @@ class Group:
     quote: str = ""
     raw_label: str = ""
     doubtful: list[bool] = field(default_factory=list)  # per value: read with low confidence (OCR)
+    empty: list[bool] = field(default_factory=list)  # per value: an empty cell (not a printed 「/」 or 「—」)
 
 
 @dataclass(slots=True)
@@ -65,6 +67,7 @@ class _Stream:
     quote: list[str] = field(default_factory=list)
     structured: bool = False
     doubtful: list[bool] = field(default_factory=list)
+    empty: list[bool] = field(default_factory=list)
 
     def add_text(self, text: str, page: int | None) -> None:
         if self.values:
@@ -75,9 +78,10 @@ class _Stream:
             if self.page is None:
                 self.page = page
 
-    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False) -> None:
+    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False, empty: bool = False) -> None:
         self.values.append(value)
         self.doubtful.append(doubtful)
+        self.empty.append(empty)
         self.quote.append(raw)
         if self.page is None:
             self.page = page
@@ -87,21 +91,31 @@ class _Stream:
             return  # text so far stays pending: it is the label of the next row
         label = "".join(self.label)
         self.groups.append(Group(squash(label), self.values, self.page, self.structured,
-                                 " ".join(self.quote)[:120], label, self.doubtful))
+                                 " ".join(self.quote)[:120], label, self.doubtful, self.empty))
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
-        self.doubtful = []
+        self.doubtful, self.empty = [], []
 
 
 _UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
+# 2019 table 2's 本年增/减 is signed: 「-1」「－1」「−1」「减少1」, 「+1」「增加1」. A dash alone is a null
+# mark (above), and 「-3-」 (a page number) is no value: the sign must stand right before the digits
+# and nothing after them.
+_SIGN = re.compile(r"^(?P<sign>[-−–—﹣]|减少|减|[+]|增加|增)(?P<number>\d.*)$")
 
 
 def parse_value(cell: str) -> tuple[bool, Value]:
-    """(is a value cell, value): numbers, blanks and the marks reports use for nothing."""
+    """(is a value cell, value): numbers, signed changes, blanks and the marks reports use for nothing."""
     text = _UNIT.sub("", nfkc(cell).strip().replace(" ", ""))
     if text in _NULL_MARKERS or text == "":
         return True, None
+    if text == "持平":  # 本年增/减 neither up nor down
+        return True, 0
+    signed = _SIGN.match(text)
+    sign = -1 if signed and signed.group("sign") not in ("+", "增加", "增") else 1
+    if signed:
+        text = signed.group("number")
     if _NUMBER.match(text):
-        number = float(text.replace(",", "").lstrip("+"))
+        number = sign * float(text.replace(",", "").lstrip("+"))
         return True, int(number) if number.is_integer() and "." not in text else number
     return False, None
 
@@ -109,7 +123,9 @@ def parse_value(cell: str) -> tuple[bool, Value]:
 def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
     """Split a text line into ("text", s) and ("value", v) tokens."""
     tokens: list[tuple[str, Value | str]] = []
-    for chunk in nfkc(text).split():
+    # 「减少 1」: a text extractor may put a space between a change's word and its number
+    chunks = re.sub(r"(?<!\S)(减少|增加)\s+(?=\d)", r"\1", nfkc(text)).split()
+    for chunk in chunks:
         is_value, value = parse_value(chunk)
         if is_value and chunk:
             tokens.append(("value", value))
@@ -154,7 +170,7 @@ def build_groups(lines: list[Line]) -> list[Group]:
             stream.add_text("".join(label_cells), line.page)
             stream.structured = True
             for index, cell in enumerate(slots, start=split):
-                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful)
+                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful, not cell)
             stream.close()
             continue
         if is_page_number(line.text):
@@ -183,7 +199,15 @@ def fit_slots(group: Group, width: int) -> list[int | None] | None:
     if len(slots) == width:
         return slots
     if group.structured:
-        # Tab-separated text and some HTML put empty cells around the values: trim the ends
+        # Tab-separated text and some HTML put empty cells around the values (a label spanning three
+        # columns leaves two): trim the ends, empty cells before printed marks (「/」 stands in a cell)
+        def padding(i: int) -> bool:
+            return group.values[i] is None and (i >= len(group.empty) or group.empty[i])
+
+        while len(slots) > width and padding(slots[-1]):
+            slots.pop()
+        while len(slots) > width and padding(slots[0]):
+            slots.pop(0)
         while len(slots) > width and group.values[slots[-1]] is None:
             slots.pop()
         while len(slots) > width and group.values[slots[0]] is None:
@@ -348,7 +372,8 @@ def split_runs(groups: list[Group], width: int) -> list[Group]:
             continue
         for k in range(0, count, width):
             out.append(Group(group.label if k == 0 else "", group.values[k : k + width], group.page, False,
-                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width]))
+                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width],
+                             group.empty[k : k + width]))
     return out
 
 
@@ -358,6 +383,8 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
     single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
     matched = with_subrows if score_sub > score_single + 0.5 else single_row
+    specs = [s for s in APPLICATION_SPECS if s.key != "other"] if matched is with_subrows else \
+        [s for s in APPLICATION_SPECS if s.key not in _SUBROWS]
     core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
     if len(matched) < 6 or core < 2:
         if _shows_table(lines, ("本年新收政府信息公开申请数量", "结转下年度继续办理")):
@@ -383,8 +410,50 @@ def read_applications(lines: list[Line]) -> TableResult | None:
                 page=group.page, quote=group.quote, printed_number=_printed_number(group, spec.canonical))
             doubts += _doubts(f"applications.{spec.key}", counts, group, 7)
         setattr(table, spec.key, counts)
+    # A misplaced row must never become a finding: when the sums fail through rows whose place only
+    # their order decided (a lost label, or one that fits the neighbouring row as well), leave those unknown
+    for key in _failing_rows(table) & _unsure_rows(matched, specs):
+        setattr(table, key, ApplicantCounts())
+        sources.pop(f"applications.{key}", None)
+        doubts = [d for d in doubts if not d.path.startswith(f"applications.{key}.")]
     hint = "2021" if has_subrows else None
     return TableResult(table, sources, hint, doubts)
+
+
+def _unsure_rows(matched: dict[str, Group], specs: list[RowSpec]) -> set[str]:
+    """Rows whose group's label does not tell them from the row before or after."""
+    unsure = set()
+    for j, spec in enumerate(specs):
+        group = matched.get(spec.key)
+        if group is None:
+            continue
+        if not group.label:
+            unsure.add(spec.key)
+            continue
+        own = _similarity(group, spec)
+        near = [specs[k] for k in (j - 1, j + 1) if 0 <= k < len(specs)]
+        if any(_similarity(group, other) >= own - 0.05 for other in near):
+            unsure.add(spec.key)
+    return unsure
+
+
+def _failing_rows(table: Applications) -> set[str]:
+    """The rows of the column checks (balance, outcomes to （七）总计) that fail as the table is placed."""
+    def cell(row: str, column: str) -> int:
+        return (getattr(getattr(table, row), column) or 0) if getattr(table, row) is not None else 0
+
+    rows = table.rows()
+    has_subrows = any(k in rows for k in _SUBROWS)
+    leaves = [k for k in rows if k in OUTCOME_ROWS and (k != "other" or not has_subrows)]
+    balance = ("new_received", "carried_over", "total_processed", "carried_forward")
+    failing: set[str] = set()
+    for column in APPLICANT_COLUMNS:
+        new, over, done, forward = (cell(r, column) for r in balance)
+        if new + over != done + forward:
+            failing.update(balance)
+        if sum(cell(r, column) for r in leaves) != done:
+            failing.update([*leaves, "total_processed"])
+    return failing
 
 
 def empty_table(key: str, template: str | None) -> Active2021 | Active2019 | Applications | ReviewLitigation:

@@ -128,7 +128,7 @@ def _row_fails(apps: Applications, report: Report, rows=None) -> list[RowFail]:
 
 def culprits(report: Report) -> dict[tuple[str, str], int]:
     """(row, column) → the value that makes the failing row and column checks through that cell hold."""
-    apps = report.applications
+    apps = report.applications_as_meant()
     if apps is None:
         return {}
     cols, rows = _column_fails(apps, report), _row_fails(apps, report)
@@ -160,13 +160,15 @@ def _source(report: Report, row: str) -> tuple[int | None, str | None]:
 
 
 def _column_hits(report: Report, kind: str) -> Iterator[Hit]:
-    apps = report.applications
+    apps = report.applications_as_meant()
     if apps is None:
         return
     blame = culprits(report)
     for cf in _column_fails(apps, report):
         if cf.kind != kind:
             continue
+        if any(cell[1] == cf.column and cell[0] in cf.fixes for cell in blame):
+            continue  # one wrong cell: said once, by the row it stands in (APP-ROW-TOTAL)
         col = APPLICANT_COLUMN_LABELS[cf.column]
         new, over, done, forward = (_cell(apps, r, cf.column) for r in BALANCE_ROWS)
         if kind == "balance":
@@ -195,16 +197,45 @@ def app_outcome_sum(report: Report) -> Iterator[Hit]:
 
 @rule("APP-ROW-TOTAL", "error")
 def app_row_total(report: Report) -> Iterator[Hit]:
-    apps = report.applications
+    if report.totals_from_rows():
+        yield _unfilled_total_column(report)
+        return
+    apps = report.applications_as_meant()
     if apps is None:
         return
     blame = culprits(report)
+    columns = _column_fails(apps, report)
     for rf in _row_fails(apps, report):
         text = f"表三「{row_label(rf.row)}」行：六类申请人之和为 {rf.sum}，与总计 {rf.total} 不符。"
         mine = [(cell, v) for cell, v in blame.items() if cell[0] == rf.row]
-        text += _culprit_text(apps, *mine[0]) if mine else f"若各类申请人数字无误，总计应为 {rf.sum}。"
+        if mine:
+            (_, column), _ = mine[0]
+            crossing = [cf for cf in columns if cf.column == column and rf.row in cf.fixes]
+            text += "".join(_column_text(apps, cf) for cf in crossing) + _culprit_text(apps, *mine[0])
+        else:
+            text += f"若各类申请人数字无误，总计应为 {rf.sum}。"
         page, quote = _source(report, rf.row)
         yield Hit(f"applications.{rf.row}", text, page, quote)
+
+
+def _column_text(apps: Applications, cf: ColumnFail) -> str:
+    """The column check a wrong cell also breaks, in a clause of the row's finding."""
+    col = APPLICANT_COLUMN_LABELS[cf.column]
+    if cf.kind == "balance":
+        return f"「{col}」列第一项加第二项（{cf.left}）也不等于第三项加第四项（{cf.right}）。"
+    return f"「{col}」列各项办理结果之和 {cf.left} 也与（七）总计 {cf.right} 不符。"
+
+
+def _unfilled_total_column(report: Report) -> Hit:
+    """The 总计 column left at 0 or blank in every row: one finding, the other checks use the row sums."""
+    apps = report.applications_as_meant()
+    assert apps is not None
+    received = _v(apps.new_received.total)
+    text = ("表三「总计」列未填写：各行的总计均为 0 或空白，而各类申请人列填有数字"
+            f"（如「本年新收政府信息公开申请数量」六类申请人之和为 {received}）。"
+            "请按每行六类申请人之和填写总计；其余核对已按各行之和进行。")
+    page, quote = _source(report, "new_received")
+    return Hit("applications.total", text, page, quote)
 
 
 @rule("LIT-TOTAL", "error")

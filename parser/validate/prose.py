@@ -55,7 +55,7 @@ def active_cell(report: Report, path: str) -> float | None:
 
 @rule("TEXT-TABLE", "warning")
 def text_table(report: Report) -> Iterator[Hit]:
-    apps, lit = report.applications, report.review_litigation
+    apps, lit = report.applications_as_meant(), report.review_litigation  # an unfilled 总计 column: row sums
 
     def total(row: str) -> int | None:
         if apps is None or unread(report, row):

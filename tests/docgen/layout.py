@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS, SECTION_KEYS
+from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS
 
 from .spec import ReportSpec, intro, signature_lines
 
@@ -85,6 +85,17 @@ def _spread(texts: list[str], kind: str) -> list[Cell]:
     return cells
 
 
+def _change(value: int, style: str) -> str:
+    """本年增/减 as agencies print it."""
+    if style == "words":
+        return f"{'减少' if value < 0 else '增加'}{abs(value)}"
+    if style == "signed":
+        return f"{value:+d}"
+    if style == "fullwidth" and value < 0:
+        return f"－{-value}"
+    return str(value)
+
+
 def active_grid(spec: ReportSpec) -> Grid:
     grid = Grid("active", 4, widths_cm=[4.6, 4.0, 4.0, 4.0])
     null = spec.variations.null_mark
@@ -92,8 +103,10 @@ def active_grid(spec: ReportSpec) -> Grid:
         grid.rows.append(Row([Cell(group, colspan=4, kind="group")]))
         grid.rows.append(Row([Cell("信息内容", kind="head"), *_spread(heads, "head")]))
         for key, label in items:
-            values = getattr(spec.active, key).values()
-            grid.rows.append(Row([Cell(label), *_spread([fmt(v, null) for v in values], "num")]))
+            row = getattr(spec.active, key)
+            texts = [_change(v, spec.variations.change_style) if name == "change" and v else fmt(v, null)
+                     for name, v in row.model_dump().items()]
+            grid.rows.append(Row([Cell(label), *_spread(texts, "num")]))
     return grid
 
 
@@ -231,7 +244,7 @@ def blocks(spec: ReportSpec) -> list[Block]:
         out = [Block("title", list(spec.variations.title))] if spec.variations.title else []
     out.append(Block("para", [intro(spec)]))
     grids = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
-    for section in SECTION_KEYS:
+    for section in spec.printed_sections():
         out.append(Block("heading", heading_lines(spec, section), section=section))
         if section in grids:
             out.append(Block("table", grid=grids[section](spec), section=section))

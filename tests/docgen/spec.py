@@ -73,6 +73,9 @@ class Variations:
     missing_numbering: bool = False  # 本年新收… without 一、, （七）总计 → 总计
     wrong_numbering: bool = False  # 七、结转下年度继续办理
     font: str = "仿宋_GB2312"
+    # 2019 table 2's 本年增/减: "plain" -1 / 1, "fullwidth" －1 / 1, "signed" -1 / +1, "words" 减少1 / 增加1
+    change_style: str = "plain"
+    omit_section: str | None = None  # a section left out, the later ones renumbered (五 printed as 四、)
 
 
 @dataclass
@@ -95,7 +98,10 @@ class ReportSpec:
 
     def heading(self, section: str) -> str:
         names = SHORT_HEADINGS if self.variations.short_headings else LONG_HEADINGS
-        return NUMERALS[SECTION_KEYS.index(section)] + self.variations.heading_sep + names[section]
+        return NUMERALS[self.printed_sections().index(section)] + self.variations.heading_sep + names[section]
+
+    def printed_sections(self) -> list[str]:
+        return [key for key in SECTION_KEYS if key != self.variations.omit_section]
 
 
 # ---------------------------------------------------------------- values
@@ -222,6 +228,17 @@ def _review(rng: random.Random, top: int) -> ReviewLitigation:
     return ReviewLitigation(**groups)
 
 
+def _signed_changes(rng: random.Random, active: Active2019) -> Active2019:
+    """本年增/减 of every row made non-zero, about half of them decreases."""
+    update = {}
+    for name in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        row = getattr(active, name)
+        change = max(1, abs(row.change or 0)) * (-1 if rng.random() < 0.5 else 1)
+        update[name] = row.model_copy(update={"change": change})
+    update["licensing"] = update["licensing"].model_copy(update={"change": -abs(update["licensing"].change)})
+    return active.model_copy(update=update)
+
+
 def _blank_zeros(rng: random.Random, model: Any) -> Any:
     """Zero cells → None in some rows (a report that leaves empty cells blank)."""
     update = {}
@@ -238,11 +255,15 @@ def _blank_zeros(rng: random.Random, model: Any) -> Any:
 
 def make_spec(name: str, seed: int, template: str, agency: str, *, year: int | None = None,
               scale: str | None = None, blanks: bool = False, other_single_row: bool = False,
-              published: date | None | bool = True, period: bool = True, **variations: Any) -> ReportSpec:
-    """A spec with random consistent values. `published=True` signs early next year; False: no signature."""
+              published: date | None | bool = True, period: bool = True, negative_changes: bool = False,
+              **variations: Any) -> ReportSpec:
+    """A spec with random consistent values. `published=True` signs early next year; False: no signature.
+    `negative_changes`: 2019 table 2's 本年增/减 goes down in some rows (and is never 0)."""
     year = year or (2024 if template == "2021" else 2020)
     active, apps, review = random_values(seed, template, scale=scale, blanks=blanks,
                                          other_single_row=other_single_row)
+    if negative_changes and isinstance(active, Active2019):
+        active = _signed_changes(random.Random(f"{seed}/changes"), active)
     if published is True:
         published = date(year + 1, 1, 10 + seed % 18)
     elif published is False:
@@ -269,9 +290,11 @@ def varied_specs() -> list[ReportSpec]:
                   borders=False, heading_sep=".", year=2023),
         make_spec("office2021-nonumber", 6, "2021", "中卫市人民政府办公室", scale="medium", missing_numbering=True,
                   col_widths="wide", year=2022, font="宋体"),
-        make_spec("town2019", 7, "2019", "沙坡头区兴仁镇", scale="small", year=2020, period=False),
+        make_spec("town2019", 7, "2019", "沙坡头区兴仁镇", scale="small", year=2020, period=False,
+                  negative_changes=True, change_style="words"),
         make_spec("office2019", 8, "2019", "西夏区人民政府办公室", scale="medium", year=2019, blanks=True,
-                  null_mark="/", page_break_table3=True, split_heading="applications"),
+                  null_mark="/", page_break_table3=True, split_heading="applications", negative_changes=True,
+                  change_style="fullwidth"),
     ]
 
 
@@ -352,10 +375,12 @@ def signature_lines(spec: ReportSpec) -> list[str]:
 
 def expected_json(spec: ReportSpec) -> dict[str, Any]:
     """The metadata and table keys of `nianbao check --json` for this spec (blank cells → null)."""
+    omitted = spec.variations.omit_section
     report = Report(
         agency=spec.agency, agency_short=spec.agency_short, year=spec.year, template=spec.template,
-        period=spec.period, published=spec.published, sections=list(SECTION_KEYS),
-        active=spec.active, applications=spec.applications, review_litigation=spec.review_litigation,
+        period=spec.period, published=spec.published, sections=spec.printed_sections(),
+        **{key: None if key == omitted else getattr(spec, key) for key in ("active", "applications",
+                                                                          "review_litigation")},
     )
     full = report.check_json()
     keys = ("agency", "agency_short", "year", "template", "period", "published", "sections",

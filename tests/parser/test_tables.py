@@ -8,6 +8,7 @@ from parser.tables import (
     read_active,
     read_applications,
     read_review_litigation,
+    split_runs,
 )
 
 LABELS_2021 = [
@@ -235,8 +236,29 @@ def test_column_ordered_runs_split_into_rows():
     lines += [text_line(str(v)) for i in range(3) for v in values_for(i)]  # three rows' numbers in one run
     lines += [text_line("".join(label) + " " + " ".join(map(str, values_for(i))))
               for i, label in enumerate(LABELS_2021) if i >= 3]
+    groups = split_runs(build_groups(lines), 7)
+    assert [g.values for g in groups[:4]] == [values_for(i) for i in range(4)]
+    assert [bool(g.label) for g in groups[:3]] == [True, False, False]  # placed by their order alone
+    # these made-up rows do not add up: the two placed by order alone are left unknown, never guessed
+    result = read_applications(lines)
+    rows = result.table.rows()
+    assert rows["new_received"].values() == values_for(0) and rows["partially_granted"].values() == values_for(3)
+    assert rows["carried_over"].values() == rows["granted"].values() == [None] * 7
+    assert "applications.granted" not in result.sources
+
+
+def test_rows_placed_by_order_are_kept_when_the_sums_hold():
+    """The safety net only acts when the table does not add up: a consistent table keeps every row."""
+    counts = {"new_received": 5, "carried_over": 1, "granted": 3, "partially_granted": 1,
+              "not_processed_repeat": 1, "total_processed": 5, "carried_forward": 1}
+    lines = [text_line("一、本年新收政府信息公开申请数量")]
+    for i, key in enumerate(KEYS_2021):
+        n = counts.get(key, 0)
+        numbers = " ".join(map(str, [n, 0, 0, 0, 0, 0, n]))
+        lines.append(text_line(numbers if i in (1, 2) else "".join(LABELS_2021[i]) + " " + numbers)
+                     if i else text_line(numbers))
     rows = read_applications(lines).table.rows()
-    assert [rows[k].values() for k in KEYS_2021[:4]] == [values_for(i) for i in range(4)]
+    assert rows["carried_over"].total == 1 and rows["granted"].total == 3 and rows["total_processed"].total == 5
 
 
 def test_printed_table_whose_numbers_cannot_be_placed_is_unreadable_not_missing():
@@ -244,3 +266,39 @@ def test_printed_table_whose_numbers_cannot_be_placed_is_unreadable_not_missing(
              text_line("规章"), text_line("行政规范性文件")]
     result = read_active(lines, "2021")
     assert result.unreadable and result.table.rules.values() == [None, None, None]
+
+
+def test_signed_changes_are_values():
+    """2019 table 2's 本年增/减: decreases printed with a minus or in words, increases with + or 增加."""
+    for printed, value in (("-1", -1), ("－1", -1), ("−2", -2), ("减少1", -1), ("减少 3 项", -3),
+                           ("+1", 1), ("增加1", 1), ("增加2个", 2), ("持平", 0)):
+        assert parse_value(printed) == (True, value), printed
+    # a dash alone is a null mark; a page number or a double sign is no value
+    assert parse_value("-") == (True, None) and parse_value("—") == (True, None)
+    for printed in ("-3-", "--1", "+-1", "减少"):
+        assert parse_value(printed) == (False, None), printed
+
+
+def test_signed_changes_keep_the_row_in_its_columns():
+    rows = [("行政许可", "12", "-1", "30"), ("其他对外管理服务事项", "5", "减少2", "7"),
+            ("行政处罚", "8", "－1", "40"), ("行政强制", "3", "增加1", "9")]
+    header = [text_line("第二十条第（五）项"), text_line("信息内容 上一年项目数量 本年增/减 处理决定数量")]
+    structured = header + [row_line(list(r)) for r in rows]
+    # pdftotext -layout separates 「减少」 from its number
+    text = header + [text_line(" ".join(r).replace("减少", "减少 ")) for r in rows]
+    for lines in (structured, text):
+        table = read_active(lines, "2019").table
+        assert table.licensing.values() == [12, -1, 30]
+        assert table.other_services.values() == [5, -2, 7]
+        assert table.penalty.values() == [8, -1, 40]
+        assert table.coercion.values() == [3, 1, 9]
+
+
+def test_page_numbers_between_rows_are_no_values():
+    lines = [text_line("信息内容 上一年项目数量 本年增/减 处理决定数量"), text_line("行政许可 12 -1 30"),
+             text_line("-3-"), text_line("- 4 -"), text_line("其他对外管理服务事项 5 - 7"),
+             text_line("行政处罚 8 减少1 40"), text_line("— 5 —"), text_line("行政强制 3 +1 9")]
+    table = read_active(lines, "2019").table
+    assert table.licensing.values() == [12, -1, 30]
+    assert table.other_services.values() == [5, None, 7]
+    assert table.penalty.values() == [8, -1, 40] and table.coercion.values() == [3, 1, 9]

@@ -52,3 +52,28 @@ def test_missing_file_is_reported_and_the_rest_still_runs(tmp_path):
     missing, report = (json.loads(line) for line in run.stdout.splitlines())
     assert "找不到文件" in missing["error"]
     assert report["template"] == "2019" and report["findings"] == []
+
+
+def test_unfilled_total_column_is_one_finding_and_the_summary_uses_row_sums(tmp_path):
+    """A 总计 column left at 0 in every row: one APP-ROW-TOTAL at applications.total, figures from the row sums."""
+    from docgen import build_docx, make_spec
+    from docgen.spec import default_prose
+
+    spec = make_spec("unfilled", 21, "2021", "永宁县人民政府", scale="small")
+    spec.prose["overview"] = default_prose(spec, "overview")  # the prose keeps the real figures
+    received = sum(getattr(spec.applications.new_received, c) or 0 for c in KEYS_SIX)
+    for row in spec.applications.rows().values():
+        row.total = 0
+    path = tmp_path / "永宁县人民政府2024年政府信息公开工作年度报告.docx"
+    path.write_bytes(build_docx(spec))
+    run = nianbao("check", "--json", "--no-store", str(path), cwd=tmp_path)
+    report = json.loads(run.stdout)
+    assert [(f["rule"], f["where"]) for f in report["findings"]] == [("APP-ROW-TOTAL", "applications.total")]
+    assert report["applications"]["new_received"]["total"] == 0  # the JSON keeps what is printed
+    run = nianbao("check", "--no-store", str(path), cwd=tmp_path)
+    assert "总计栏未填写，以下按各列之和" in run.stdout and f"新收申请 {received} 件" in run.stdout
+    assert run.stdout.count("APP-ROW-TOTAL") <= 1 and "改为 0" not in run.stdout
+    assert "发现 1 个问题" in run.stdout
+
+
+KEYS_SIX = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
