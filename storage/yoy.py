@@ -83,16 +83,18 @@ def yoy_carry(previous: Report, current: Report) -> Iterable[Hit]:
     """
     if repeated_cells(previous, current, "applications") is not None:
         return
-    if previous.applications is not None:
-        before = {c: getattr(previous.applications.carried_forward, c) for c in APPLICANT_COLUMNS}
+    # an unfilled 总计 column is taken from the row sums in both years (rules.md, APP-ROW-TOTAL)
+    last, this = previous.applications_as_meant(), current.applications_as_meant()
+    if last is not None:
+        before = {c: getattr(last.carried_forward, c) for c in APPLICANT_COLUMNS}
         before_from_text = False
     else:
         fact = _fact_value(previous, "carried_forward")
         if fact is None:
             return
         before, before_from_text = {"total": fact}, True
-    if current.applications is not None:
-        now = {c: getattr(current.applications.carried_over, c) for c in APPLICANT_COLUMNS}
+    if this is not None:
+        now = {c: getattr(this.carried_over, c) for c in APPLICANT_COLUMNS}
         now_from_text = False
     else:
         fact = _fact_value(current, "carried_over")

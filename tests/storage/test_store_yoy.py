@@ -30,6 +30,22 @@ def test_carry_fires_per_column_with_both_figures():
     assert found[0].page == 2 and found[0].quote.startswith("二、上年结转")
 
 
+def _total_column_left_blank(report):
+    for row in report.applications.rows().values():
+        row.total = None
+    return report
+
+
+def test_carry_reads_an_unfilled_total_column_as_the_row_sums():
+    prev = _total_column_left_blank(make_report("某镇", 2023, carried_forward=2))
+    cur = _total_column_left_blank(make_report("某镇", 2024, carried_over=2, new=5))
+    assert prev.applications.total_column_unfilled() and cur.applications.total_column_unfilled()
+    assert yoy_carry(prev, cur) == []  # both years carry 2 in their row sums: nothing to report
+    cur = _total_column_left_blank(make_report("某镇", 2024, carried_over=3, new=5))
+    assert _rules(yoy_carry(prev, cur)) == [("YOY-CARRY", "applications.carried_over.natural_person"),
+                                            ("YOY-CARRY", "applications.carried_over.total")]
+
+
 def test_carry_uses_last_years_prose_when_it_has_no_table_3():
     said_zero = [Fact(kind="carried_forward", value=0, sentence="0件结转下年度办理")]
     prev = make_report("兴庆区掌政镇", 2023, tables=False, facts=said_zero)
