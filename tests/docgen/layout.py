@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS, SECTION_KEYS
+from parser.model import LITIGATION_GROUPS, OTHER_SUBROWS, OUTCOME_COLUMNS
 
 from .spec import ReportSpec, intro, signature_lines
 
@@ -49,9 +49,11 @@ class Grid:
         return out
 
 
-def fmt(value: int | float | None, null_mark: str) -> str:
+def fmt(value: int | float | None, null_mark: str, minus: str = "-") -> str:
     if value is None:
         return null_mark
+    if value < 0:
+        return minus + fmt(-value, null_mark)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
@@ -93,7 +95,8 @@ def active_grid(spec: ReportSpec) -> Grid:
         grid.rows.append(Row([Cell("信息内容", kind="head"), *_spread(heads, "head")]))
         for key, label in items:
             values = getattr(spec.active, key).values()
-            grid.rows.append(Row([Cell(label), *_spread([fmt(v, null) for v in values], "num")]))
+            cells = [fmt(v, null, spec.variations.minus) for v in values]
+            grid.rows.append(Row([Cell(label), *_spread(cells, "num")]))
     return grid
 
 
@@ -225,11 +228,10 @@ def heading_lines(spec: ReportSpec, section: str) -> list[str]:
 
 
 def blocks(spec: ReportSpec) -> list[Block]:
-    title = f"{spec.year}年政府信息公开工作年度报告"
-    out = [Block("title", [spec.agency + title] if spec.variations.title_one_line else [spec.agency, title])]
+    out = [Block("title", spec.title())]
     out.append(Block("para", [intro(spec)]))
     grids = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
-    for section in SECTION_KEYS:
+    for section in spec.present():
         out.append(Block("heading", heading_lines(spec, section), section=section))
         if section in grids:
             out.append(Block("table", grid=grids[section](spec), section=section))
