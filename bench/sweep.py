@@ -8,7 +8,9 @@ Each seed draws one report from every template, agency kind and printing variati
 Every document is read by `parser.api.parse_report` and checked by `parser.validate.validate` (and against
 last year's report by `storage.yoy.check_yoy` for some). Per format it prints: documents, cell accuracy
 (cells read right / cells; wrong values and values left unknown apart), findings precision (true / all),
-recall on injected errors; then every false finding and wrong cell with the seed that reproduces it:
+recall on injected errors; then every false finding and wrong cell with the seed that reproduces it.
+Cells: acc = read right / all; wrong = another number; unread = a number read as unknown; blank0 = a
+blank cell read as 0 or a 0 as blank (harmless to the arithmetic, counted apart).
 
     python bench/sweep.py --seed 17 --n 1 --formats pdf --show
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from docgen import Variations  # noqa: E402
 from docgen.sweep import FORMATS, Result, make_cases, run  # noqa: E402
 
 DEFAULT = [f for f in FORMATS if f != "scan"]
@@ -36,7 +40,7 @@ def _ratio(a: int, b: int) -> str:
 
 def summary(results: list[Result], formats: list[str]) -> list[str]:
     out = [
-        f"{'format':<17} {'docs':>4} {'cells':>6} {'acc':>6} {'wrong':>5} {'unread':>6} {'meta':>4} "
+        f"{'format':<17} {'docs':>4} {'cells':>6} {'acc':>6} {'wrong':>5} {'unread':>6} {'blank0':>6} {'meta':>4} "
         f"{'findings':>8} {'prec':>6} {'false':>5} {'recall':>9} {'errors':>6}"
     ]
     for fmt in formats:
@@ -47,7 +51,7 @@ def summary(results: list[Result], formats: list[str]) -> list[str]:
         caught = sum(1 for r in injected if r.caught)
         out.append(
             f"{fmt:<17} {len(rs):>4} {cells:>6} {_ratio(right, cells):>6} {sum(len(r.wrong) for r in rs):>5} "
-            f"{sum(len(r.unread) for r in rs):>6} {sum(1 for r in rs if r.meta):>4} {true + false:>8} "
+            f"{sum(len(r.unread) for r in rs):>6} {sum(len(r.blank0) for r in rs):>6} {sum(1 for r in rs if r.meta):>4} {true + false:>8} "
             f"{_ratio(true, true + false):>6} {false:>5} {caught:>4}/{len(injected):<4} "
             f"{sum(1 for r in rs if r.error):>6}"
         )
@@ -68,10 +72,8 @@ def details(results: list[Result], limit: int) -> list[str]:
         for line in r.false:
             rule, where = line.split(":", 1)[0].split(" ", 1)
             groups[f"FALSE {r.fmt} {rule} {_generic(where)}"].append((r, line))
-        for line in r.wrong + r.unread:
-            groups[
-                f"CELL {r.fmt} {_generic(line.split(':', 1)[0])}{' unread' if 'got None' in line else ''}"
-            ].append((r, line))
+        for line in r.wrong + r.unread + r.blank0:
+            groups[f"CELL {r.fmt} {_generic(line.split(':', 1)[0])}{_cell_kind(line, r)}"].append((r, line))
         for line in r.meta:
             groups[f"META {r.fmt} {line.split(':', 1)[0]}"].append((r, line))
         if r.caught is False:
@@ -92,6 +94,10 @@ def details(results: list[Result], limit: int) -> list[str]:
     return out
 
 
+def _cell_kind(line: str, r: Result) -> str:
+    return " unread" if line in r.unread else " blank/0" if line in r.blank0 else ""
+
+
 def _generic(where: str) -> str:
     """applications.granted.natural_person → applications.granted.* so one class groups together."""
     parts = where.split(".")
@@ -101,12 +107,8 @@ def _generic(where: str) -> str:
 def spec_line(r: Result) -> str:
     s = r.case.spec
     v = s.variations
-    flags = [
-        k
-        for k, val in vars(v).items()
-        if val not in (False, None, "", 0, "standard", "、", "-", "仿宋_GB2312")
-    ]
-    flags = [f"{k}={getattr(v, k)!r}" if not isinstance(getattr(v, k), bool) else k for k in flags]
+    default = vars(Variations())
+    flags = [(k if val is True else f"{k}={val!r}") for k, val in vars(v).items() if val != default[k]]
     return (
         f"[{r.case.id}] {s.agency} {s.year} template {s.template}; {', '.join(flags)}; html {r.case.html}"
         + (f"; omitted {s.omitted} renumber={s.renumber}" if s.omitted else "")
@@ -132,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown formats: {', '.join(sorted(unknown))}")
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # "Could not get FontBBox" on every browser PDF
     start = time.perf_counter()
     cases = make_cases(range(args.seed, args.seed + args.n))
     if args.variant:
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 *(f"  error {r.error}" for r in [r] if r.error),
                 *(f"  true  {x}" for x in r.true),
                 *(f"  FALSE {x}" for x in r.false),
-                *(f"  cell  {x}" for x in r.wrong + r.unread),
+                *(f"  cell  {x}" for x in r.wrong + r.unread + r.blank0),
                 *(f"  meta  {x}" for x in r.meta),
             ]:
                 print(line[:300])
@@ -165,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                         "right": r.right,
                         "wrong": r.wrong,
                         "unread": r.unread,
+                        "blank0": r.blank0,
                         "meta": r.meta,
                         "true": r.true,
                         "false": r.false,

@@ -160,7 +160,8 @@ class Result:
     cells: int = 0
     right: int = 0
     wrong: list[str] = field(default_factory=list)  # "applications.granted.total: expected 3, got 5"
-    unread: list[str] = field(default_factory=list)  # a value printed but read as unknown (None)
+    unread: list[str] = field(default_factory=list)  # a non-zero value printed but read as unknown (None)
+    blank0: list[str] = field(default_factory=list)  # a blank cell read as 0 or a 0 as blank: same arithmetic
     meta: list[str] = field(default_factory=list)  # metadata fields read wrong
     true: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)  # "RULE where: message"
@@ -184,6 +185,8 @@ def _cells(expected: dict, got: dict, result: Result) -> None:
                 where = f"{table}.{row}.{col}"
                 if have == want:
                     result.right += 1
+                elif not have and not want:
+                    result.blank0.append(f"{where}: expected {want!r}, got {have!r}")
                 elif have is None:
                     result.unread.append(f"{where}: expected {want!r}, got None")
                 else:
