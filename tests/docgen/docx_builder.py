@@ -168,7 +168,7 @@ def build_docx(spec: ReportSpec) -> bytes:
 
     props = doc.core_properties
     props.author = props.last_modified_by = spec.agency_short
-    props.title = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
+    props.title = "".join(spec.title())
     props.created = props.modified = props.last_printed = FIXED_TIME
     props.revision = 1
     buf = io.BytesIO()

@@ -52,6 +52,8 @@ class Grid:
 def fmt(value: int | float | None, null_mark: str) -> str:
     if value is None:
         return null_mark
+    if value < 0:
+        return "-" + fmt(-value, null_mark)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
@@ -238,13 +240,11 @@ def heading_lines(spec: ReportSpec, section: str) -> list[str]:
 
 
 def blocks(spec: ReportSpec) -> list[Block]:
-    title = f"{spec.year}年政府信息公开工作年度报告"
-    out = [Block("title", [spec.agency + title] if spec.variations.title_one_line else [spec.agency, title])]
-    if spec.variations.title is not None:
-        out = [Block("title", list(spec.variations.title))] if spec.variations.title else []
+    title = spec.title()
+    out = [Block("title", title)] if title else []
     out.append(Block("para", [intro(spec)]))
     grids = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
-    for section in spec.printed_sections():
+    for section in spec.present():
         out.append(Block("heading", heading_lines(spec, section), section=section))
         if section in grids:
             out.append(Block("table", grid=grids[section](spec), section=section))

@@ -85,6 +85,81 @@ def _render(docs: dict[str, bytes]) -> None:
             os.replace(tmp_dst, CACHE / f"{key}.pdf")  # atomic: parallel sessions never read half a file
 
 
+# ---------------------------------------------------------------- browser printing
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not exe:
+        raise RenderError("Chromium is not installed (Debian: apt-get install chromium)")
+    return exe
+
+
+def html_to_pdfs(pages: list[bytes]) -> list[bytes]:
+    """Web pages printed to PDF by a browser (headless Chromium, its default header and footer: the page's
+    title, date, address, page numbers), as a clerk saves a report page. Cached by the page's hash."""
+    keys = [hashlib.sha256(b"chromium\0" + page).hexdigest() for page in pages]
+    for key, page in zip(keys, pages, strict=True):
+        if not (CACHE / f"{key}.pdf").exists():
+            _print_page(key, page)
+    return [(CACHE / f"{key}.pdf").read_bytes() for key in keys]
+
+
+def _print_page(key: str, page: bytes) -> None:
+    global _calls
+    exe = _chromium()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="nianbao-print-") as tmp:
+        work = Path(tmp)
+        src = work / "index.html"
+        src.write_bytes(page)
+        out = work / "out.pdf"
+        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}", src.as_uri()]
+        _calls += 1
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=RENDER_TIMEOUT, env={**os.environ, "HOME": tmp})
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(f"chromium did not print the page in {RENDER_TIMEOUT}s") from exc
+        if not out.exists():
+            raise RenderError(f"chromium made no PDF (exit {proc.returncode}): "
+                              f"{proc.stderr.decode(errors='replace')[-500:]}")
+        tmp_dst = CACHE / f"{key}.pdf.{os.getpid()}"
+        shutil.copyfile(out, tmp_dst)
+        os.replace(tmp_dst, CACHE / f"{key}.pdf")
+
+
+# ---------------------------------------------------------------- scans
+
+
+def scan_pdf(pdf: bytes, angle: float = 0.6, dpi: int = 150) -> bytes:
+    """An image-only PDF as a flatbed scanner makes one: pages rasterised at `dpi`, greyscale, turned by
+    `angle` degrees. Cached by the PDF's hash and the parameters."""
+    key = hashlib.sha256(pdf + f"scan/{angle}/{dpi}".encode()).hexdigest()
+    path = CACHE / f"{key}.scan.pdf"
+    if not path.exists():
+        import io
+
+        import pypdfium2 as pdfium
+        from PIL import Image
+
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            pages = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
+        finally:
+            doc.close()
+        turned = [page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255) for page in pages]
+        buf = io.BytesIO()
+        turned[0].save(buf, format="PDF", save_all=True, append_images=turned[1:], resolution=dpi)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp_dst = CACHE / f"{key}.scan.pdf.{os.getpid()}"
+        tmp_dst.write_bytes(buf.getvalue())
+        os.replace(tmp_dst, path)
+    return path.read_bytes()
+
+
 # ---------------------------------------------------------------- HTML
 
 _STYLE = """
@@ -117,11 +192,20 @@ def _table_html(grid: Grid, spec: ReportSpec) -> str:
             "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
 
 
-def _article(spec: ReportSpec) -> str:
+PICTURE = ('<p style="text-align:center;"><img src="/u/cms/www/{stamp}/{name}.jpg" width="{w}" height="{h}" '
+           'style="width:{w}px;height:{h}px;" alt="" border="0" /></p>')
+
+
+def _article(spec: ReportSpec, pictures: bool = False, title: bool = True) -> str:
     font = spec.variations.font
     parts = []
+    stamp = f"{spec.year + 1}0115"
     for block in blocks(spec):
         if block.kind == "title":
+            if pictures:  # a banner above the title, as CMS editors paste one
+                parts.append(PICTURE.format(stamp=stamp, name="banner", w=640, h=120))
+            if not title:
+                continue
             for line in block.lines:
                 parts.append(f'<p style="text-align:center;"><span style="font-family:方正小标宋简体;font-size:22pt;">'
                              f"{html.escape(line)}</span></p>")
@@ -132,6 +216,8 @@ def _article(spec: ReportSpec) -> str:
         elif block.kind == "para":
             parts.append(f'<p style="text-indent:2em;"><span style="font-family:{font};font-size:16pt;">'
                          f"{html.escape(block.lines[0])}</span></p>")
+            if pictures and block.section == "overview" and not any("photo" in p for p in parts):
+                parts.append(PICTURE.format(stamp=stamp, name="photo1", w=560, h=373))  # a photo of the year's work
         elif block.kind == "table":
             assert block.grid is not None
             parts.append(_table_html(block.grid, spec))
@@ -141,11 +227,100 @@ def _article(spec: ReportSpec) -> str:
     return "\n".join(parts)
 
 
-def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True) -> bytes:
-    """A government site's page with the report in <div class="article">; `noise` adds nav, sidebar, footer."""
-    title = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
+# ---------------------------------------------------------------- HTML pasted from Word (mso styles)
+
+_MSO_RUN = 'font-size:{size}pt;font-family:{font};mso-hansi-font-family:宋体;mso-bidi-font-family:宋体;color:black'
+
+
+def _mso_text(text: str, font: str, size: float) -> str:
+    """Word's HTML: runs of digits and Latin letters in their own lang="EN-US" spans, empty text as &nbsp;."""
+    style = _MSO_RUN.format(size=size, font=font)
+    if not text:
+        return f'<span lang="EN-US" style="{style}"><o:p>&nbsp;</o:p></span>'
+    out, buf, latin = [], "", None
+    for ch in text + "\0":
+        is_latin = ch.isascii() and ch != "\0"
+        if ch == "\0" or (latin is not None and is_latin != latin):
+            if buf:
+                esc = html.escape(buf)
+                out.append(f'<span lang="EN-US" style="{style}">{esc}</span>' if latin
+                           else f'<span style="{style}">{esc}</span>')
+            buf = ""
+        buf += ch
+        latin = is_latin
+    return "".join(out) + f'<span lang="EN-US" style="{style}"><o:p></o:p></span>'
+
+
+def _mso_para(text: str, font: str, size: float, align: str | None = None, indent: bool = False) -> str:
+    style = "line-height:28.0pt;mso-line-height-rule:exactly"
+    if indent:
+        style = "text-indent:32.0pt;mso-char-indent-count:2.0;" + style
+    attr = f' align="{align}"' if align else ""
+    if align:
+        style = f"text-align:{align};" + style
+    return f'<p class="MsoNormal"{attr} style="{style}">{_mso_text(text, font, size)}</p>'
+
+
+def _mso_table(grid: Grid, spec: ReportSpec) -> str:
+    border = "border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;" if spec.variations.borders else ""
+    rows = []
+    for r, row in enumerate(grid.rows):
+        tds = []
+        for cell in row.cells:
+            span = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
+                f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+            width = 48 * cell.colspan
+            align = "left" if cell.kind in ("label", "group") else "center"
+            body = _mso_para(cell.text, "宋体", 9, align=align).replace("line-height:28.0pt;", "")
+            tds.append(f'<td width="{width}"{span} valign="center" style="width:{width * 0.75:.1f}pt;{border}'
+                       f'padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt">{body}</td>')
+        first = ";mso-yfti-firstrow:yes" if r == 0 else ""
+        rows.append(f'<tr style="mso-yfti-irow:{r}{first};height:20.25pt">' + "".join(tds) + "</tr>")
+    return ('<div align="center"><table class="MsoNormalTable" border="0" cellspacing="0" cellpadding="0" '
+            'style="border-collapse:collapse;mso-table-layout-alt:fixed;border:none;mso-border-alt:solid windowtext '
+            '.5pt;mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt">\n' + "\n".join(rows)
+            + "\n</table></div>")
+
+
+def _article_word(spec: ReportSpec, pictures: bool = False, title: bool = True) -> str:
+    """The report as a Word document saved or pasted as HTML (MsoNormal paragraphs, MsoNormalTable)."""
+    font = spec.variations.font
+    parts = ['<div class="WordSection1" style="layout-grid:15.6pt">']
+    stamp = f"{spec.year + 1}0115"
+    for block in blocks(spec):
+        if block.kind == "title":
+            if pictures:
+                parts.append(PICTURE.format(stamp=stamp, name="image001", w=640, h=120))
+            if title:
+                parts.extend(_mso_para(line, "方正小标宋简体", 22, align="center") for line in block.lines)
+        elif block.kind == "heading":
+            parts.extend(_mso_para(line, "黑体", 16, indent=True) for line in block.lines)
+        elif block.kind == "para":
+            parts.append(_mso_para(block.lines[0], font, 16, indent=True))
+            if pictures and block.section == "overview" and not any("image002" in p for p in parts):
+                parts.append(PICTURE.format(stamp=stamp, name="image002", w=560, h=373))
+        elif block.kind == "table":
+            assert block.grid is not None
+            parts.append(_mso_table(block.grid, spec))
+            parts.append(_mso_para("", font, 10))
+        elif block.kind == "signature":
+            parts.extend(_mso_para(line, font, 16, align="right") for line in block.lines)
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True, *, pictures: bool = False,
+               word: bool = False, title_suffix: str | None = None, article_title: bool = True) -> bytes:
+    """A government site's page with the report in <div class="article">; `noise` adds nav, sidebar, footer.
+
+    `pictures`: a banner above the title and a photo in section 一 (<img> in the body). `word`: the report
+    pasted from Word (mso styles, digits in their own spans). `title_suffix`: the page's <title> is the
+    report's title plus this (e.g. 「-某某局」) instead of the site's own suffix. `article_title=False`: the
+    title only in the page's <h1>, as CMS pages print it, not in the article."""
+    title = "".join(spec.title())
     charset = {"utf-8": "utf-8", "gbk": "gbk", "gb18030": "gb18030", "gb2312": "gb2312"}[encoding.lower()]
-    article = f'<div class="article">\n{_article(spec)}\n</div>'
+    body = (_article_word if word else _article)(spec, pictures=pictures, title=article_title)
+    article = f'<div class="article">\n{body}\n</div>'
     if not noise:
         page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
                 f"<title>{html.escape(title)}</title></head><body>\n{article}\n</body></html>\n")
@@ -160,7 +335,7 @@ def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True) ->
 <meta http-equiv="Content-Type" content="text/html; charset={charset}" />
 <meta name="SiteName" content="{html.escape(site)}门户网站" />
 <meta name="ArticleTitle" content="{html.escape(title)}" />
-<title>{html.escape(title)}_政府信息公开年报_{html.escape(site)}</title>
+<title>{html.escape(title + (title_suffix if title_suffix is not None else f"_政府信息公开年报_{site}"))}</title>
 <style type="text/css">{_STYLE}</style>
 <script type="text/javascript">var _hmt = _hmt || []; /* 统计代码 */</script>
 </head>

@@ -75,7 +75,11 @@ class Variations:
     font: str = "仿宋_GB2312"
     # 2019 table 2's 本年增/减: "plain" -1 / 1, "fullwidth" －1 / 1, "signed" -1 / +1, "words" 减少1 / 增加1
     change_style: str = "plain"
-    omit_section: str | None = None  # a section left out, the later ones renumbered (五 printed as 四、)
+    title_style: str = "standard"  # standard | no_gongzuo (…政府信息公开年度报告) | split_year (…2024年 / 政府信息…)
+    fee_wording: int = 0  # which of FEE_STATEMENTS section 六 uses (2021): all say no fee was charged
+    problems_wording: int = 0  # which of PROBLEMS section 五 uses (years of one agency differ)
+    prose_table2: bool = False  # section 一 states table 2's figures (制发/废止/现行有效, 许可/处罚/强制)
+    all_closed: bool = False  # section 一 says 「均已办结」 (true only when nothing is carried forward)
 
 
 @dataclass
@@ -92,16 +96,30 @@ class ReportSpec:
     period: tuple[date, date] | None = None
     variations: Variations = field(default_factory=Variations)
     prose: dict[str, list[str]] = field(default_factory=dict, repr=False)  # overrides of default_prose per section
+    omitted: tuple[str, ...] = ()  # sections left out (an error); the later ones are renumbered when `renumber`
+    renumber: bool = True
 
     def paragraphs(self, section: str) -> list[str]:
         return self.prose.get(section) or default_prose(self, section)
 
+    def present(self) -> list[str]:
+        return [k for k in SECTION_KEYS if k not in self.omitted]
+
     def heading(self, section: str) -> str:
         names = SHORT_HEADINGS if self.variations.short_headings else LONG_HEADINGS
-        return NUMERALS[self.printed_sections().index(section)] + self.variations.heading_sep + names[section]
+        index = self.present().index(section) if self.renumber else SECTION_KEYS.index(section)
+        return NUMERALS[index] + self.variations.heading_sep + names[section]
 
-    def printed_sections(self) -> list[str]:
-        return [key for key in SECTION_KEYS if key != self.variations.omit_section]
+    def title(self) -> list[str]:
+        """The title's lines as printed (`Variations.title`, when given, prints as it says; () prints none)."""
+        if self.variations.title is not None:
+            return list(self.variations.title)
+        words = "政府信息公开年度报告" if self.variations.title_style == "no_gongzuo" else "政府信息公开工作年度报告"
+        if self.variations.title_one_line:
+            return [f"{self.agency}{self.year}年{words}"]
+        if self.variations.title_style == "split_year":
+            return [f"{self.agency}{self.year}年", words]
+        return [self.agency, f"{self.year}年{words}"]
 
 
 # ---------------------------------------------------------------- values
@@ -112,7 +130,8 @@ def _n(v: int | float | None) -> int | float:
 
 
 def random_values(seed: int, template: str, *, scale: str | None = None, blanks: bool = False,
-                  other_single_row: bool = False) -> tuple[Active2021 | Active2019, Applications, ReviewLitigation]:
+                  other_single_row: bool = False,
+                  ) -> tuple[Active2021 | Active2019, Applications, ReviewLitigation]:
     """Internally consistent tables: row totals, the balance new + carried_over = processed + carried_forward
     per column, outcome leaves summing to （七）总计, litigation totals.
 
@@ -258,7 +277,8 @@ def make_spec(name: str, seed: int, template: str, agency: str, *, year: int | N
               published: date | None | bool = True, period: bool = True, negative_changes: bool = False,
               **variations: Any) -> ReportSpec:
     """A spec with random consistent values. `published=True` signs early next year; False: no signature.
-    `negative_changes`: 2019 table 2's 本年增/减 goes down in some rows (and is never 0)."""
+    `negative_changes`: 2019 table 2's 本年增/减 goes down in some rows (and is never 0), printed as
+    `Variations.change_style` says."""
     year = year or (2024 if template == "2021" else 2020)
     active, apps, review = random_values(seed, template, scale=scale, blanks=blanks,
                                          other_single_row=other_single_row)
@@ -298,6 +318,53 @@ def varied_specs() -> list[ReportSpec]:
     ]
 
 
+def random_spec(seed: int) -> ReportSpec:
+    """One report drawn at random from every template, agency kind and printing variation (the sweep's unit).
+
+    Clean by construction, except the faults its variations print on purpose (`printed_faults`)."""
+    rng = random.Random(f"sweep/{seed}")
+    template = rng.choice(["2021", "2021", "2019"])
+    year = rng.choice([2021, 2022, 2023, 2024]) if template == "2021" else rng.choice([2019, 2020])
+    agency = rng.choice(sorted(AGENCIES))
+    blanks = rng.random() < 0.35
+    sections = list(SECTION_KEYS)
+    variations = dict(
+        heading_sep=rng.choice(["、", "、", "．", "."]),
+        short_headings=rng.random() < 0.3,
+        split_heading=rng.choice([None, None, None, *sections]),
+        title_one_line=rng.random() < 0.25,
+        col_widths=rng.choice(["standard", "narrow", "wide"]),
+        borders=rng.random() < 0.8,
+        null_mark=rng.choice(["", "/"]) if blanks else "",
+        page_break_table3=rng.random() < 0.3,
+        misspelt_label=rng.random() < 0.15,
+        missing_numbering=rng.random() < 0.15,
+        wrong_numbering=rng.random() < 0.1,
+        font=rng.choice(["仿宋_GB2312", "仿宋_GB2312", "宋体", "仿宋"]),
+        title_style=rng.choice(["standard", "standard", "no_gongzuo", "split_year"]),
+        change_style=rng.choice(["plain", "fullwidth", "signed", "words"]),
+        fee_wording=rng.randrange(len(FEE_STATEMENTS)),
+        problems_wording=rng.randrange(len(PROBLEMS)),
+        prose_table2=template == "2021" and rng.random() < 0.4,
+    )
+    spec = make_spec(f"sweep{seed}", seed, template, agency, year=year, blanks=blanks,
+                     other_single_row=template == "2021" and rng.random() < 0.1,
+                     negative_changes=template == "2019" and rng.random() < 0.6,
+                     published=rng.random() < 0.85, period=rng.random() < 0.8, **variations)
+    closed = _total(spec.applications.carried_forward) == 0
+    return with_variations(spec, all_closed=closed and rng.random() < 0.5)
+
+
+def printed_faults(spec: ReportSpec) -> set[tuple[str, str]]:
+    """The findings a spec's variations print on purpose: (rule, where)."""
+    found = set()
+    if spec.variations.wrong_numbering and "applications" not in spec.omitted:
+        found.add(("STRUCT-NUMBERING", "applications.carried_forward"))
+    if spec.template == "2021" and spec.applications.other is not None and "applications" not in spec.omitted:
+        found.add(("STRUCT-TEMPLATE", "applications.other"))
+    return found
+
+
 def with_variations(spec: ReportSpec, **changes: Any) -> ReportSpec:
     return replace(spec, variations=replace(spec.variations, **changes))
 
@@ -307,6 +374,24 @@ def with_variations(spec: ReportSpec, **changes: Any) -> ReportSpec:
 
 def _total(row: ApplicantCounts | None) -> int:
     return int(_n(row.total)) if row is not None else 0
+
+
+FEE_STATEMENTS = [  # section 六 of a 2021 report: whether fees were charged for handling requests
+    "依据《政府信息公开信息处理费管理办法》，本机关{y}年收到的政府信息公开申请未超出一定数量或者频次范围，未收取信息处理费。",
+    "{y}年度，本机关未发生收取政府信息公开申请处理费用的情况。",
+    "本机关{y}年度依申请公开政府信息未向申请人收取任何费用。",
+    "{y}年，本机关办理政府信息公开申请均未收费。",
+    "按照《政府信息公开信息处理费管理办法》规定，本年度本机关未向申请人收取费用。",
+]
+PROBLEMS = [  # section 五, worded differently each year
+    ["{y}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式较为单一；"
+     "二是工作人员业务能力有待提升。",
+     "下一步，将丰富图文、视频等解读形式，定期组织业务培训，进一步提升政务公开工作水平。"],
+    ["对照上级要求，{short}政务公开工作还存在公开内容不够全面、栏目更新不够及时、基层公开标准化建设推进较慢等问题。",
+     "{y}年，针对上年度发现的问题，建立栏目责任清单，每月通报更新情况；下一步将继续完善公开目录，加强督促检查。"],
+    ["存在的主要问题：主动公开的深度和广度还需拓展，政务新媒体互动回应不够充分。",
+     "改进情况：本年度开展专题培训两次，修订信息发布审核办法；今后将围绕群众关切，加大重点领域信息公开力度。"],
+]
 
 
 def default_prose(spec: ReportSpec, section: str) -> list[str]:
@@ -325,38 +410,42 @@ def default_prose(spec: ReportSpec, section: str) -> list[str]:
             f"（一）主动公开。{y}年，通过政府网站主动公开政府信息{40 + received % 97}条，通过政务新媒体发布信息"
             f"{120 + processed % 311}条，内容涵盖机构职能、部门文件、财政预决算、民生保障等方面。",
             f"（二）依申请公开。{y}年，本机关共收到政府信息公开申请{received}件，上年结转{carried}件，"
-            f"办结{processed}件，其中予以公开或部分公开{granted}件，结转下年度办理{forward}件。"
-            f"因政府信息公开引起行政复议{reviews}件、行政诉讼{suits}件。",
+            f"办结{processed}件，其中予以公开或部分公开{granted}件，"
+            + ("申请均已办结。" if spec.variations.all_closed else f"结转下年度办理{forward}件。")
+            + f"因政府信息公开引起行政复议{reviews}件、行政诉讼{suits}件。",
+            *_table2_prose(spec),
             "（三）政府信息管理。严格落实信息发布“三审三校”和保密审查制度，明确公开属性，"
             "动态更新政府信息公开指南和目录。",
             "（四）平台建设。持续加强政府网站和政务新媒体管理，专人负责、定期维护，及时更新栏目内容。",
             "（五）监督保障。将政务公开工作纳入年度绩效考核，全年未发生因政府信息公开工作被追究责任的情况。",
         ]
     if section == "problems":
-        return [
-            f"{y}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式较为单一；"
-            "二是工作人员业务能力有待提升。",
-            "下一步，将丰富图文、视频等解读形式，定期组织业务培训，进一步提升政务公开工作水平。",
-        ]
+        return [p.format(y=y, short=short) for p in PROBLEMS[spec.variations.problems_wording]]
     if section == "other_matters":
         if spec.template == "2021":
-            return [
-                f"依据《政府信息公开信息处理费管理办法》，本机关{y}年收到的政府信息公开申请未超出一定数量或者频次范围，"
-                "未收取信息处理费。",
-                "本机关无其他需要报告的事项。",
-            ]
+            return [FEE_STATEMENTS[spec.variations.fee_wording].format(y=y), "本机关无其他需要报告的事项。"]
         return ["无。"]
     return []
+
+
+def _table2_prose(spec: ReportSpec) -> list[str]:
+    """Table 2's figures stated in section 一 (a 2021 report): what TEXT-TABLE compares with the table."""
+    a = spec.active
+    if not spec.variations.prose_table2 or not isinstance(a, Active2021):
+        return []
+    r, d = a.rules, a.normative_documents
+    return [f"（六）制度建设。全年制发规章{_n(r.issued)}件，废止{_n(r.repealed)}件，现行有效规章{_n(r.in_force)}件；"
+            f"制发行政规范性文件{_n(d.issued)}件，废止{_n(d.repealed)}件，现行有效{_n(d.in_force)}件。"
+            f"本年作出行政许可决定{_n(a.licensing.decisions)}件，行政处罚{_n(a.penalty.decisions)}件，"
+            f"行政强制{_n(a.coercion.decisions)}件。"]
 
 
 def intro(spec: ReportSpec) -> str:
     notice = "国办公开办函〔2021〕30号" if spec.template == "2021" else "国办公开办函〔2019〕60号"
     text = (f"根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
-            f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，现发布《{spec.agency}"
-            f"{spec.year}年政府信息公开工作年度报告》。")
-    printed = spec.variations.title
-    if printed is not None:  # a title of its own: quoted as printed, or no title to quote
-        text = text.split("现发布")[0] + (f"现发布《{''.join(printed)}》。" if printed else "编制本报告。")
+            f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，")
+    title = spec.title()
+    text += f"现发布《{''.join(title)}》。" if title else "编制本报告。"  # no title printed: none to quote
     if spec.period:
         a, b = spec.period
         text += f"本报告所列数据的统计期限自{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日。"
@@ -375,12 +464,11 @@ def signature_lines(spec: ReportSpec) -> list[str]:
 
 def expected_json(spec: ReportSpec) -> dict[str, Any]:
     """The metadata and table keys of `nianbao check --json` for this spec (blank cells → null)."""
-    omitted = spec.variations.omit_section
+    tables = {k: getattr(spec, k) if k not in spec.omitted else None
+              for k in ("active", "applications", "review_litigation")}
     report = Report(
         agency=spec.agency, agency_short=spec.agency_short, year=spec.year, template=spec.template,
-        period=spec.period, published=spec.published, sections=spec.printed_sections(),
-        **{key: None if key == omitted else getattr(spec, key) for key in ("active", "applications",
-                                                                          "review_litigation")},
+        period=spec.period, published=spec.published, sections=spec.present(), **tables,
     )
     full = report.check_json()
     keys = ("agency", "agency_short", "year", "template", "period", "published", "sections",
