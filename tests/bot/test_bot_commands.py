@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_api import ADMIN, STRANGER, USER, BotHarness  # noqa: E402
 
-from bot.handlers import COMMANDS, USAGE  # noqa: E402
+from bot.telegram.texts import COMMANDS, USAGE  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
 S2024 = SEEDS / "000_1a7957aec9d503ee.txt"  # 银川市兴庆区掌政镇人民政府 2024
