@@ -28,6 +28,9 @@ install() {
 }
 
 case "${1:-run}" in
+    install)  # what .ci/run uses before linting
+        install
+        ;;
     test)
         install
         shift || true
@@ -38,7 +41,7 @@ case "${1:-run}" in
         exec .venv/bin/nianbao run
         ;;
     *)
-        echo "usage: ./run.sh [run|test]" >&2
+        echo "usage: ./run.sh [run|test|install]" >&2
         exit 2
         ;;
 esac

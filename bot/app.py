@@ -15,7 +15,6 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -23,9 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import deadline_handlers, handlers
 from bot.service import Checker
 from bot.settings import Settings
+from bot.telegram import access, deadlines, files, general, reports
+from bot.telegram.context import CONTEXT_TYPES, BotData
+from bot.telegram.texts import BOT_COMMANDS
 from bot.worker import ParsePool
 
 log = logging.getLogger("nianbao.bot")
@@ -39,6 +40,7 @@ def build_application(settings: Settings, *, checker: Checker | None = None,
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token)
+        .context_types(CONTEXT_TYPES)  # context.bot_data is a BotData
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
         .local_mode(settings.bot_api_local_mode)
@@ -55,42 +57,44 @@ def build_application(settings: Settings, *, checker: Checker | None = None,
         # Telegram's flood limits: ~30 messages/s overall, 20/min per group; retry after a RetryAfter.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
-    app.bot_data["settings"] = settings
-    app.bot_data["checker"] = checker
+    data: BotData = app.bot_data
+    data.settings = settings
+    if checker is not None:
+        data.checker = checker
     add_handlers(app)
     return app
 
 
 def add_handlers(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler("help", handlers.help_command))
-    app.add_handler(CommandHandler("whoami", handlers.whoami))
-    app.add_handler(CommandHandler("compare", handlers.compare))
-    app.add_handler(CommandHandler("list", handlers.list_command))
-    app.add_handler(CommandHandler("show", handlers.show))
-    app.add_handler(CommandHandler("export", handlers.export))
-    app.add_handler(CommandHandler("delete", handlers.delete))
-    deadline_handlers.register(app, settings=app.bot_data["settings"])
-    app.add_handler(CallbackQueryHandler(handlers.choose))
-    app.add_handler(MessageHandler(filters.Document.ALL, handlers.document))
-    app.add_handler(MessageHandler(filters.PHOTO, handlers.photo))
-    app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text))
-    app.add_error_handler(handlers.on_error)
+    app.add_handler(TypeHandler(Update, access.gate), group=-1)  # staff only, each update once
+    app.add_handler(CommandHandler("start", general.start))
+    app.add_handler(CommandHandler("help", general.help_command))
+    app.add_handler(CommandHandler("whoami", access.whoami))
+    app.add_handler(CommandHandler("compare", reports.compare))
+    app.add_handler(CommandHandler("list", reports.list_command))
+    app.add_handler(CommandHandler("show", reports.show))
+    app.add_handler(CommandHandler("export", reports.export))
+    app.add_handler(CommandHandler("delete", reports.delete))
+    deadlines.register(app, settings=app.bot_data.settings)  # /deadlines /remind /roster, reminder jobs
+    for button in reports.BUTTONS:
+        app.add_handler(button)
+    app.add_handler(MessageHandler(filters.Document.ALL, files.document))
+    app.add_handler(MessageHandler(filters.PHOTO, general.photo))
+    app.add_handler(MessageHandler(filters.COMMAND, general.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.text))
+    app.add_error_handler(general.on_error)
 
 
 async def _post_init(app: Application) -> None:
-    settings: Settings = app.bot_data["settings"]
-    checker: Checker | None = app.bot_data.pop("checker", None)
-    if checker is None:
+    data: BotData = app.bot_data
+    settings = data.settings
+    if not hasattr(data, "checker"):  # none given to build_application (tests and bench give one)
         from storage.store import Store
 
         pool = ParsePool(settings.parse_workers, settings.parse_timeout, settings.parse_memory_mb)
-        checker = Checker(pool, await Store.open(settings.nianbao_db))
-        app.bot_data["owns_checker"] = True
-    app.bot_data["state"] = handlers.BotState(settings, checker)
-    await app.bot.set_my_commands(handlers.BOT_COMMANDS)
+        data.checker = Checker(pool, await Store.open(settings.nianbao_db))
+        data.owns_checker = True
+    await app.bot.set_my_commands(BOT_COMMANDS)
     if not (settings.allowed_user_ids or settings.allowed_chat_ids or settings.admin_user_ids):
         log.warning("ALLOWED_USER_IDS, ALLOWED_CHAT_IDS and ADMIN_USER_IDS are empty: everyone is refused "
                     "(they can still send /whoami to learn their id)")
@@ -98,12 +102,12 @@ async def _post_init(app: Application) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
-    state: handlers.BotState | None = app.bot_data.get("state")
-    if state is None or not app.bot_data.get("owns_checker"):
+    data: BotData = app.bot_data
+    if not data.owns_checker:
         return
-    if state.checker.store is not None:
-        await state.checker.store.close()
-    await asyncio.to_thread(state.checker.pool.close)
+    if data.checker.store is not None:
+        await data.checker.store.close()
+    await asyncio.to_thread(data.checker.pool.close)
     log.info("stopped")
 
 

@@ -122,7 +122,7 @@ def pending(now: datetime, settings: DeadlineSettings, subs: Iterable[Subscripti
 def compose(owed: list[tuple[int, Slot]], seasons: Mapping[int, Season], now: datetime,
             settings: DeadlineSettings) -> list[Outgoing]:
     """The messages for what is owed, given who has reported; nothing for a deadline nobody is listed for."""
-    from bot.handlers import split_messages  # the bot's own splitting at line ends, under 4096
+    from bot.telegram.texts import split_messages  # the bot's own splitting at line ends, under 4096
 
     today = now.astimezone(settings.zone).date()
     out = []

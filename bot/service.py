@@ -1,21 +1,28 @@
 """The service the CLI and the bot share: parse in a worker, validate, store, compare, look up.
 
 The bot's handlers and the CLI commands only parse arguments, call this and format the result.
+A CLI command runs as `run_command(args.db, main)`: one event loop, one store opened and closed
+around `main(checker)`, one parse pool whose workers start only when a file is parsed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.worker import ParsePool
 from parser.model import Report
 
 if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database
+    from bot.deadlines import Deadlines, Season
     from storage.compare import Comparison
-    from storage.store import AgencyInfo, ExportTable, ReportEntry, Store
+    from storage.roster import RosterEntry, Subscription
+    from storage.store import AgencyInfo, AliasResult, ExportTable, ReportEntry, SaveResult, Store
 
 
 @dataclass(slots=True)
@@ -38,6 +45,10 @@ class Checker:
     def __init__(self, pool: ParsePool, store: Store | None = None):
         self.pool = pool
         self.store = store
+
+    async def parse(self, data: bytes, filename: str | None) -> Report:
+        """Parse and validate in a worker; nothing is saved."""
+        return await self.pool.parse_async(data, filename)
 
     async def check(self, data: bytes, filename: str | None, uploaded_by: str = "cli",
                     progress: Callable[..., Awaitable[None]] | None = None) -> CheckResult:
@@ -105,8 +116,29 @@ class Checker:
     async def compare(self, agency_id: int, year_a: int, year_b: int) -> Comparison:
         return await self._store().compare(agency_id, year_a, year_b)
 
+    async def history(self, agency_ids: list[int] | None = None, year: int | None = None) -> list[ReportEntry]:
+        """Every stored report, the versions later uploads replaced included."""
+        return await self._store().list(agency_ids, year=year)
+
     async def export(self, year: int | None = None) -> ExportTable:
         return await self._store().export_rows(year)
+
+    async def add_alias(self, name: str, agency_id: int) -> AliasResult:
+        return await self._store().add_alias(name, agency_id)
+
+    # ---- stored originals (import, reparse) ----
+
+    async def save(self, report: Report, data: bytes, uploaded_by: str) -> SaveResult:
+        return await self._store().save(report, data, uploaded_by)
+
+    async def stored_hashes(self) -> set[str]:
+        return await self._store().stored_hashes()
+
+    async def original(self, report_id: int) -> tuple[str | None, bytes]:
+        return await self._store().original(report_id)
+
+    async def replace_parsed(self, report_id: int, report: Report) -> Report:
+        return await self._store().replace_parsed(report_id, report)
 
     async def delete(self, agency_id: int, year: int) -> ReportEntry | None:
         """Delete the current report of an agency-year; an earlier version it replaced becomes current."""
@@ -115,3 +147,80 @@ class Checker:
             return None
         entry = entries[-1]
         return entry if await self._store().delete(entry.id) else None
+
+    # ---- deadlines: the roster of agencies expected to report, and reminder subscriptions ----
+
+    async def season(self, today: date, deadlines: Deadlines) -> tuple[Season, bool]:
+        """This report year's deadlines with who reported; True when an uploaded roster says who must."""
+        from bot.reminders import load_season
+
+        return await load_season(self._store().db, deadlines.report_year(today), deadlines)
+
+    async def roster(self) -> list[RosterEntry]:
+        from storage import roster
+
+        return await roster.roster(self._store().db)
+
+    async def roster_add(self, name: str, kind: str, added_by: str) -> tuple[RosterEntry, bool]:
+        from storage import roster
+
+        return await roster.roster_add(self._store().db, name, kind, added_by)
+
+    async def roster_add_many(self, rows: list[tuple[str, str]], added_by: str,
+                              replace: bool = False) -> list[tuple[RosterEntry, bool]]:
+        from storage import roster
+
+        return await roster.roster_add_many(self._store().db, rows, added_by, replace=replace)
+
+    async def roster_remove(self, name: str) -> list[RosterEntry]:
+        from storage import roster
+
+        return await roster.roster_remove(self._store().db, name)
+
+    async def subscriptions(self) -> list[Subscription]:
+        from storage import roster
+
+        return await roster.subscriptions(self._store().db)
+
+    async def subscribe(self, chat_id: int, by: str, title: str | None, now: datetime) -> bool:
+        from storage import roster
+
+        return await roster.subscribe(self._store().db, chat_id, by, title, now=now)
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        from storage import roster
+
+        return await roster.unsubscribe(self._store().db, chat_id)
+
+
+# ---------------------------------------------------------------- one CLI command
+
+
+@asynccontextmanager
+async def session(db: str | os.PathLike | None = None, *, workers: int | None = None,
+                  store: bool = True) -> AsyncIterator[Checker]:
+    """A Checker on the database `db` (None: NIANBAO_DB, else data/nianbao.db), closed on the way out.
+
+    `workers` parse processes start only when a file is parsed; `store=False` opens no database."""
+    pool = ParsePool(workers)
+    try:
+        if not store:
+            yield Checker(pool)
+            return
+        from storage.store import Store
+
+        async with await Store.open(db) as opened:
+            yield Checker(pool, opened)
+    finally:
+        pool.close()
+
+
+def run_command(db: str | os.PathLike | None, main: Callable[[Checker], Awaitable[int]], *,
+                workers: int | None = None, store: bool = True) -> int:
+    """Run `main(checker)` for a CLI command (`--db`) on its own event loop; its return is the exit code."""
+
+    async def session_main() -> int:
+        async with session(db, workers=workers, store=store) as checker:
+            return await main(checker)
+
+    return asyncio.run(session_main())

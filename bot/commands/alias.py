@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from bot.commands.compare import DB_HELP, resolve_one
+from bot.service import Checker, run_command
 
 
 def register(subparsers) -> None:
@@ -17,25 +17,21 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return asyncio.run(_run(args))
+    return run_command(args.db, lambda checker: _run(args, checker))
 
 
-async def _run(args) -> int:
-    from storage.store import Store, StoreError
+async def _run(args, checker: Checker) -> int:
+    from storage.store import StoreError
 
-    store = await Store.open(args.db)
+    agency = await resolve_one(checker, args.agency)
+    if agency is None:
+        return 2
     try:
-        agency = await resolve_one(store, args.agency)
-        if agency is None:
-            return 2
-        try:
-            result = await store.add_alias(args.name, agency.id)
-        except StoreError as exc:
-            print(exc.zh, file=sys.stderr)
-            return 1
-        info = await store.agency(result.agency_id)
-    finally:
-        await store.close()
+        result = await checker.add_alias(args.name, agency.id)
+    except StoreError as exc:
+        print(exc.zh, file=sys.stderr)
+        return 1
+    info = await checker.agency(result.agency_id)
     print(f"已添加别名：“{args.name}” → {info.name}（编号 {info.id}）")
     if result.merged_from is not None:
         print(f"该名称原属另一个机关（编号 {result.merged_from}），其报告已并入 {info.name}。")

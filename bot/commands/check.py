@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-from bot.service import Checker
-from bot.worker import ParsePool
+from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 from parser.errors import ReportError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -17,40 +16,26 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("check", help="检查年度报告文件", description="读取、检查并保存年度报告")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
-    p.add_argument("--db", help="SQLite 数据库文件（默认：NIANBAO_DB 或 data/nianbao.db）")
+    p.add_argument("--db", help=DB_HELP)
     p.add_argument("--no-store", action="store_true", help="只检查，不保存")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    return asyncio.run(_run(args))
+    return run_command(args.db, lambda checker: _run(args, checker), store=not args.no_store)
 
 
-async def _open_store(db: str | None):
-    from storage.store import Store
-
-    return await Store.open(db) if db else await Store.open()
-
-
-async def _run(args) -> int:
-    pool = ParsePool()
-    store = None if args.no_store else await _open_store(args.db)
-    checker = Checker(pool, store)
+async def _run(args, checker: Checker) -> int:
     failed = 0
-    try:
-        for name in args.files:
-            try:
-                data = _read(name)
-                result = await checker.check(data, Path(name).name, "cli")
-            except ReportError as exc:
-                failed += 1
-                _print_error(name, exc, args.json)
-                continue
-            _print_result(result, args.json)
-    finally:
-        if store is not None:
-            await store.close()
-        pool.close()
+    for name in args.files:
+        try:
+            data = _read(name)
+            result = await checker.check(data, Path(name).name, "cli")
+        except ReportError as exc:
+            failed += 1
+            _print_error(name, exc, args.json)
+            continue
+        _print_result(result, args.json)
     return 1 if failed else 0
 
 

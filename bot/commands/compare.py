@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
+
+from bot.service import Checker, run_command
 
 DB_HELP = "SQLite 数据库文件（默认：NIANBAO_DB 或 data/nianbao.db）"
 
@@ -21,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return asyncio.run(_run(args))
+    return run_command(args.db, lambda checker: _run(args, checker))
 
 
 def candidates_text(agencies) -> str:
@@ -35,9 +36,9 @@ def candidates_text(agencies) -> str:
     return "\n".join(lines)
 
 
-async def resolve_one(store, query: str):
+async def resolve_one(checker: Checker, query: str):
     """The one agency `query` names, or None after telling the user why (to stderr)."""
-    found = await store.find_agencies(query)
+    found = await checker.find_agencies(query)
     if not found:
         print(f"没有找到机关“{query}”。可用 nianbao list 查看已保存的机关。", file=sys.stderr)
         return None
@@ -47,21 +48,17 @@ async def resolve_one(store, query: str):
     return found[0]
 
 
-async def _run(args) -> int:
-    from storage.store import Store, StoreError
+async def _run(args, checker: Checker) -> int:
+    from storage.store import StoreError
 
-    store = await Store.open(args.db)
+    agency = await resolve_one(checker, args.agency)
+    if agency is None:
+        return 2
     try:
-        agency = await resolve_one(store, args.agency)
-        if agency is None:
-            return 2
-        try:
-            comparison = await store.compare(agency.id, args.year_a, args.year_b)
-        except StoreError as exc:
-            print(exc.zh, file=sys.stderr)
-            return 1
-    finally:
-        await store.close()
+        comparison = await checker.compare(agency.id, args.year_a, args.year_b)
+    except StoreError as exc:
+        print(exc.zh, file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(comparison.to_json(), ensure_ascii=False))
     else:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from datetime import date, datetime
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 
 def register(subparsers) -> None:
@@ -35,20 +35,13 @@ def run(args) -> int:
             return 2
     else:
         today = datetime.now(settings.zone).date()
-    return asyncio.run(_run(args, settings, today))
+    return run_command(args.db, lambda checker: _run(args, checker, settings, today))
 
 
-async def _run(args, settings, today: date) -> int:
+async def _run(args, checker: Checker, settings, today: date) -> int:
     from bot.deadlines import season_text
-    from bot.reminders import load_season
-    from storage.store import Store
 
-    store = await Store.open(args.db)
-    try:
-        deadlines = settings.deadlines
-        current, from_roster = await load_season(store.db, deadlines.report_year(today), deadlines)
-    finally:
-        await store.close()
+    current, from_roster = await checker.season(today, settings.deadlines)
     if args.json:
         print(json.dumps(current.model_dump(mode="json"), ensure_ascii=False))
         return 0

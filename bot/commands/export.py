@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import sys
 from pathlib import Path
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 
 def register(subparsers) -> None:
@@ -22,8 +22,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    return run_command(args.db, lambda checker: _run(args, checker))
+
+
+async def _run(args, checker: Checker) -> int:
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
-    table = asyncio.run(_rows(args.db, args.year))
+    table = await checker.export(args.year)
     if fmt == "xlsx":
         out = Path(args.out or "nianbao-export.xlsx")
         write_xlsx(table, out)
@@ -37,16 +41,6 @@ def run(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-async def _rows(db, year):
-    from storage.store import Store
-
-    store = await Store.open(db)
-    try:
-        return await store.export_rows(year)
-    finally:
-        await store.close()
 
 
 def csv_text(table) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 STATUS_TEXT = {"new": "新增", "superseded": "新增（替代旧版本）", "duplicate": "已存在", "skipped": "已存在",
                "failed": "失败"}
@@ -38,9 +39,11 @@ def run(args) -> int:
         print(f"找不到文件夹：{root}", file=sys.stderr)
         return 1
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    tally = Tally()
+    files = report_files(root)
+    tally = Tally(total=len(files))
     try:
-        asyncio.run(import_dir(root, args.db, jobs=args.jobs, progress=progress, tally=tally))
+        run_command(args.db, lambda checker: import_files(checker, files, tally, progress),
+                    workers=max(1, args.jobs))
     except KeyboardInterrupt:
         print("\n已中断；已保存的报告不受影响，重新运行即可继续。", file=sys.stderr)
         print(tally.summary(), flush=True)
@@ -87,74 +90,66 @@ class Tally:
 
 
 class Progress:
-    """A one-line bar on stderr, cleared before each per-file line so the two never mix."""
+    """tqdm's bar on stderr; a per-file line goes to stdout above it (tqdm.write) so the two never mix."""
 
     def __init__(self, tally: Tally, enabled: bool):
+        from tqdm import tqdm
+
         self.tally = tally
-        self.enabled = enabled
+        self.bar = tqdm(total=tally.total, unit="个", desc="导入", file=sys.stderr, disable=not enabled,
+                        leave=False, dynamic_ncols=True)
 
-    def clear(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\033[K")
+    def line(self, text: str, done: bool = True) -> None:
+        """Print a file's outcome; `done` moves the bar one file on."""
+        self.bar.write(text, file=sys.stdout)
+        sys.stdout.flush()
+        if done:
+            self.bar.update(1)
+            self.bar.refresh()  # every file, not only every tqdm.mininterval: the last one shows too
 
-    def draw(self) -> None:
-        if not self.enabled or not self.tally.total:
-            return
-        t = self.tally
-        width = 30
-        filled = int(width * t.done / t.total)
-        elapsed = time.monotonic() - t.started
-        eta = ""
-        if t.parsed and t.done < t.total:
-            eta = f" 剩余约 {elapsed / t.done * (t.total - t.done):.0f} 秒" if t.done else ""
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {t.done}/{t.total}"
-                         f" {100 * t.done // t.total}%{eta}")
-        sys.stderr.flush()
-
-    def line(self, text: str) -> None:
-        self.clear()
-        print(text, flush=True)
-        self.draw()
+    def close(self) -> None:
+        self.bar.close()
 
 
-async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: bool = False,
-                     tally: Tally | None = None, uploaded_by: str = "cli") -> Tally:
-    from bot.worker import ParsePool
+async def import_files(checker: Checker, files: list[Path], tally: Tally, progress: bool,
+                       uploaded_by: str = "cli") -> int:
+    bar = Progress(tally, progress)
+    try:
+        await _import(checker, files, tally, bar, uploaded_by)
+    finally:
+        bar.close()
+    return 1 if tally.counts.get("failed") else 0
+
+
+async def _import(checker: Checker, files: list[Path], tally: Tally, bar: Progress, uploaded_by: str) -> None:
     from parser.errors import ReportError
     from storage.files import sha256_of
-    from storage.store import Store, StoreError
+    from storage.store import StoreError
 
-    tally = tally or Tally()
-    files = report_files(root)
-    tally.total = len(files)
-    bar = Progress(tally, progress)
-    store = await Store.open(db)
-    pool = ParsePool(workers=max(1, jobs or os.cpu_count() or 1))
+    stored = await checker.stored_hashes()
+    todo: list[tuple[Path, str]] = []
+    for path in files:
+        sha = sha256_of(path.read_bytes())
+        if sha in stored:
+            tally.add("skipped")
+            bar.line(f"= {STATUS_TEXT['skipped']}  {path}")
+        else:
+            stored.add(sha)  # a second copy of the same file in the tree is a duplicate too
+            todo.append((path, sha))
+
+    async def parse(path: Path):
+        data = path.read_bytes()
+        try:
+            return path, data, await checker.parse(data, path.name), None
+        except ReportError as exc:
+            return path, data, None, f"{exc.zh} / {exc.en}"
+        except Exception as exc:  # one bad file must not stop the import
+            return path, data, None, f"{type(exc).__name__}: {exc}"
+
+    queue = iter(todo)
+    limit = checker.pool.workers * 2  # bounded: memory stays flat and an interrupt loses little
     running: set[asyncio.Task] = set()
     try:
-        stored = await store.stored_hashes()
-        todo: list[tuple[Path, str]] = []
-        for path in files:
-            sha = sha256_of(path.read_bytes())
-            if sha in stored:
-                tally.add("skipped")
-                bar.line(f"= {STATUS_TEXT['skipped']}  {path}")
-            else:
-                stored.add(sha)  # a second copy of the same file in the tree is a duplicate too
-                todo.append((path, sha))
-        bar.draw()
-
-        async def parse(path: Path):
-            data = path.read_bytes()
-            try:
-                return path, data, await pool.parse_async(data, path.name), None
-            except ReportError as exc:
-                return path, data, None, f"{exc.zh} / {exc.en}"
-            except Exception as exc:  # one bad file must not stop the import
-                return path, data, None, f"{type(exc).__name__}: {exc}"
-
-        queue = iter(todo)
-        limit = pool.workers * 2  # bounded: memory stays flat and an interrupt loses little
         while True:
             while len(running) < limit and (item := next(queue, None)) is not None:
                 running.add(asyncio.create_task(parse(item[0])))
@@ -166,7 +161,7 @@ async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: 
                 if error is None:
                     tally.parsed += 1
                     try:
-                        saved = await store.save(report, data, uploaded_by)
+                        saved = await checker.save(report, data, uploaded_by)
                     except StoreError as exc:
                         error = exc.zh
                 if error is not None:
@@ -179,7 +174,3 @@ async def import_dir(root: Path, db=None, *, jobs: int | None = None, progress: 
     finally:
         for task in running:
             task.cancel()
-        bar.clear()
-        pool.close()
-        await store.close()
-    return tally

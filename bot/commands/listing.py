@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 
 def register(subparsers) -> None:
@@ -18,23 +18,17 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return asyncio.run(_run(args))
+    return run_command(args.db, lambda checker: _run(args, checker))
 
 
-async def _run(args) -> int:
-    from storage.store import Store
-
-    store = await Store.open(args.db)
-    try:
-        ids = None
-        if args.agency:
-            ids = [a.id for a in await store.find_agencies(args.agency)]
-            if not ids:
-                print(f"没有找到机关“{args.agency}”。", file=sys.stderr)
-                return 1
-        entries = await store.list(ids)
-    finally:
-        await store.close()
+async def _run(args, checker: Checker) -> int:
+    ids = None
+    if args.agency:
+        ids = [a.id for a in await checker.find_agencies(args.agency)]
+        if not ids:
+            print(f"没有找到机关“{args.agency}”。", file=sys.stderr)
+            return 1
+    entries = await checker.history(ids)
     if args.json:
         print(json.dumps([e.list_json() for e in entries], ensure_ascii=False))
         return 0

@@ -11,6 +11,7 @@ import os
 import sys
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 
 def register(subparsers) -> None:
@@ -24,59 +25,52 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return asyncio.run(_run(args))
+    return run_command(args.db, lambda checker: _run(args, checker), workers=max(1, args.jobs))
 
 
-async def _run(args) -> int:
-    from bot.worker import ParsePool
+async def _run(args, checker: Checker) -> int:
     from parser.errors import ReportError
-    from storage.store import Store, StoreError
+    from storage.store import StoreError
 
-    store = await Store.open(args.db)
-    pool = ParsePool(workers=max(1, args.jobs))
     changed = same = failed = 0
-    try:
-        ids = None
-        if args.agency:
-            ids = [a.id for a in await store.find_agencies(args.agency)]
-            if not ids:
-                print(f"没有找到机关“{args.agency}”。", file=sys.stderr)
-                return 1
-        entries = await store.list(ids, year=args.year)
+    ids = None
+    if args.agency:
+        ids = [a.id for a in await checker.find_agencies(args.agency)]
+        if not ids:
+            print(f"没有找到机关“{args.agency}”。", file=sys.stderr)
+            return 1
+    entries = await checker.history(ids, year=args.year)
 
-        async def one(entry):
-            try:
-                name, data = await store.original(entry.id)
-            except (StoreError, OSError):
-                return entry, None, "原始文件已丢失，无法重新解析。"
-            try:
-                return entry, await pool.parse_async(data, name), None
-            except ReportError as exc:
-                return entry, None, f"{exc.zh} / {exc.en}"
-            except Exception as exc:  # keep going with the others
-                return entry, None, f"{type(exc).__name__}: {exc}"
+    async def one(entry):
+        try:
+            name, data = await checker.original(entry.id)
+        except (StoreError, OSError):
+            return entry, None, "原始文件已丢失，无法重新解析。"
+        try:
+            return entry, await checker.parse(data, name), None
+        except ReportError as exc:
+            return entry, None, f"{exc.zh} / {exc.en}"
+        except Exception as exc:  # keep going with the others
+            return entry, None, f"{type(exc).__name__}: {exc}"
 
-        for next_result in asyncio.as_completed([one(e) for e in entries]):
-            entry, report, error = await next_result
-            if error is None:
-                try:
-                    before = await store.get_report(entry.id)
-                    after = await store.replace_parsed(entry.id, report)
-                except StoreError as exc:
-                    error = exc.zh
-            if error is not None:
-                failed += 1
-                print(f"✗ {entry.file or entry.sha256[:12]}（{entry.agency} {entry.year}年）：{error}", flush=True)
-                continue
-            moved = (before.agency, before.year) != (after.agency, after.year)
-            differs = moved or before.check_json() != after.check_json()
-            changed += differs
-            same += not differs
-            mark = "↻ 已更新" if differs else "= 无变化"
-            print(f"{mark}  {entry.file or entry.sha256[:12]}  {after.agency} {after.year}年  "
-                  f"问题 {len(before.findings)} → {len(after.findings)} 条", flush=True)
-    finally:
-        pool.close()
-        await store.close()
+    for next_result in asyncio.as_completed([one(e) for e in entries]):
+        entry, report, error = await next_result
+        if error is None:
+            try:
+                before = await checker.get_report(entry.id)
+                after = await checker.replace_parsed(entry.id, report)
+            except StoreError as exc:
+                error = exc.zh
+        if error is not None:
+            failed += 1
+            print(f"✗ {entry.file or entry.sha256[:12]}（{entry.agency} {entry.year}年）：{error}", flush=True)
+            continue
+        moved = (before.agency, before.year) != (after.agency, after.year)
+        differs = moved or before.check_json() != after.check_json()
+        changed += differs
+        same += not differs
+        mark = "↻ 已更新" if differs else "= 无变化"
+        print(f"{mark}  {entry.file or entry.sha256[:12]}  {after.agency} {after.year}年  "
+              f"问题 {len(before.findings)} → {len(after.findings)} 条", flush=True)
     print(f"共 {changed + same + failed} 份：更新 {changed}，无变化 {same}，失败 {failed}。")
     return 1 if failed else 0

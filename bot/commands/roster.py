@@ -6,7 +6,6 @@ A roster file is CSV or XLSX with the columns 机关名称 and 类别 (部门, �
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.commands.compare import DB_HELP
+from bot.service import Checker, run_command
 
 NAME_HEADERS = ("机关名称", "机关", "单位名称", "名称", "单位")
 KIND_HEADERS = ("类别", "类型", "机关类别", "分类")
@@ -54,8 +54,8 @@ def run(args) -> int:
         except (OSError, RosterFileError) as exc:
             print(f"无法读取名单：{exc}", file=sys.stderr)
             return 1
-        return asyncio.run(_import(args, rows))
-    return asyncio.run(_run(args))
+        return run_command(args.db, lambda checker: _import(args, checker, rows))
+    return run_command(args.db, lambda checker: _run(args, checker))
 
 
 # ---------------------------------------------------------------- reading files
@@ -127,15 +127,8 @@ def read_roster_file(path: Path) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- commands
 
 
-async def _import(args, rows: list[tuple[str, str]]) -> int:
-    from storage import roster
-    from storage.store import Store
-
-    store = await Store.open(args.db)
-    try:
-        added = await roster.roster_add_many(store.db, rows, "cli", replace=args.replace)
-    finally:
-        await store.close()
+async def _import(args, checker: Checker, rows: list[tuple[str, str]]) -> int:
+    added = await checker.roster_add_many(rows, "cli", replace=args.replace)
     new = sum(1 for _, is_new in added if is_new)
     matched = sum(1 for e, _ in added if e.agency_id is not None)
     print(f"已导入 {len(added)} 个机关（新增 {new} 个，更新 {len(added) - new} 个）；"
@@ -143,34 +136,28 @@ async def _import(args, rows: list[tuple[str, str]]) -> int:
     return 0
 
 
-async def _run(args) -> int:
+async def _run(args, checker: Checker) -> int:
     from bot.deadlines import KINDS, guess_kind, parse_kind
-    from storage import roster
-    from storage.store import Store
 
-    store = await Store.open(args.db)
-    try:
-        if args.roster_command == "add":
-            kind = parse_kind(args.kind) if args.kind else guess_kind(args.name)
-            if kind is None:
-                print(f"类别“{args.kind}”无法识别，应为：{'、'.join(KINDS)}", file=sys.stderr)
-                return 2
-            entry, new = await roster.roster_add(store.db, args.name, kind, "cli")
-            print(f"{'已添加' if new else '已更新'}：{entry.name}（{entry.kind}）")
+    if args.roster_command == "add":
+        kind = parse_kind(args.kind) if args.kind else guess_kind(args.name)
+        if kind is None:
+            print(f"类别“{args.kind}”无法识别，应为：{'、'.join(KINDS)}", file=sys.stderr)
+            return 2
+        entry, new = await checker.roster_add(args.name, kind, "cli")
+        print(f"{'已添加' if new else '已更新'}：{entry.name}（{entry.kind}）")
+        return 0
+    if args.roster_command == "remove":
+        removed = await checker.roster_remove(args.name)
+        if len(removed) == 1:
+            print(f"已移除：{removed[0].name}（{removed[0].kind}）")
             return 0
-        if args.roster_command == "remove":
-            removed = await roster.roster_remove(store.db, args.name)
-            if len(removed) == 1:
-                print(f"已移除：{removed[0].name}（{removed[0].kind}）")
-                return 0
-            if removed:
-                print("名单中有多个机关符合，请写全称：" + "、".join(e.name for e in removed), file=sys.stderr)
-            else:
-                print(f"名单中没有“{args.name}”。", file=sys.stderr)
-            return 1
-        entries = await roster.roster(store.db)
-    finally:
-        await store.close()
+        if removed:
+            print("名单中有多个机关符合，请写全称：" + "、".join(e.name for e in removed), file=sys.stderr)
+        else:
+            print(f"名单中没有“{args.name}”。", file=sys.stderr)
+        return 1
+    entries = await checker.roster()
     if args.json:
         print(json.dumps([{"name": e.name, "kind": e.kind, "agency_id": e.agency_id} for e in entries],
                          ensure_ascii=False))

@@ -47,38 +47,28 @@ def example_files() -> list[Path]:
 
 
 async def demo(path: str | None = None) -> int:
-    from bot.handlers import result_messages, xlsx_filename
-    from bot.service import Checker
-    from bot.worker import ParsePool
+    from bot.service import session
+    from bot.telegram.texts import result_messages, xlsx_filename
     from bot.xlsx import report_workbook
     from parser.errors import ReportError
-    from storage.store import Store
 
     files = [Path(path)] if path else example_files()
     if not files:
         print("没有找到示例报告（bot/examples/）。")
         return 1
     print("未设置 BOT_TOKEN，下面演示机器人收到一份年度报告后的回复。\n")
-    pool = ParsePool(1)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            store = await Store.open(Path(tmp) / "demo.db")
-            try:
-                checker = Checker(pool, store)
-                for file in files:
-                    print(f"━━ 用户发送文件《{file.name}》 ━━\n")
-                    try:
-                        result = await checker.check(file.read_bytes(), file.name, "demo")
-                    except ReportError as exc:
-                        print(f"❌ 《{file.name}》无法处理：{exc.zh}\n")
-                        continue
-                    for message in result_messages(result, file.name):
-                        print(message, end="\n\n")
-                    data = report_workbook(result.report, result.comparison)
-                    print(f"📎 附件：{xlsx_filename(result.report)}（XLSX，{len(data) // 1024} KB，含解析出的表格和问题清单）\n")
-            finally:
-                await store.close()
-    finally:
-        pool.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with session(Path(tmp) / "demo.db", workers=1) as checker:
+            for file in files:
+                print(f"━━ 用户发送文件《{file.name}》 ━━\n")
+                try:
+                    result = await checker.check(file.read_bytes(), file.name, "demo")
+                except ReportError as exc:
+                    print(f"❌ 《{file.name}》无法处理：{exc.zh}\n")
+                    continue
+                for message in result_messages(result, file.name):
+                    print(message, end="\n\n")
+                data = report_workbook(result.report, result.comparison)
+                print(f"📎 附件：{xlsx_filename(result.report)}（XLSX，{len(data) // 1024} KB，含解析出的表格和问题清单）\n")
     print(BOTFATHER)
     return 0

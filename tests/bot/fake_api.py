@@ -401,11 +401,11 @@ class BotHarness:
 
     @property
     def settings(self):
-        return self.app.bot_data["settings"]
+        return self.app.bot_data.settings
 
     @property
     def state(self):
-        return self.app.bot_data["state"]
+        return self.app.bot_data  # bot.telegram.context.BotData: checker, files remembered, …
 
     async def __aenter__(self) -> BotHarness:
         from bot.app import build_application

@@ -7,20 +7,18 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
+from shared_files import shared
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_api import ADMIN, STRANGER, USER, BotHarness  # noqa: E402
 
-from bot.handlers import COMMANDS, USAGE  # noqa: E402
+from bot.telegram.texts import COMMANDS, USAGE  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
+SEEDS = shared("seeds")
 S2024 = SEEDS / "000_1a7957aec9d503ee.txt"  # 银川市兴庆区掌政镇人民政府 2024
 S2023 = SEEDS / "001_dafca5b4e645eaed.txt"  # 兴庆区掌政镇 2023
 XIXIA_TOWN = SEEDS / "003_24cd27ad2d34b72d.txt"  # 银川市西夏区兴泾镇人民政府 2020
 XIXIA_OFFICE = SEEDS / "004_543066760ff56c6c.txt"  # 西夏区人民政府办公室 2024
-
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not available")
 
 
 async def upload(bot: BotHarness, *paths: Path) -> None:

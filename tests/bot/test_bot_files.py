@@ -9,20 +9,18 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
+from shared_files import shared
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_api import GROUP, USER, BotHarness  # noqa: E402
 
 from bot.worker import analyse  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
+SEEDS = shared("seeds")
 S2024 = SEEDS / "000_1a7957aec9d503ee.txt"  # 掌政镇 2024
 S2023 = SEEDS / "001_dafca5b4e645eaed.txt"  # 掌政镇 2023
 OTHERS = [SEEDS / "002_0a7990abdff832d1.txt", SEEDS / "003_24cd27ad2d34b72d.txt",
           SEEDS / "004_543066760ff56c6c.txt"]
-
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not available")
 
 
 def stored_rows(db: Path) -> int:

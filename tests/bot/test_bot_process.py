@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_api import USER, FakeBotAPI  # noqa: E402
@@ -18,7 +19,7 @@ from fake_api import USER, FakeBotAPI  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # ../shared beside the project
+SEEDS = shared("seeds")
 
 
 def test_settings_from_environment(monkeypatch, tmp_path):
@@ -37,6 +38,7 @@ def test_settings_from_environment(monkeypatch, tmp_path):
         Settings(_env_file=None, tz="Mars/Olympus")
 
 
+@pytest.mark.slow  # the CLI in a subprocess
 def test_run_without_token_prints_the_demo(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none")],
@@ -46,7 +48,7 @@ def test_run_without_token_prints_the_demo(tmp_path):
     assert "检查完成" in out.stdout and "@BotFather" in out.stdout and "XLSX" in out.stdout
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports not available")
+@pytest.mark.slow  # the bot in a subprocess
 async def test_sigterm_finishes_in_flight_files_and_exits(tmp_path):
     api = FakeBotAPI().start()
     env = os.environ | {

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parser" / "readers
 from fake_api import USER, BotHarness  # noqa: E402
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the ocr extra is installed by ./run.sh")
+pytestmark = [pytest.mark.slow, pytest.mark.ocr]
 import scan_docs  # noqa: E402
 
 

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))
 
 from report_factory import make_report, payload  # noqa: E402
 
-from bot import deadline_handlers  # noqa: E402
 from bot.deadlines import DeadlineSettings  # noqa: E402
+from bot.telegram import deadlines as deadline_handlers  # noqa: E402
 from storage import roster  # noqa: E402
 from storage.store import Store  # noqa: E402
 

@@ -8,11 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 from bot.worker import ParsePool
 from parser.errors import ReportError
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = shared("seeds")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parser" / "readers"))
 
 
@@ -135,6 +136,8 @@ def test_each_page_read_extends_the_limit_whoever_listens():
         pool.close()
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_worker_reports_pages_without_being_asked():
     """`nianbao check` passes no callback: the worker still tells the pool of each page it reads."""
     pytest.importorskip("rapidocr_onnxruntime")
@@ -154,6 +157,8 @@ def test_a_worker_reports_pages_without_being_asked():
         worker.stop()
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 async def test_scan_pages_are_reported_as_they_are_read(pool):
     pytest.importorskip("rapidocr_onnxruntime")
     import scan_docs

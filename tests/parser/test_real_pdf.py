@@ -1,13 +1,13 @@
 """The real published report in ../shared/real: every metadata field and cell, and no finding."""
 
 import json
-from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 from parser.api import parse_report
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+REAL = shared("real")
 PDFS = sorted(REAL.glob("*.pdf"))
 
 

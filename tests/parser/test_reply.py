@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
+
+from shared_files import shared
 
 from parser.api import parse_report
 from parser.errors import not_a_report
@@ -11,7 +12,7 @@ from parser.model import Finding, Report
 from parser.reply import LIMIT, format_comparison, format_error, format_reply, split_messages
 from parser.validate import validate
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = shared("seeds")
 
 
 def seed(name: str) -> Report:
@@ -93,8 +94,8 @@ def test_format_error():
     assert "x.pdf" in format_error("x.pdf", RuntimeError("boom")) and "boom" not in format_error("x.pdf", RuntimeError("boom"))
 
 
-def test_unreadable_table_is_said_and_not_checked():
-    seed = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_1a7957aec9d503ee.txt"
+def test_unreadable_table_is_said_and_not_checked(shared_dir):
+    seed = shared_dir / "seeds" / "000_1a7957aec9d503ee.txt"
     report = parse_report(seed.read_bytes(), "x.txt")
     report.applications.new_received.total = 99  # would break the row and the column
     report.unreadable = ["applications"]

@@ -1,12 +1,12 @@
 """The five seed reports (text extracted from real PDFs and DOCX): every metadata field and cell."""
 
-from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 from parser.api import parse_report
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = shared("seeds")
 ALL_SECTIONS = ["overview", "active", "applications", "review_litigation", "problems", "other_matters"]
 
 # Per seed: metadata, and the non-zero cells (every other cell of a present table is 0).

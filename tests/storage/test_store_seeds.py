@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 from storage.store import Store
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = shared("seeds")
 
 
 def _seed(prefix: str) -> Path:
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     if not found:
-        pytest.skip("shared/seeds not present")
+        pytest.fail(f"no seed {prefix}_*.txt in {SEEDS}", pytrace=False)
     return found[0]
 
 

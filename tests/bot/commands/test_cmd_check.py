@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+from shared_files import shared
+
+SEEDS = shared("seeds")
 KEYS = ["file", "sha256", "format", "ocr", "agency", "agency_short", "year", "template", "period", "published",
         "sections", "active", "applications", "review_litigation", "findings", "previous_year"]
 

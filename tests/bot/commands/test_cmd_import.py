@@ -89,6 +89,7 @@ def _interrupt_midway(proc: subprocess.Popen, db: Path, total: int, sig: int) ->
     return stored
 
 
+@pytest.mark.slow  # imports in a subprocess, killed and run again
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_import_killed_halfway_then_rerun(tmp_path, capsys, sig):
     total = 150

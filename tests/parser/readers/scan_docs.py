@@ -27,11 +27,12 @@ from parser import layout
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_docs  # noqa: E402
+from shared_files import shared
 
 ROOT = Path(__file__).resolve().parents[3]
 CACHE = ROOT / "tests" / ".cache" / "ocr"
 _SOURCE = Path(__file__).read_bytes()
-REAL_DIR = ROOT.parent / "shared" / "real"
+REAL_DIR = shared("real")
 REAL_PDF = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.pdf"
 REAL_JSON = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.expected.json"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from shared_files import shared
 
 from parser.errors import ReportError
 from parser.layout import Document
@@ -19,7 +20,7 @@ from parser.readers import pdf
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_docs  # noqa: E402
 
-REAL_DIR = Path(__file__).resolve().parents[4] / "shared" / "real"
+REAL_DIR = shared("real")
 REAL_PDF = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.pdf"
 REAL_JSON = REAL_DIR / "淮安市人民政府2024年政府信息公开工作年度报告.expected.json"
 

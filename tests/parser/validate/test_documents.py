@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_files import shared
 
 from parser.api import parse_report
 from parser.model import APPLICATION_ROWS, OTHER_SUBROWS
 from parser.validate import validate
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+SHARED = shared()
 SEED_FINDINGS = {
     "000_1a7957aec9d503ee.txt": {("STRUCT-NUMBERING", "applications.carried_forward")},
     "001_dafca5b4e645eaed.txt": {("STRUCT-MISSING", "applications"), ("STRUCT-MISSING", "review_litigation"),
@@ -318,6 +319,7 @@ def build_pdf(text: str) -> bytes:
     return pdf
 
 
+@pytest.mark.slow  # rendered by LibreOffice
 @pytest.mark.parametrize("template,year", [("2021", 2024), ("2019", 2020)])
 def test_clean_report_as_pdf(template, year):
     report = parse_report(build_pdf(build_text(template, year)), "built.pdf")
@@ -325,6 +327,7 @@ def test_clean_report_as_pdf(template, year):
     assert validate(report) == []
 
 
+@pytest.mark.slow  # rendered by LibreOffice
 def test_injected_errors_as_pdf():
     text = build_text("2021", 2024, cells=_broken(clean_cells(), "granted", 0, 4), share="60%")
     report = parse_report(build_pdf(text), "built.pdf")

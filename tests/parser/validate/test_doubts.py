@@ -1,13 +1,14 @@
 """Doubtful OCR cells: the sums decide between readings, and the reply names every doubtful cell."""
 
-from pathlib import Path
+
+from shared_files import shared
 
 from parser.api import parse_report
 from parser.model import Doubt
 from parser.reply import format_reply
 from parser.validate import validate
 
-SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "000_1a7957aec9d503ee.txt"
+SEED = shared("seeds", "000_1a7957aec9d503ee.txt")
 
 
 def scanned_report():
