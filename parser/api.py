@@ -12,7 +12,14 @@ from parser import errors
 from parser.agency import short_name
 from parser.detect import detect_format
 from parser.layout import Document, Line
-from parser.meta import cites_2019_notice, find_period, find_quoted_title, find_signature_date, find_title
+from parser.meta import (
+    cites_2019_notice,
+    find_period,
+    find_quoted_title,
+    find_signature_agency,
+    find_signature_date,
+    find_title,
+)
 from parser.model import OTHER_SUBROWS, SECTION_KEYS, TABLE_SECTIONS, Paragraph, Report, Source
 from parser.sections import Heading, find_headings
 from parser.tables import (
@@ -118,18 +125,20 @@ def read_report(document: Document) -> Report:
     regions = _regions(lines, headings)
 
     texts = [line.text for line in lines]
-    title = find_title(texts[: max(first, 1) if headings else 60])
-    if title is None and document.title:  # 「某某局2024年政府信息公开工作年度报告_某某市人民政府」
-        found = find_title([document.title.split("_")[0]])
-        title = (found[0], -1) if found else None
+    # pictures (［图片］) stand where they were: never part of a title or a name
+    title = find_title(["" if line.picture else line.text for line in lines[: max(first, 1) if headings else 60]])
+    # a web page's own title: 「某某局2024年政府信息公开年度报告_某某市人民政府」 or 「…年度报告-某某局」
+    page_title = find_title([document.title]) if document.title else None
+    if title is None and page_title is not None:
+        title = (page_title[0], -1)
     intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
         line.text for line in regions.get("overview", []))
-    quoted = find_quoted_title(join_broken_lines([line.text for line in preamble]))
-    agency = (title[0].agency if title else None) or (quoted.agency if quoted else None)
+    quoted = find_quoted_title(join_broken_lines([line.text for line in preamble if not line.picture]))
+    agency = ((title[0].agency if title else None) or (quoted.agency if quoted else None)
+              or (page_title[0].agency if page_title else None) or find_signature_agency(texts))
     title_year = (title[0].year if title else None) or (quoted.year if quoted else None)
-
-    if title is None and quoted is None and len(headings) < 3:
-        raise errors.not_a_report()
+    # no title: still a report when it holds the statistical tables (checked once they are read)
+    untitled = title is None and quoted is None and len(headings) < 3
 
     period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
         join_broken_lines([line.text for line in regions.get("overview", [])]))
@@ -152,8 +161,9 @@ def read_report(document: Document) -> Report:
         report.sources[f"section.{heading.key}"] = Source(
             page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number)
 
-    _read_tables(report, regions, headings)
-    if not report.sections and report.active is None and report.applications is None:
+    _read_tables(report, regions, headings, lines)
+    has_tables = report.active is not None or report.applications is not None
+    if (untitled or not report.sections) and not has_tables:
         raise errors.not_a_report()
     report.paragraphs = _paragraphs(preamble, regions, title[1] + 1 if title else 0)
     return report
@@ -167,19 +177,22 @@ def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, list[Line]
     return regions
 
 
-def _table_region(regions: dict[str, list[Line]], headings: list[Heading], key: str) -> list[Line]:
-    """A table's section, or — where its heading is missing — the section before it."""
+def _table_region(regions: dict[str, list[Line]], headings: list[Heading], key: str, lines: list[Line]) -> list[Line]:
+    """A table's section, or — where its heading is missing — the section before it; with no heading
+    found at all (a page printed from a browser, headings run into their paragraphs), the whole text."""
     if key in regions:
         return regions[key]
+    if not headings and key == "applications":
+        return lines
     order = SECTION_KEYS.index(key)
     before = [h for h in headings if SECTION_KEYS.index(h.key) < order]
     return regions[before[-1].key] if before else []
 
 
-def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[Heading]) -> None:
-    active_lines = _table_region(regions, headings, "active")
-    app_lines = _table_region(regions, headings, "applications")
-    lit_lines = _table_region(regions, headings, "review_litigation")
+def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[Heading], lines: list[Line]) -> None:
+    active_lines = _table_region(regions, headings, "active", lines)
+    app_lines = _table_region(regions, headings, "applications", lines)
+    lit_lines = _table_region(regions, headings, "review_litigation", lines)
 
     applications = read_applications(app_lines) if app_lines else None
     template = active_template(active_lines) if "active" in regions else None

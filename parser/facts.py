@@ -8,7 +8,10 @@ reader may break a paragraph where a PDF line ends with 。) and returns `Fact`s
 - kind "share": a stated percentage (`share`) with the count it is of (`value`) and the whole (`of`);
   `approx` when the share or either count is approximate (「约占」「3800 余条」);
 - kinds "received", "carried_over", "carried_forward", "closed", "reviews", "lawsuits", "fee": a
-  quantity that a table also holds (or, for "fee", the 信息处理费 charged).
+  quantity that a table also holds (or, for "fee", the 信息处理费 charged);
+- kinds named by a table 2 cell path ("active.normative_documents.issued", "active.penalty.decisions"…):
+  a figure of table 2 the prose states;
+- kind "all_closed": 「均已办结」 said of the year's applications (nothing carried forward).
 
 Approximate amounts (「余」「多」「约」「近」「左右」) carry `approx=True`; `interval()` gives the range
 they allow. Quiet over clever: anything ambiguous yields no fact, since a wrong fact becomes a false alarm.
@@ -44,7 +47,7 @@ _TOTAL_MARK = re.compile(r"共|总计|合计|累计|全年|总数|总量")
 _COMPARISON = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|上年同期|较\d{4}年|比\d{4}年|增加|减少|增长|下降|提高")
 _CUMULATIVE = re.compile(r"截至|截止|历年|累计至")  # counts over several years, not the report year's
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_NOT_APPLICATION = re.compile(r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民")
+_NOT_APPLICATION = re.compile(r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民|许可|审批|政务服务|办件")
 _SHARE = re.compile(
     r"(?P<kw>约占|占比|占|回复率|答复率|办结率|回应率|办理率)(?P<mid>[^，,。；;%\d]{0,15}?)"
     r"(?P<approx>约|近)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
@@ -204,7 +207,8 @@ def extract_facts(report: Report) -> list[Fact]:
         totals = _totals(sec)
         facts.extend(fact for fact, _, _ in totals)
         facts.extend(_shares(sec, totals))
-        table_facts = _table_quantities(sec, report.year)
+        table_facts = _table_quantities(sec, report.year) + _active_quantities(sec, report.year)
+        table_facts += _all_closed(sec, report.year)
         facts.extend(table_facts)
         facts.extend(_figures(sec, report.year, {f.sentence + str(f.value) for f in table_facts}))
     return facts
@@ -415,6 +419,82 @@ def _table_quantities(sec: _Section, year: int | None) -> list[Fact]:
                         page=sec.page(m.start()), sentence=sec.sentence(m.start())))
     for m in _ZERO_FEE.finditer(sec.text):
         out.append(Fact(kind="fee", value=0, unit="元", label=m.group(0), section=sec.key,
+                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
+    return out
+
+
+# ---- table 2's figures and 「均已办结」 ----
+
+# 规章 / 行政规范性文件 with what was done to them: (verbs before the noun, or words naming the column)
+_DOC_NOUNS = (("rules", re.compile(r"规章(?!制度)")), ("normative_documents", re.compile(r"规范性文件")))
+_DOC_COLUMNS = (
+    ("issued", re.compile(r"(?:制发|印发|出台|制定)(?:了|的)?(?:行政)?$|本年制发")),
+    ("repealed", re.compile(r"(?:废止)(?:了|的)?(?:行政)?$|本年废止")),
+    ("in_force", re.compile(r"现行有效(?:的)?(?:行政)?$")),
+)
+# decisions (table 2 counts 处理决定): only 「作出行政处罚 N 件」 or 「行政处罚决定 N 件」 say so unambiguously
+_DECISIONS = (("licensing", "行政许可"), ("penalty", "行政处罚"), ("coercion", "行政强制"))
+_NOT_DECISIONS = re.compile(r"公开|公示|发布|推送|信息|受理|办理|申请|审批|事项|案件|案卷|清理|双随机|听证|复议|诉讼|目录")
+# a part of the year's figure: by whose name, jointly, in a quarter, in a campaign
+_PART = re.compile(r"名义|联合|牵头|代拟|季度|上半年|下半年|专项|期间|以来")  # in the sentence
+_PART_CLAUSE = re.compile(r"其中|\d{1,2}\s*月")
+_ALL_CLOSED = re.compile(r"(?:均已|均|全部|已全部|都已)(?:按时|按期|依法|及时)?(?:办结|办理完毕|答复完毕|办理完成)")
+_NOT_ALL = re.compile(r"结转|上年|上一年|其余|其他|除|外|截至|截止|目前|咨询|投诉|留言|热线|来电|来信|信访|工单|建议|提案"
+                      r"|复议|诉讼|诉求|事项")
+
+
+def _active_quantities(sec: _Section, year: int | None) -> list[Fact]:
+    """Figures of table 2 the prose states: 「制发行政规范性文件 3 件」「作出行政处罚决定 12 件」. Ambiguous
+    wordings (「办理行政许可 N 件」: requests or decisions?) and other periods give nothing."""
+    out = []
+    for q in sec.qty:
+        if q.unit not in ("件", "个", "份") or q.approx:
+            continue
+        left, _, clause = sec.segments(q)
+        left = re.sub(r"[\s“”\"'《》]", "", left)
+        if _COMPARISON.search(clause) or _PART_CLAUSE.search(clause) or _PART.search(sec.sentence(q.start)):
+            continue
+        years = {int(y) for y in _YEAR.findall(clause)}
+        if year is not None and years - {year}:
+            continue
+        kind = None
+        for item, noun in _DOC_NOUNS:
+            m = noun.search(left)
+            if not m or left[m.end() :] not in ("", "共", "共计", "合计"):
+                continue  # the count must follow the noun: 「规范性文件 3 件」
+            before = left[: m.start()]
+            for column, verb in _DOC_COLUMNS:
+                if verb.search(before):
+                    kind = f"active.{item}.{column}"
+                    break
+        if kind is None:
+            for item, noun in _DECISIONS:
+                m = re.search(noun + r"(?:处理)?(?P<decision>决定(?:书)?)?(?:共|共计|合计)?$", left)
+                if not m or _NOT_DECISIONS.search(left):
+                    continue
+                if m.group("decision") or re.search(r"作出(?:了)?$", left[: m.start()]):
+                    kind = f"active.{item}.decisions"
+        if kind is None:
+            continue
+        sentence = sec.sentence(q.start)
+        if _CUMULATIVE.search(sentence) and not (kind.endswith("in_force") and year and str(year) in sentence):
+            continue  # 「截至目前」: not the year's figure (「截至2024年底现行有效」 is)
+        out.append(sec.fact(kind, q))
+    return out
+
+
+def _all_closed(sec: _Section, year: int | None) -> list[Fact]:
+    """「收到政府信息公开申请 5 件，均已办结」: nothing carried forward, as a fact of value 0."""
+    out = []
+    for m in _ALL_CLOSED.finditer(sec.text):
+        s_start, s_end = sec.sentence_bounds(m.start())
+        sentence = sec.text[s_start:s_end]
+        before = sec.text[s_start : m.start()]
+        if "申请" not in before or _NOT_ALL.search(sentence) or _NOT_APPLICATION.search(sentence):
+            continue
+        if year is not None and {int(y) for y in _YEAR.findall(sentence)} - {year}:
+            continue
+        out.append(Fact(kind="all_closed", value=0, unit="件", label=m.group(0), section=sec.key,
                         page=sec.page(m.start()), sentence=sec.sentence(m.start())))
     return out
 

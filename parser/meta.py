@@ -8,12 +8,24 @@ from datetime import date
 
 from parser.textutil import cn_to_int, nfkc
 
-_REPORT_WORDS = r"政\s*府\s*信\s*息\s*公\s*开\s*工\s*作\s*年\s*度\s*报\s*告"
+# 「政府信息公开工作年度报告」, often without 工作
+_REPORT_WORDS = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
 _TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>.*?)" + _REPORT_WORDS)
 # 「某某局政府信息公开工作年度报告（2024年度）」: the year after the words
 _TITLE_YEAR_AFTER = re.compile(r"(?P<before>.*?)(?P<between>)" + _REPORT_WORDS
                                + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年?\s*度?\s*[)）]")
 _QUOTED = re.compile(r"《(?P<before>[^《》]*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>[^《》]*?)" + _REPORT_WORDS + r"》")
+# what may follow a title on its line: nothing, or a web page's suffix 「-某某局」「_政府信息公开年报_某某区人民政府」
+_SUFFIX_SEP = r"[-_|｜—–－·]"
+_TITLE_END = re.compile(rf"^\s*(?:$|{_SUFFIX_SEP})")
+# a browser's print header before the title: 「2025/1/20 09:30」「2025-01-20 上午9:30」
+_PRINT_STAMP = re.compile(r"^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s*(?:(?:上午|下午|AM|PM)\s*)?"
+                          r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?)?\s*", re.I)
+# suffix parts that name the site or the column, not the agency
+_SITE_WORDS = re.compile(r"网站|门户|网$|首页|频道|专栏|栏目|年报|年度报告|信息公开|政务公开|平台|www|gov", re.I)
+_AGENCY_END = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|办事处|委员会|局|厅|委|办|中心|署|院|所|馆|站|队|处|部|室|镇|乡|苏木|街道|"
+    r"区|县|市|旗|州|盟|会|团|社|司|行|校|学|园|关|台|场|庭)$")
 _DATE = r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
 _PERIOD = re.compile(
     _DATE + r"\s*(?:起\s*)?(?:至|到|—+|-+|~|－)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?"
@@ -40,33 +52,70 @@ def _arabic_years(text: str) -> str:
 
 
 def _clean_agency(text: str) -> str | None:
-    text = re.sub(r"\s+", "", text)
-    text = _NOISE_PREFIX.sub("", text).strip("《》“”\"'：:，,。 ")
+    text = re.sub(r"\s+", "", _PRINT_STAMP.sub("", text))
+    text = strip_pictures(text)
+    text = _NOISE_PREFIX.sub("", text).strip("《》“”\"'：:，,。 -_|｜—–－")
     text = re.sub(r"(?:关于|的)$", "", text)  # 「某某局关于2024年…」
-    if not text or len(text) > 40 or re.search(r"[，。；：！？]", text):
+    if not text or len(text) > 40 or re.search(r"[，。；：！？:;/\\|<>›»]", text):
         return None
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2:
+        return None  # a name is Chinese words, not a date or a stray number
     return text
+
+
+# What readers print for a picture (parser.layout.PICTURE_TEXT) and the markers web pages show for one
+_PICTURE = re.compile(r"[\[［【(（]\s*(?:图片|图像|图|image|img|picture|photo)\s*[\]］】)）]", re.I)
+
+
+def strip_pictures(text: str) -> str:
+    """「［图片］某某局」 → 「某某局」: names hold text only."""
+    return _PICTURE.sub("", text)
+
+
+def suffix_agency(rest: str) -> str | None:
+    """The agency in a web page title's suffix: 「-某某局」, 「_政府信息公开年报_某某区人民政府」."""
+    for part in re.split(_SUFFIX_SEP + "+", rest):
+        part = re.sub(r"\s+", "", part)
+        if not part or _SITE_WORDS.search(part) or not _AGENCY_END.search(part):
+            continue
+        agency = _clean_agency(part)
+        if agency and not re.search(r"\d", agency):
+            return agency
+    return None
+
+
+def _match_title(line: str) -> re.Match | None:
+    """The title at the start of `line`, when nothing but a page suffix follows it."""
+    for pattern in (_TITLE, _TITLE_YEAR_AFTER):
+        m = pattern.match(line)
+        if m and _TITLE_END.match(line[m.end() :]):
+            return m
+    return None
 
 
 def find_title(lines: list[str]) -> tuple[Title, int] | None:
     """The title in the first lines, possibly wrapped over up to three lines; the agency may stand
-    on the line before it. Returns the title and the index of its last line."""
-    top = [_arabic_years(nfkc(raw)).strip() for raw in lines[:60]]
+    on the line before it, or in a web page title's suffix. Returns the title and the index of its last line."""
+    top = [_arabic_years(strip_pictures(nfkc(raw))).strip() for raw in lines[:60]]
     for i in range(len(top)):
+        if not top[i]:
+            continue
         for span in (1, 2, 3):
             parts = top[i : i + span]
             if len(parts) < span or any(len(part) > 40 for part in parts[1:]):
                 break
             line = "".join(parts)
-            m = _TITLE.match(line) or _TITLE_YEAR_AFTER.match(line)
+            m = _match_title(_PRINT_STAMP.sub("", line))
             if not m or len(line) > 80:
                 continue
             agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
             if agency is None:
+                agency = suffix_agency(_PRINT_STAMP.sub("", line)[m.end() :])
+            if agency is None:
                 for back in (1, 2):
                     if i - back >= 0:
                         prev = _clean_agency(top[i - back])
-                        if prev and not re.search(r"\d", prev):
+                        if prev and not re.search(r"\d", prev) and _AGENCY_END.search(prev):
                             agency = prev
                             break
             return Title(agency, int(m.group("year"))), i + span - 1
@@ -75,7 +124,7 @@ def find_title(lines: list[str]) -> tuple[Title, int] | None:
 
 def find_quoted_title(text: str) -> Title | None:
     """「现发布《银川市兴庆区掌政镇 2023 年政府信息公开工作年度报告》」 in the introduction."""
-    m = _QUOTED.search(_arabic_years(nfkc(text)))
+    m = _QUOTED.search(_arabic_years(strip_pictures(nfkc(text))))
     if not m:
         return None
     agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
@@ -110,6 +159,18 @@ def find_signature_date(lines: list[str]) -> date | None:
             year, month, day = (cn_to_int(m.group(k)) for k in ("y", "m", "d"))
             if year and month and day:
                 return _safe_date(year, month, day)
+    return None
+
+
+def find_signature_agency(lines: list[str]) -> str | None:
+    """The agency signing the report (落款): the line just above the date at its end."""
+    tail = [re.sub(r"\s+", "", nfkc(raw)) for raw in lines[-12:]]
+    for k in range(len(tail) - 1, 0, -1):
+        if _SIGNATURE_DATE.match(tail[k]):
+            name = _clean_agency(tail[k - 1])
+            if name and not re.search(r"\d", name) and _AGENCY_END.search(name) and len(name) <= 30:
+                return name
+            return None
     return None
 
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from parser.agency import NOT_PLACES
+from parser.meta import strip_pictures
 
 # Characters that end a place unit (省, 自治区, 市, 州, 盟, 地区, 区, 县, 旗, 乡, 镇, 街道).
 PLACE_END = set("省市州盟区县旗乡镇道")
@@ -31,7 +32,7 @@ _REWRITES = [
 
 def normalise(name: str) -> str:
     """The comparable form of an agency name: width folded, no spaces or punctuation, suffix unified."""
-    s = unicodedata.normalize("NFKC", name or "")
+    s = strip_pictures(unicodedata.normalize("NFKC", name or ""))  # 「[图片]某某局」 is 某某局
     s = "".join(ch for ch in s if ch.isalnum())
     for pattern, repl in _REWRITES:
         s = pattern.sub(repl, s)

@@ -36,6 +36,8 @@ _ACTIVE_KEYS = (
     "active.coercion.decisions", "active.fees.amount", "active.procurement.projects",
     "active.procurement.amount",
 )
+FACT_TABLE_KEYS.update({key: key for key in _ACTIVE_KEYS})  # table 2's figures stated in the prose
+_NOT_COMPARED.add("all_closed")  # 「均已办结」: a claim, not a figure
 _APP_ALWAYS = ("new_received", "carried_over", "granted", "partially_granted")
 _APP_CLOSING = ("total_processed", "carried_forward")
 _LIT_GROUPS = ("review", "litigation_direct", "litigation_after_review")

@@ -21,7 +21,7 @@ from storage.cells import active_layout, all_paths, flatten, unflatten
 from storage.compare import Comparison, YearData, build_comparison
 from storage.db import Database, default_db_path
 from storage.files import FileStore, files_dir_for, sha256_of
-from storage.yoy import YOY_RULES, check_yoy
+from storage.yoy import check_yoy, without_yoy
 
 _EXCLUDE_FROM_META = {"active", "applications", "review_litigation", "facts", "findings", "previous_year"}
 
@@ -134,7 +134,7 @@ class Store:
             agency_id = await _resolve_agency(conn, report)
             report = report.model_copy(deep=True)
             report.sha256 = sha
-            report.findings = [f for f in report.findings if f.rule not in YOY_RULES]
+            report.findings = without_yoy(report.findings)
             yoy, previous_year = await _yoy_for(conn, agency_id, report.year, report)
             report.findings += yoy
             report.previous_year = previous_year
@@ -164,7 +164,7 @@ class Store:
             report = report.model_copy(deep=True)
             report.sha256 = row["sha256"]
             report.file = report.file or row["file_name"]
-            report.findings = [f for f in report.findings if f.rule not in YOY_RULES]
+            report.findings = without_yoy(report.findings)
             await _delete_contents(conn, report_id)
             await conn.execute(
                 """UPDATE reports SET agency_id=?, year=?, template=?, format=?, agency_name=?, agency_short=?,
@@ -447,7 +447,7 @@ async def _recheck(conn, report_id: int) -> None:
     """Redo a stored report's YOY findings against whatever previous year is stored now."""
     row = await _one(conn, "SELECT agency_id, year FROM reports WHERE id = ?", (report_id,))
     report = await _load(conn, report_id)
-    report.findings = [f for f in report.findings if f.rule not in YOY_RULES]
+    report.findings = without_yoy(report.findings)
     yoy, previous_year = await _yoy_for(conn, row["agency_id"], row["year"], report)
     await conn.execute("DELETE FROM findings WHERE report_id = ? AND origin = 'yoy'", (report_id,))
     top = await _one(conn, "SELECT coalesce(max(seq) + 1, 0) AS n FROM findings WHERE report_id = ?", (report_id,))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from parser.facts import interval, slack
-from parser.model import Fact, Report
+from parser.model import Fact, Report, cell_label
 from parser.validate import Hit, rule
 from parser.validate.arithmetic import unread
 from parser.validate.structure import section_name
@@ -40,6 +40,17 @@ def _within(fact: Fact, n: int) -> bool:
 
 def _stated(fact: Fact) -> str:
     return f"{fact.label}{'约' if fact.approx else ''} {fmt(fact.value)} {fact.unit or ''}".strip()
+
+
+def active_cell(report: Report, path: str) -> float | None:
+    """A table 2 cell as read: None when the table, the row or the cell is not there, or OCR doubts it."""
+    _, item, column = path.split(".")
+    row = getattr(report.active, item, None) if "active" not in report.unreadable else None
+    if row is None or column not in type(row).model_fields:
+        return None  # 2019's table 2 has no 本年制发 column
+    if any(d.path == path and not d.confirmed for d in report.doubtful):
+        return None
+    return getattr(row, column)
 
 
 @rule("TEXT-TABLE", "warning")
@@ -80,6 +91,19 @@ def text_table(report: Report) -> Iterator[Hit]:
                 table = f"表四行政诉讼总计为 {n} 件（未经复议直接起诉 {a} 件，复议后起诉 {b} 件）"
             if _within(f, n):
                 continue
+        elif f.kind == "all_closed":
+            n = total("carried_forward")
+            if not n:
+                continue
+            message = (f"{section_name(f.section)}中写“{f.label}”，但表三「四、结转下年度继续办理」总计为 {n} 件，"
+                       f"即仍有 {n} 件申请结转下年度办理，两者不一致。")
+            yield Hit(where, message, f.page, excerpt(f.sentence, f.label))
+            continue
+        elif f.kind.startswith("active."):
+            n = active_cell(report, f.kind)
+            if n is None or _within(f, n):
+                continue
+            table = f"表二「{cell_label(f.kind)}」为 {fmt(n)} 件"
         else:
             continue
         message = f"{section_name(f.section)}中写“{_stated(f)}”，但{table}，两者不一致。"

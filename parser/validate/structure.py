@@ -1,4 +1,5 @@
-"""Structure and form: sections, template, printed numbering, year, 信息处理费, publication deadline."""
+"""Structure and form: sections, template, printed numbering, empty sections, year, 信息处理费, publication
+deadline."""
 
 from __future__ import annotations
 
@@ -112,6 +113,37 @@ def struct_numbering(report: Report) -> Iterator[Hit]:
                           src.page, src.quote)
 
 
+# A section that must say something: 一 describes the year's work, 五 the problems and their remedies
+_EMPTY_SECTIONS = {"overview": "应概述本年度政府信息公开工作的总体情况",
+                   "problems": "应写明存在的主要问题及改进情况"}
+_NOTHING = re.compile(r"^(?:无|暂无|没有|本年度无|本年无)?$")
+EMPTY_CHARS = 20
+
+
+def says_nothing(text: str) -> bool:
+    """No text, only 「无」「暂无」, or one sentence of under 20 characters."""
+    plain = re.sub(r"\s+", "", nfkc(text))
+    bare = re.sub(r"[\W_]+", "", plain)
+    if _NOTHING.match(bare):
+        return True
+    sentences = [s for s in re.split(r"[。！？!?；;]", plain) if re.sub(r"[\W_]+", "", s)]
+    return len(sentences) <= 1 and len(plain) < EMPTY_CHARS
+
+
+@rule("STRUCT-EMPTY", "warning")
+def struct_empty(report: Report) -> Iterator[Hit]:
+    for key, wanted in _EMPTY_SECTIONS.items():
+        if key not in report.sections:
+            continue  # a missing section is STRUCT-MISSING's
+        text = report.section_text(key)
+        if not says_nothing(text):
+            continue
+        src = report.sources.get(f"section.{key}")
+        said = f"只写了“{' '.join(text.split())}”" if text.strip() else "没有内容"
+        yield Hit(key, f"{section_name(key)}部分{said}；年度报告格式要求该部分{wanted}。",
+                  src.page if src else None, src.quote if src else None)
+
+
 @rule("STRUCT-YEAR", "warning")
 def struct_year(report: Report) -> Iterator[Hit]:
     year = report.year
@@ -127,11 +159,34 @@ def struct_year(report: Report) -> Iterator[Hit]:
         yield Hit("year", f"报告年度为 {year} 年，但{'，'.join(problems)}，与报告年度不一致。")
 
 
+# Table 2's 行政事业性收费 row names fees the agency charges for its services: no word on requests;
+_SERVICE_FEES = re.compile(r"行政事业性收费|经费")  # 经费: the office's budget, not a charge
+# a statement on charging, whatever its words: 信息处理费, 未收取任何费用, 不收费, 没有收取费用, 免费…
+_FEE_WORDS = re.compile(r"处理费|(?:未|没有|没|不|无|免|均未|并未)\s*(?:收取|收缴|收|产生|涉及)?[^，,。；;]{0,8}?费"
+                        r"|收费|收取[^，,。；;]{0,10}?费|费用")
+_REQUESTS = re.compile(r"申请|依申请|信息公开|政府信息|处理费")
+_PLAIN_NO_FEE = re.compile(r"(?:未|没有|没|不|均未|并未)\s*(?:收取|收缴|收)[^，,。；;]{0,6}?(?:费用|费)|免费|不收费")
+
+
+def states_fee(text: str) -> bool:
+    """Whether `text` says if fees were charged for handling information requests, however worded."""
+    for sentence in re.split(r"[。！？!?\n]", nfkc(text)):
+        sentence = _SERVICE_FEES.sub("", sentence)
+        if not _FEE_WORDS.search(sentence):
+            continue
+        # 「本年度未收取任何费用」 needs no subject in section 六; a mere 「收费」 must be about requests
+        if "处理费" in sentence or _PLAIN_NO_FEE.search(sentence) or _REQUESTS.search(sentence):
+            return True
+    return False
+
+
 @rule("STRUCT-FEE", "warning")
 def struct_fee(report: Report) -> Iterator[Hit]:
     if report.template != "2021" or "other_matters" not in report.sections:
         return
-    if "处理费" in report.section_text("other_matters"):
+    # the text after table 4: a fee statement may stand in 五 or 六 (or under table 4 itself)
+    after = "\n".join(report.section_text(key) for key in ("review_litigation", "problems", "other_matters"))
+    if states_fee(after):
         return
     src = report.sources.get("section.other_matters")
     yield Hit("other_matters", "「六、其他需要报告的事项」未说明信息处理费的收取情况（2021 年版格式要求写明"

@@ -121,6 +121,32 @@ def _page_numbers(section) -> None:
     p.add_run(" -")
 
 
+def _field(p, instr: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+
+
+def _browser_print(section, spec: ReportSpec) -> None:
+    """What a browser prints around a web page: date, time and the page's <title> above; its URL and
+    「N/M」 below."""
+    v = spec.variations
+    page_title = "".join(v.title) if v.title else f"{spec.year}年政府信息公开年度报告"
+    head = section.header.paragraphs[0]
+    run = head.add_run(f"2025/1/20 09:30\t{page_title}-{spec.agency}")
+    run.font.size = Pt(8)
+    foot = section.footer.paragraphs[0]
+    foot.add_run(f"https://www.example.gov.cn/zfxxgk/ndbg/{spec.year}/art_7f3a2c.html\t\t").font.size = Pt(8)
+    _field(foot, "PAGE")
+    foot.add_run("/")
+    _field(foot, "NUMPAGES")
+
+
 def build_docx(spec: ReportSpec) -> bytes:
     v = spec.variations
     doc = docx.Document()
@@ -132,7 +158,10 @@ def build_docx(spec: ReportSpec) -> bytes:
     normal = doc.styles["Normal"]
     _fonts(normal, v.font)
     normal.font.size = Pt(14)
-    _page_numbers(section)
+    if v.browser_print:
+        _browser_print(section, spec)
+    else:
+        _page_numbers(section)
 
     for block in blocks(spec):
         _block(doc, block, spec)

@@ -227,6 +227,8 @@ def heading_lines(spec: ReportSpec, section: str) -> list[str]:
 def blocks(spec: ReportSpec) -> list[Block]:
     title = f"{spec.year}年政府信息公开工作年度报告"
     out = [Block("title", [spec.agency + title] if spec.variations.title_one_line else [spec.agency, title])]
+    if spec.variations.title is not None:
+        out = [Block("title", list(spec.variations.title))] if spec.variations.title else []
     out.append(Block("para", [intro(spec)]))
     grids = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
     for section in SECTION_KEYS:

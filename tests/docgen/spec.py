@@ -63,6 +63,8 @@ class Variations:
     short_headings: bool = False  # 二、主动公开情况 instead of 二、主动公开政府信息情况
     split_heading: str | None = None  # a section key whose heading is printed over two lines
     title_one_line: bool = False  # agency and 「YYYY年政府信息公开工作年度报告」 on one line
+    title: tuple[str, ...] | None = None  # the title's lines as printed instead (() prints none)
+    browser_print: bool = False  # printed from a browser: date and page title above, URL and 「1/3」 below
     col_widths: str = "standard"  # standard | narrow | wide (label columns of table 3)
     borders: bool = True
     null_mark: str = ""  # how a None cell is printed: "" (blank) or "/"
@@ -329,6 +331,9 @@ def intro(spec: ReportSpec) -> str:
     text = (f"根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
             f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，现发布《{spec.agency}"
             f"{spec.year}年政府信息公开工作年度报告》。")
+    printed = spec.variations.title
+    if printed is not None:  # a title of its own: quoted as printed, or no title to quote
+        text = text.split("现发布")[0] + (f"现发布《{''.join(printed)}》。" if printed else "编制本报告。")
     if spec.period:
         a, b = spec.period
         text += f"本报告所列数据的统计期限自{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日。"

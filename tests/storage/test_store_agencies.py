@@ -88,3 +88,22 @@ async def test_alias_by_hand_and_merge(tmp_path):
         assert [f.id for f in await store.find_agencies("掌政")] == [a.agency_id]
         later = await _save(store, "掌政", 2025)
         assert later.agency_id == a.agency_id
+
+
+async def test_an_exact_name_wins_the_look_up(tmp_path):
+    async with await Store.open(tmp_path / "a.db") as store:
+        office = await _save(store, "某某局办公室", 2023, "某某局办公室")
+        bureau = await _save(store, "某某局", 2023, "某某局")
+        assert office.agency_id != bureau.agency_id
+        assert [a.id for a in await store.find_agencies("某某局")] == [bureau.agency_id]
+        assert [a.id for a in await store.find_agencies("某某局办公室")] == [office.agency_id]
+
+
+async def test_picture_markers_are_no_part_of_a_name(tmp_path):
+    assert normalise("［图片］某某局") == normalise("[图片]某某局") == "某某局"
+    async with await Store.open(tmp_path / "a.db") as store:
+        office = await _save(store, "某某局办公室", 2023, "某某局办公室")
+        pictured = await _save(store, "[图片]某某局", 2023, "[图片]某某局")
+        plain = await _save(store, "某某局", 2024, "某某局")
+        assert pictured.agency_id == plain.agency_id != office.agency_id
+        assert [a.id for a in await store.find_agencies("某某局")] == [plain.agency_id]

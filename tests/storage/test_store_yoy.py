@@ -1,10 +1,10 @@
-"""YOY-CARRY, YOY-IN-FORCE, YOY-REUSE: firing on broken series, quiet on consistent ones, redone late."""
+"""YOY-CARRY, YOY-IN-FORCE, YOY-SAME-DATA, YOY-REUSE: firing on broken series, quiet on consistent ones, redone late."""
 
 from __future__ import annotations
 
 from report_factory import make_report, payload, prose, series
 
-from parser.model import Fact
+from parser.model import Fact, Finding
 from storage.store import Store
 from storage.yoy import check_yoy, reuse_share, reuse_text, yoy_carry, yoy_in_force, yoy_reuse
 
@@ -80,8 +80,9 @@ def test_reuse_fires_at_half():
 async def test_store_runs_yoy_on_save_and_redoes_it_when_an_earlier_year_arrives(tmp_path):
     copied = prose(11, 300)
     y2023 = make_report("兴庆区掌政镇", 2023, carried_forward=1, rules_in_force=5, problems=copied)
-    y2024 = make_report("银川市兴庆区掌政镇人民政府", 2024, carried_over=0, rules_in_force=8, problems=copied)
-    y2025 = make_report("掌政镇人民政府", 2025, carried_over=0, rules_in_force=8, problems=prose(12, 300))
+    # each year's own applications (the same table twice is YOY-SAME-DATA)
+    y2024 = make_report("银川市兴庆区掌政镇人民政府", 2024, carried_over=0, rules_in_force=8, problems=copied, new=3)
+    y2025 = make_report("掌政镇人民政府", 2025, carried_over=0, rules_in_force=8, problems=prose(12, 300), new=4)
     async with await Store.open(tmp_path / "y.db") as store:
         s2024 = await store.save(y2024, payload(y2024), "cli")
         assert s2024.report.previous_year is None and s2024.report.findings == []
@@ -119,3 +120,60 @@ async def test_check_findings_are_kept_when_yoy_is_redone(tmp_path):
         await store.save(y2023, payload(y2023), "cli")
         got = await store.get(saved.agency_id, 2024)
         assert [f.rule for f in got.findings] == ["STRUCT-NUMBERING", "YOY-CARRY", "YOY-CARRY"]
+
+
+def _with_tables(report, like):
+    return report.model_copy(update={"active": like.active.model_copy(deep=True),
+                                     "applications": like.applications.model_copy(deep=True)})
+
+
+def test_same_data_fires_on_a_table_copied_from_last_year():
+    prev = make_report("某镇", 2023, new=7, carried_forward=2, rules_in_force=5)
+    cur = make_report("某镇", 2024, new=7, carried_forward=2, rules_in_force=5)  # table 3 copied, carry 0 → 2
+    found = check_yoy(prev, cur)
+    assert _rules(found) == [("YOY-SAME-DATA", "applications")]  # the carry mismatch is its consequence
+    assert found[0].severity == "warning" and "2023" in found[0].message and "8 个非零" in found[0].message
+
+
+def test_same_data_fires_on_table_2_with_enough_figures():
+    prev = make_report("某镇", 2023, new=3)
+    prev.active.rules.issued, prev.active.normative_documents.in_force = 2, 9
+    prev.active.licensing.decisions, prev.active.penalty.decisions = 120, 35
+    cur = _with_tables(make_report("某镇", 2024, new=5), prev)
+    cur.applications = make_report("某镇", 2024, new=5).applications
+    assert _rules(check_yoy(prev, cur)) == [("YOY-SAME-DATA", "active")]
+
+
+def test_same_data_quiet():
+    prev = make_report("某镇", 2023, new=7, carried_forward=2)
+    # one cell differs
+    cur = make_report("某镇", 2024, new=7, carried_over=2, carried_forward=2)
+    assert not [f for f in check_yoy(prev, cur) if f.rule == "YOY-SAME-DATA"]
+    # all equal but too few figures to tell (a small office with no requests either year)
+    quiet = make_report("某镇", 2023, new=0)
+    assert check_yoy(quiet, make_report("某镇", 2024, new=0)) == []
+    # last year's table not read (a picture): nothing to compare
+    unread = make_report("某镇", 2024, new=7, carried_forward=2)
+    unread.unreadable.append("applications")
+    assert not [f for f in check_yoy(prev, unread) if f.rule == "YOY-SAME-DATA"]
+
+
+def test_yoy_rules_are_registered_and_the_store_recognises_its_own():
+    from storage.yoy import YOY_RULES, is_yoy, without_yoy
+
+    assert [r.id for r in YOY_RULES] == ["YOY-CARRY", "YOY-IN-FORCE", "YOY-SAME-DATA", "YOY-REUSE"]
+    prev, cur = make_report("某镇", 2023, new=7, carried_forward=2), make_report("某镇", 2024, new=7)
+    own = Finding(rule="STRUCT-FEE", severity="warning", where="other_matters", message="…")
+    yoy = check_yoy(prev, cur)
+    assert yoy and all(is_yoy(f) for f in yoy) and not is_yoy(own)
+    assert without_yoy([own, *yoy]) == [own]
+
+
+async def test_store_gives_same_data_and_nothing_else_for_a_copied_table(tmp_path):
+    prev = make_report("兴庆区掌政镇", 2023, new=7, carried_forward=2, problems=prose(21, 300))
+    cur = make_report("兴庆区掌政镇", 2024, new=7, carried_forward=2, problems=prose(22, 300))
+    async with await Store.open(tmp_path / "s.db") as store:
+        await store.save(prev, payload(prev), "cli")
+        saved = await store.save(cur, payload(cur), "cli")
+        assert _rules(saved.report.findings) == [("YOY-SAME-DATA", "applications")]
+        assert _rules((await store.get(saved.agency_id, 2024)).findings) == [("YOY-SAME-DATA", "applications")]

@@ -31,7 +31,9 @@ def make(*texts: str, new: int = 3119, over: int = 34, forward: int = 103, secti
                            litigation_direct=OutcomeCounts(maintained=13, corrected=4, other=8, pending=1, total=26),
                            litigation_after_review=OutcomeCounts(maintained=12, corrected=1, other=1, pending=6,
                                                                  total=20))
-    paragraphs = [Paragraph(section=section, page=2, text=t) for t in texts]
+    paragraphs = [Paragraph(section="overview", page=1, text="本机关认真贯彻落实《中华人民共和国政府信息公开条例》。")]
+    paragraphs += [Paragraph(section=section, page=2, text=t) for t in texts]
+    paragraphs.append(Paragraph(section="problems", page=5, text="政策解读形式较为单一。下一步将丰富解读形式。"))
     paragraphs.append(Paragraph(section="other_matters", page=6, text="未收取信息处理费。"))
     return Report(year=2024, template="2021", sections=list(SECTION_KEYS), active=Active2021(), applications=apps,
                   review_litigation=lit, paragraphs=paragraphs)
@@ -141,3 +143,85 @@ def test_text_percent_quiet(text):
 
 def test_rate_fires():
     assert found(make("接到微博投诉事件 24 条，微博回应事件 20 条，回复率 100%。")) == [("TEXT-PERCENT", "overview")]
+
+
+# ---- TEXT-TABLE: table 2's figures in the prose; 「均已办结」 with applications carried forward ----
+
+
+def with_table2(report: Report) -> Report:
+    a = report.active
+    a.rules.issued, a.rules.repealed, a.rules.in_force = 0, 0, 2
+    a.normative_documents.issued, a.normative_documents.repealed, a.normative_documents.in_force = 5, 1, 23
+    a.licensing.decisions, a.penalty.decisions, a.coercion.decisions = 120, 12, 0
+    return report
+
+
+@pytest.mark.parametrize("text,stated", [
+    ("2024年，本机关制发行政规范性文件 3 件，废止 1 件。", "制发行政规范性文件 3 件"),
+    ("全年废止规范性文件 2 件。", "废止规范性文件 2 件"),
+    ("截至2024年底，现行有效规范性文件 25 件。", "现行有效规范性文件 25 件"),
+    ("全年作出行政处罚决定 15 件，行政许可决定 120 件。", "作出行政处罚决定 15 件"),
+    ("本年度作出行政许可 118 件。", "作出行政许可 118 件"),
+    ("行政强制决定 1 件。", "行政强制决定 1 件"),
+])
+def test_table_2_figure_in_the_prose_differs(text, stated):
+    findings = validate(with_table2(make(text)))
+    assert [(f.rule, f.where) for f in findings] == [("TEXT-TABLE", "overview")]
+    assert stated in findings[0].message and "表二" in findings[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "2024年，本机关制发行政规范性文件 5 件，废止规范性文件 1 件，现行有效规范性文件 23 件。",
+    "全年作出行政处罚决定 12 件，行政许可决定 120 件，未作出行政强制决定。",
+    "办理行政许可 135 件，办结率 100%。",  # requests handled, not decisions
+    "受理行政许可申请 140 件。",
+    "公开行政处罚决定 15 件，行政许可信息 130 条。",  # what was disclosed, not what was decided
+    "查处行政处罚案件 15 件。",
+    "2023年作出行政处罚决定 9 件。",  # another year
+    "第一季度作出行政处罚决定 3 件。",  # part of the year
+    "截至目前，现行有效规范性文件 30 件。",
+    "以区政府名义制发规范性文件 2 件，以部门名义制发 3 件。",  # a part by issuer
+    "共制发规范性文件 5 件，其中以区政府名义制发规范性文件 2 件。",
+    "制定完善规章制度 8 件。",  # internal rules, not 规章
+    "行政处罚决定同比增加 3 件。",
+    "开展行政执法专项行动，作出行政处罚决定 4 件。",
+])
+def test_table_2_prose_quiet(text):
+    assert found(with_table2(make(text))) == []
+
+
+def test_table_2_prose_quiet_when_the_cell_is_blank_or_of_another_layout():
+    assert found(make("本年度制发行政规范性文件 3 件。")) == []  # table 2 cells blank: nothing read to compare
+    from parser.model import Active2019
+
+    report = make("本年度制发规范性文件 3 件。")
+    report.active = Active2019()
+    report.active.normative_documents.made = 5
+    assert found(report) == []
+
+
+@pytest.mark.parametrize("text", [
+    "全年共收到政府信息公开申请 3119 件，均已办结。",
+    "2024年收到政府信息公开申请 3119 件，全部办结。",
+    "对收到的政府信息公开申请均已依法办结。",
+])
+def test_all_closed_while_applications_are_carried_forward(text):
+    findings = validate(make(text))
+    assert [(f.rule, f.where) for f in findings] == [("TEXT-TABLE", "overview")]
+    assert "103 件" in findings[0].message and "结转下年度" in findings[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "全年共收到政府信息公开申请 3119 件，除 103 件结转下年度办理外，其余均已办结。",
+    "上年结转的政府信息公开申请 34 件均已办结。",
+    "收到群众咨询 50 件，均已办结。",
+    "因政府信息公开申请引起的行政复议均已办结。",
+    "截至目前，2024年收到的政府信息公开申请均已办结。",
+    "全年共收到政府信息公开申请 3119 件，均在法定期限内予以答复。",
+])
+def test_all_closed_quiet(text):
+    assert found(make(text)) == []
+
+
+def test_all_closed_quiet_when_nothing_is_carried_forward():
+    assert found(make("全年共收到政府信息公开申请 3119 件，均已办结。", new=3119, over=34, forward=0)) == []

@@ -21,6 +21,10 @@ from parser.validate import validate
 from parser.validate.structure import deadline
 
 FEE = Paragraph(section="other_matters", page=6, text="本年度未收取信息处理费。")
+# sections 一 and 五 must say something (STRUCT-EMPTY)
+WORK = [Paragraph(section="overview", page=1, text="本机关认真贯彻落实《中华人民共和国政府信息公开条例》，"
+                                                  "不断提升政务公开质量和实效。"),
+        Paragraph(section="problems", page=5, text="政策解读形式较为单一。下一步将丰富解读形式，加强业务培训。")]
 
 
 def make(template: str = "2021", year: int = 2024, **kw) -> Report:
@@ -28,7 +32,7 @@ def make(template: str = "2021", year: int = 2024, **kw) -> Report:
         agency="银川市兴庆区掌政镇人民政府", year=year, title_year=year, template=template,
         period=(date(year, 1, 1), date(year, 12, 31)), sections=list(SECTION_KEYS),
         active=Active2021() if template == "2021" else Active2019(), applications=Applications(),
-        review_litigation=ReviewLitigation(), paragraphs=[FEE])
+        review_litigation=ReviewLitigation(), paragraphs=[*WORK, FEE])
     if template == "2021":
         base["applications"] = Applications(other_no_correction=ApplicantCounts(), other_no_fee=ApplicantCounts(),
                                             other_other=ApplicantCounts())
@@ -116,12 +120,12 @@ def test_year_mismatch():
 
 
 def test_fee_statement():
-    assert found(make(paragraphs=[])) == {("STRUCT-FEE", "other_matters")}
+    assert found(make(paragraphs=WORK)) == {("STRUCT-FEE", "other_matters")}
     other = Paragraph(section="other_matters", page=6, text="如有疑问请与综合办公室联系。")
-    assert found(make(paragraphs=[other])) == {("STRUCT-FEE", "other_matters")}
+    assert found(make(paragraphs=[*WORK, other])) == {("STRUCT-FEE", "other_matters")}
     charged = Paragraph(section="other_matters", page=6, text="全年收取信息处理费 3940 元。")
-    assert found(make(paragraphs=[charged])) == set()
-    assert found(make("2019", 2020, paragraphs=[])) == set()  # the 2019 template asks nothing of fees
+    assert found(make(paragraphs=[*WORK, charged])) == set()
+    assert found(make("2019", 2020, paragraphs=WORK)) == set()  # the 2019 template asks nothing of fees
 
 
 @pytest.mark.parametrize("agency,last", [
@@ -153,3 +157,63 @@ def test_late_publication():
     assert "2025年1月31日" in finding.message
     assert found(make(agency="淮安市人民政府", published=date(2025, 3, 1))) == set()
     assert found(make(agency="淮安市人民政府", published=date(2025, 3, 11))) == {("DEADLINE-LATE", "published")}
+
+
+def _other(*texts: str) -> list[Paragraph]:
+    return [*WORK, *(Paragraph(section="other_matters", page=6, text=t) for t in texts)]
+
+
+@pytest.mark.parametrize("text", [
+    "本年度未收取信息处理费。",
+    "本机关在依申请公开工作中未收取任何费用。",
+    "2024年度，本机关未收取任何费用。",
+    "办理政府信息公开申请，本机关不收费。",
+    "本年度依申请公开政府信息没有收取费用。",
+    "根据《政府信息公开信息处理费管理办法》，本机关本年度未发生收费情况。",
+    "本机关对政府信息公开申请均免费提供。",
+    "依申请公开工作中严格执行收费规定，全年收费 0 元。",
+])
+def test_fee_statement_in_any_words_is_quiet(text):
+    assert found(make(paragraphs=_other(text))) == set()
+
+
+def test_fee_statement_in_section_five_counts():
+    problems = Paragraph(section="problems", page=5, text="本年度办理政府信息公开申请未收取任何费用。")
+    assert found(make(paragraphs=[*WORK, problems])) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "本年度行政事业性收费信息已按要求公开。",  # table 2's row is about service fees, not requests
+    "行政事业性收费 0",
+    "信息公开工作经费纳入年度预算。",
+    "本机关无其他需要报告的事项。",
+])
+def test_no_fee_statement_fires(text):
+    assert found(make(paragraphs=_other(text))) == {("STRUCT-FEE", "other_matters")}
+
+
+@pytest.mark.parametrize("key", ["overview", "problems"])
+@pytest.mark.parametrize("text", [None, "无。", "暂无", "本年度无。", "存在问题：无。", "政务公开工作有待加强。"])
+def test_empty_section_fires(key, text):
+    paragraphs = [p for p in WORK if p.section != key] + [FEE]
+    if text is not None:
+        paragraphs.append(Paragraph(section=key, page=3, text=text))
+    findings = [f for f in validate(make(paragraphs=paragraphs)) if f.rule == "STRUCT-EMPTY"]
+    assert [(f.rule, f.where, f.severity) for f in findings] == [("STRUCT-EMPTY", key, "warning")]
+    assert ("没有内容" if text is None else "只写了") in findings[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "一是解读形式单一。二是培训不足。",
+    "本机关政府信息公开工作仍存在一些不足，下一步将加强培训、丰富解读形式。",
+    "（一）存在问题：队伍力量薄弱。（二）改进情况：充实人员。",
+    "无存在问题。改进情况：继续保持。",
+])
+def test_section_that_says_something_is_quiet(text):
+    paragraphs = [p for p in WORK if p.section != "problems"] + [FEE, Paragraph(section="problems", page=5, text=text)]
+    assert found(make(paragraphs=paragraphs)) == set()
+
+
+def test_empty_rule_leaves_missing_sections_to_struct_missing():
+    report = make(sections=[k for k in SECTION_KEYS if k != "problems"], paragraphs=[WORK[0], FEE])
+    assert found(report) == {("STRUCT-MISSING", "problems")}
