@@ -100,8 +100,10 @@ class Archive:
         try:
             data = read_member(self.zf, member.info.filename, "ZIP 中的文件", limit=min(MAX_MEMBER, left))
         except ReportError as exc:
-            if exc.code == "too_large":
-                raise _too_large() from None
+            if exc.code == "too_large":  # the headers lied about the sizes
+                raise (
+                    _too_large() if left > MAX_MEMBER else _bomb("the archive expands beyond its limit")
+                ) from None
             raise
         self._read += len(data)
         return data
