@@ -168,7 +168,14 @@ def summarise(
 
     notes = []
     if other_layout:
-        kept = "、".join(ACTIVE_ITEM_LABELS[p.split(".")[1]] for p in sorted(other_kept)) or "无"
+        kept = (
+            "、".join(
+                label
+                for item, label in ACTIVE_ITEM_LABELS.items()
+                if any(p.split(".")[1] == item for p in other_kept)
+            )
+            or "无"
+        )
         other = "2019" if template == "2021" else "2021"
         notes.append(
             f"{len(other_layout)} 份报告按 {other} 年版格式填报（{'、'.join(other_layout)}）："
