@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.commands.bot",
     "bot.commands.deadlines",
     "bot.commands.roster",
+    "bot.commands.season",
 )
 
 

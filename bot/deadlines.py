@@ -11,6 +11,7 @@ place may set earlier internal dates: NIANBAO_DEADLINES="乡镇=01-20,部门=01-
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Annotated
@@ -186,6 +187,8 @@ class DeadlineStatus(BaseModel):
     agencies: int
     reported: list[str]
     missing: list[str]
+    # reported agencies whose stored report has errors open (for reminders; not in `deadlines --json`)
+    errors: dict[str, int] = Field(default_factory=dict, exclude=True)
 
 
 class Season(BaseModel):
@@ -196,15 +199,20 @@ class Season(BaseModel):
         return [d for d in self.deadlines if d.kind in kinds]
 
 
-def season(report_year: int, expected: list[Expected], reported_ids: set[int], deadlines: Deadlines) -> Season:
-    """Every kind's deadline for the report year, in date order, with who reported and who is missing."""
+def season(report_year: int, expected: list[Expected], reported_ids: set[int], deadlines: Deadlines,
+           errors: Mapping[int, int] | None = None) -> Season:
+    """Every kind's deadline for the report year, in date order, with who reported and who is missing.
+
+    `errors`: agency id → errors open in its stored report, for the reported agencies that have some."""
     out = []
+    errors = errors or {}
     for kind in sorted(KINDS, key=lambda k: (deadlines.due(k, report_year), KINDS.index(k))):
         mine = [e for e in expected if e.kind == kind]
-        reported = [e.name for e in mine if e.agency_id is not None and e.agency_id in reported_ids]
+        done = [e for e in mine if e.agency_id is not None and e.agency_id in reported_ids]
         missing = [e.name for e in mine if e.agency_id is None or e.agency_id not in reported_ids]
         out.append(DeadlineStatus(kind=kind, due=deadlines.due(kind, report_year), agencies=len(mine),
-                                  reported=reported, missing=missing))
+                                  reported=[e.name for e in done], missing=missing,
+                                  errors={e.name: errors[e.agency_id] for e in done if errors.get(e.agency_id)}))
     return Season(report_year=report_year, deadlines=out)
 
 
@@ -257,8 +265,9 @@ def reminder_text(report_year: int, due: date, statuses: list[DeadlineStatus], d
     kinds = "、".join(d.kind for d in statuses if d.agencies)
     if day == AFTER:
         if not missing:
-            return (f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，"
+            head = (f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，"
                     f"应报的 {total} 个机关均已提交。")
+            return "\n".join([head, *_errors_open(statuses)])
         lines = [f"⚠️ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止。",
                  f"以下 {missing} 个机关逾期尚未提交（应报 {total} 个）："]
     else:
@@ -271,9 +280,24 @@ def reminder_text(report_year: int, due: date, statuses: list[DeadlineStatus], d
             lines.append("")
             lines.append(f"【{d.kind}】{len(d.missing)} 个")
             lines += [f"{n}. {name}" for n, name in enumerate(d.missing, start=1)]
+    if day == AFTER:
+        lines += _errors_open(statuses)
     lines.append("")
     lines.append("收到报告后请直接发给我检查；已保存的机关会自动从名单中去掉。发送 /deadlines 查看最新情况。")
     return "\n".join(lines)
+
+
+def _errors_open(statuses: list[DeadlineStatus]) -> list[str]:
+    """After a deadline: the agencies whose stored report still has errors, to be corrected and republished."""
+    count = sum(len(d.errors) for d in statuses)
+    if not count:
+        return []
+    lines = ["", f"以下 {count} 个机关已提交的报告仍有错误，请督促更正后重新发布（发送 /season 查看问题清单）："]
+    for d in statuses:
+        if d.errors:
+            lines.append(f"【{d.kind}】")
+            lines += [f"{n}. {name}（{errors} 个错误）" for n, (name, errors) in enumerate(d.errors.items(), start=1)]
+    return lines
 
 
 def send_times(due: date, days: tuple[int, ...]) -> list[tuple[int, date]]:

@@ -149,9 +149,12 @@ def due_reminders(now: datetime, settings: DeadlineSettings, subs: Iterable[Subs
 
 async def load_season(db: Database, report_year: int, deadlines: Deadlines) -> tuple[Season, bool]:
     """The season's status from the database, and whether a roster defined who is expected."""
+    from storage.season import error_counts
+
     entries, reported, from_roster = await roster.expected(db, report_year)
     expected = [Expected(e.name, e.kind or guess_kind(e.name), e.agency_id) for e in entries]
-    return season(report_year, expected, reported, deadlines), from_roster
+    errors = await error_counts(db, report_year)
+    return season(report_year, expected, reported, deadlines, errors), from_roster
 
 
 def utc_now() -> datetime:

@@ -23,18 +23,24 @@ STATUS_TEXT = {"new": "新增", "superseded": "新增（替代旧版本）", "du
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("import", help="批量导入文件夹中的年度报告",
-                              description="递归导入文件夹中的全部年度报告（各种格式），多进程并行解析；可中断后重新运行")
-    p.add_argument("dir", metavar="DIR")
+    p = subparsers.add_parser("import", help="批量导入文件夹或 ZIP 压缩包中的年度报告",
+                              description="递归导入文件夹（或 ZIP 压缩包）中的全部年度报告（各种格式），多进程并行解析；"
+                                          "可中断后重新运行")
+    p.add_argument("dir", metavar="DIR|ZIP")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行解析的进程数（默认：CPU 核数）")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="显示进度条（默认：终端中显示）")
+    p.add_argument("--xlsx", metavar="FILE", help="ZIP：同时写出 XLSX「年报检查情况表」")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     root = Path(args.dir)
+    if root.is_file():  # a ZIP of reports: checked as the bot checks one sent to it
+        from bot.commands.season import import_zip
+
+        return import_zip(root, args.db, args.jobs, args.xlsx)
     if not root.is_dir():
         print(f"找不到文件夹：{root}", file=sys.stderr)
         return 1

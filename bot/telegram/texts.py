@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import BotCommand
 
 from bot import deadlines, xlsx
+from bot.season import texts as season
 from bot.service import CheckResult
 from bot.settings import Settings
 from parser import reply
@@ -25,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("delete", "删除报告（管理员）：/delete 机关 年份"),
     ("whoami", "显示我的用户 ID 和会话 ID"),
     *deadlines.COMMANDS,
+    *season.COMMANDS,
 ]
 BOT_COMMANDS = [BotCommand(name, description) for name, description in COMMANDS]
 
@@ -63,6 +65,7 @@ HELP_TEXT = (
     "　例如：/delete 掌政镇 2024\n"
     "/whoami — 显示您的用户 ID 和会话 ID（申请使用权限时发给管理员）\n"
     f"{deadlines.HELP_LINES}\n"
+    f"{season.HELP_LINES}\n"
     "/help — 显示本说明　/start — 欢迎语\n\n"
     "机关名称可以用简称，如「掌政镇」；匹配到多个机关时会请您选择。"
 )
