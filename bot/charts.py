@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from bot.figures import KEY_FIGURES, Number, Trend
+from bot.figures import KEY_FIGURES, Number, Trend, fmt
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,7 +47,7 @@ DPI = 120
 COLUMNS = 5  # panels per row
 
 # FreeType faces are shared between figures and are not thread-safe; charts are drawn in to_thread.
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 class ChartError(Exception):
@@ -72,13 +72,12 @@ def cjk_family() -> str:
     raise ChartError(NO_FONT)
 
 
-def _rc() -> dict[str, Any]:
+def _rc(family: str) -> dict[str, Any]:
     return {
-        "font.family": [cjk_family()],
+        "font.family": [family],
         "font.size": 10,
         "axes.unicode_minus": False,
         "text.parse_math": False,
-        "svg.fonttype": "none",
     }
 
 
@@ -111,24 +110,21 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _draw(build, *args) -> bytes:
-    """Build a figure and render it, under one lock and the CJK font."""
+def _build(builder, *args) -> Figure:
+    """A figure whose texts take the CJK font (fixed when each text is made, so rendering needs no context)."""
     import matplotlib
 
     family = cjk_family()  # raises before anything is drawn
-    with _LOCK, matplotlib.rc_context(_rc() | {"font.family": [family]}):
-        return _png(build(*args))
+    with _LOCK, matplotlib.rc_context(_rc(family)):
+        return builder(*args)
+
+
+def _draw(builder, *args) -> bytes:
+    with _LOCK:
+        return _png(_build(builder, *args))
 
 
 # ---------------------------------------------------------------- numbers
-
-
-def fmt(value: Number | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
 
 
 def change_text(a: Number | None, b: Number | None) -> tuple[str, str]:
@@ -179,7 +175,7 @@ def _template_note(trend: Trend, keys: list[str]) -> list[str]:
 # ---------------------------------------------------------------- /compare
 
 
-def compare_figure(trend: Trend) -> Figure:
+def _compare_figure(trend: Trend) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -226,17 +222,21 @@ def compare_figure(trend: Trend) -> Figure:
     return fig
 
 
+def compare_figure(trend: Trend) -> Figure:
+    return _build(_compare_figure, trend)
+
+
 def compare_chart(trend: Trend) -> bytes:
     """PNG: each key figure of the two years as a pair of bars, with the change under it."""
     if len(trend.years) != 2:
         raise ValueError("compare_chart needs exactly two years")
-    return _draw(compare_figure, trend)
+    return _draw(_compare_figure, trend)
 
 
 # ---------------------------------------------------------------- /trend
 
 
-def trend_figure(trend: Trend) -> Figure:
+def _trend_figure(trend: Trend) -> Figure:
     from matplotlib.figure import Figure
 
     years = [y.year for y in trend.years]
@@ -274,11 +274,15 @@ def trend_figure(trend: Trend) -> Figure:
     return fig
 
 
+def trend_figure(trend: Trend) -> Figure:
+    return _build(_trend_figure, trend)
+
+
 def trend_chart(trend: Trend) -> bytes:
     """PNG: each key figure as a line over every stored year, with its values written at the points."""
     if not trend.years:
         raise ValueError("trend_chart needs at least one year")
-    return _draw(trend_figure, trend)
+    return _draw(_trend_figure, trend)
 
 
 # ---------------------------------------------------------------- /season
@@ -325,7 +329,7 @@ class SeasonChartData(BaseModel):
         return cls(report_year=report_year, kinds=[k for k in counts.values() if k.expected])
 
 
-def season_figure(data: SeasonChartData) -> Figure:
+def _season_figure(data: SeasonChartData) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -372,6 +376,10 @@ def season_figure(data: SeasonChartData) -> Figure:
     return fig
 
 
+def season_figure(data: SeasonChartData) -> Figure:
+    return _build(_season_figure, data)
+
+
 def season_chart(data: SeasonChartData) -> bytes:
     """PNG: per kind of agency (and in total), bars of reported / late / with errors / missing."""
-    return _draw(season_figure, data)
+    return _draw(_season_figure, data)

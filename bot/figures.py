@@ -126,3 +126,61 @@ def report_figures(report: Report) -> YearFigures:
     from storage.cells import flatten
 
     return figures_of(report.year or 0, dict(flatten(report)), report.facts, report.template)
+
+
+# ---------------------------------------------------------------- text
+
+
+def fmt(value: Number | None) -> str:
+    """A figure as a clerk writes it: 1,350 / 2.5 / — (no such figure)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def _notes(trend: Trend) -> list[str]:
+    notes = []
+    if any(y.from_text for y in trend.years):
+        notes.append("* 取自报告正文（该年度报告没有相应表格）。")
+    if old := [str(y.year) for y in trend.years if y.template == "2019"]:
+        notes.append(f"{'、'.join(old)} 年度报告为 2019 年版格式，没有“现行有效件数”。")
+    return notes
+
+
+def _cell(year: YearFigures, key: str) -> str:
+    return fmt(year.values.get(key)) + ("*" if key in year.from_text else "")
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def trend_table(trend: Trend) -> list[str]:
+    """`nianbao trend`: the key figures as rows, the years as columns, aligned for a terminal."""
+    head = [f"{trend.agency} 历年主要数据"]
+    if not trend.years:
+        return [*head, "没有已保存的报告。"]
+    rows = [["项目", *(f"{y.year}年" for y in trend.years)]]
+    rows += [[f.label, *(_cell(y, f.key) for y in trend.years)] for f in KEY_FIGURES]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [row[0] + " " * (widths[0] - _width(row[0]))]
+        cells += [" " * (w - _width(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return head + lines + _notes(trend)
+
+
+def trend_lines(trend: Trend) -> list[str]:
+    """/trend: one line per key figure, its value in every year (a phone has no columns to align)."""
+    years = [y.year for y in trend.years]
+    span = f"{years[0]}—{years[-1]} 年" if len(years) > 1 else f"{years[0]} 年"
+    lines = [f"{trend.agency} 历年主要数据（{span}，共 {len(years)} 个年度）"]
+    for f in KEY_FIGURES:
+        values = "，".join(f"{y.year}年 {_cell(y, f.key)}" for y in trend.years)
+        lines.append(f"• {f.label}：{values}")
+    return lines + _notes(trend)
