@@ -81,7 +81,15 @@ class Trend(BaseModel):
             "agency": self.agency,
             "years": [y.year for y in self.years],
             "templates": [y.template for y in self.years],
-            "rows": [{"key": f.key, "label": f.label, "values": self.series(f.key)} for f in KEY_FIGURES],
+            "rows": [
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "values": self.series(f.key),
+                    "from_text": [f.key in y.from_text for y in self.years],
+                }
+                for f in KEY_FIGURES
+            ],
         }
 
 
