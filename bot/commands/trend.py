@@ -1,4 +1,4 @@
-"""`nianbao trend AGENCY [--json] [--png FILE] [--db PATH]`: every stored year of one agency."""
+"""`nianbao trend AGENCY [--json] [--png FILE] [--xlsx FILE] [--db PATH]`: every stored year of one agency."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def register(subparsers) -> None:
     p.add_argument("agency", metavar="AGENCY", help="机关名称（可只写“掌政镇”）或编号")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--png", metavar="FILE", type=Path, help="把折线图保存为 PNG 文件")
+    p.add_argument("--xlsx", metavar="FILE", type=Path, help="把表格和折线图（Excel 图表）保存为 XLSX 文件")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
 
@@ -46,6 +47,11 @@ async def _run(args, checker: Checker) -> int:
             print(exc.zh, file=sys.stderr)
             return 1
         print(f"折线图已保存：{args.png}", file=sys.stderr)
+    if args.xlsx is not None:
+        from bot.xlsx import trend_workbook
+
+        args.xlsx.write_bytes(trend_workbook(trend))
+        print(f"表格已保存：{args.xlsx}", file=sys.stderr)
     if args.json:
         print(json.dumps(trend.to_json(), ensure_ascii=False))
     else:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
+
+import openpyxl
 
 sys.path.insert(0, str(Path(__file__).parent))
 from chart_reports import AGENCY, fill_db  # noqa: E402
@@ -44,6 +47,13 @@ async def test_compare_sends_the_largest_changes_and_a_chart(tmp_path):
         assert full.startswith(f"{AGENCY} 2021 年与 2022 年对比") and len(full.split("\n")) > len(lines)
         assert "行政复议·总计：1 → 1（持平）" in full
         assert bot.api.messages[text.message_id].text == text.text  # the short text stays
+
+        # the report's XLSX (/show, and after a check) has the same charts, native in Excel
+        shown = await bot.command("/show 掌政镇 2022", count=2)
+        await bot.api.wait_for(lambda: bot.api.documents(USER), 20, "the XLSX")
+        wb = openpyxl.load_workbook(io.BytesIO(bot.api.documents(USER)[-1].document[1]))
+        assert len(wb["主要数据"]._charts) == 10 and wb["主要数据"]["B1"].value == "2021年"
+        assert "银川市兴庆区掌政镇人民政府 · 2022 年度" in shown[0].text
 
         (gap,) = await bot.command("/compare 掌政镇 2019 2022")
         assert "没有 2019 年度的报告" in gap.text and not gap.photo

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+import openpyxl
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from chart_reports import AGENCY, fill_db  # noqa: E402
@@ -57,6 +59,11 @@ def test_trend_png(tmp_path, capsys):
     assert "折线图已保存" in captured.err
     width, height = png_size(png.read_bytes())
     assert width > 1200 and height > 600
+
+    book = tmp_path / "趋势.xlsx"
+    assert main(["trend", "掌政镇", "--xlsx", str(book), "--db", str(db)]) == 0
+    ws = openpyxl.load_workbook(book)["主要数据"]
+    assert len(ws._charts) == 10 and ws["E1"].value == "2023年"
 
 
 def test_trend_errors(tmp_path, capsys):
