@@ -127,10 +127,11 @@ def _draw(builder, *args) -> bytes:
 # ---------------------------------------------------------------- numbers
 
 
-def change_text(a: Number | None, b: Number | None) -> tuple[str, str]:
+def change_text(a: Number | None, b: Number | None, years: tuple[int, int] = (0, 0)) -> tuple[str, str]:
     """The change from a to b as a clerk writes it, and its colour."""
     if a is None or b is None:
-        return "无法比较", FLAT
+        gone = [str(y) for y, v in zip(years, (a, b), strict=True) if v is None]
+        return f"{'、'.join(gone)} 年无此项", FLAT
     diff = b - a
     if diff == 0:
         return "持平", FLAT
@@ -203,7 +204,7 @@ def _compare_figure(trend: Trend) -> Figure:
         ax.set_xticks([0, 1], [f"{first.year}年", f"{second.year}年"])
         ax.set_xlim(-0.6, 1.6)
         ax.set_ylim(0, top * 1.35)
-        text, colour = change_text(*values)
+        text, colour = change_text(*values, (first.year, second.year))
         ax.set_xlabel(text, color=colour, fontsize=11, fontweight="bold")
     if not figures:
         fig.text(0.5, 0.5, "两个年度都没有这些主要数据。", ha="center", va="center", fontsize=12)
@@ -218,7 +219,7 @@ def _compare_figure(trend: Trend) -> Figure:
         notes.append("标 * 的数据取自报告正文（该年度报告没有相应表格）。")
     notes += _template_note(trend, [f.key for f in figures])
     _footnotes(fig, notes)
-    fig.tight_layout(rect=(0, 0.02 + 0.035 * len(notes), 1, 0.93 if rows > 1 else 0.87), h_pad=2.0)
+    fig.tight_layout(rect=(0, 0.02 + 0.035 * len(notes), 1, 0.95 if rows > 1 else 0.89), h_pad=2.0)
     return fig
 
 
@@ -270,7 +271,7 @@ def _trend_figure(trend: Trend) -> Figure:
         notes.append("标 * 的数据取自报告正文（该年度报告没有相应表格）。")
     notes += _template_note(trend, [f.key for f in figures])
     _footnotes(fig, notes)
-    fig.tight_layout(rect=(0, 0.02 + 0.035 * len(notes), 1, 0.93 if rows > 1 else 0.87), h_pad=2.0)
+    fig.tight_layout(rect=(0, 0.02 + 0.035 * len(notes), 1, 0.95 if rows > 1 else 0.89), h_pad=2.0)
     return fig
 
 
