@@ -71,6 +71,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("whoami", access.whoami))
     app.add_handler(CommandHandler("compare", reports.compare))
+    app.add_handler(CommandHandler("trend", reports.trend))
     app.add_handler(CommandHandler("list", reports.list_command))
     app.add_handler(CommandHandler("show", reports.show))
     app.add_handler(CommandHandler("export", reports.export))

@@ -10,6 +10,7 @@ import sys
 COMMAND_MODULES = (
     "bot.commands.check",
     "bot.commands.compare",
+    "bot.commands.trend",
     "bot.commands.listing",
     "bot.commands.importer",
     "bot.commands.export",

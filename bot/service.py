@@ -20,6 +20,7 @@ from parser.model import Report
 
 if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database
     from bot.deadlines import Deadlines, Season
+    from bot.figures import Trend
     from storage.compare import Comparison
     from storage.roster import RosterEntry, Subscription
     from storage.store import AgencyInfo, AliasResult, ExportTable, ReportEntry, SaveResult, Store
@@ -115,6 +116,20 @@ class Checker:
 
     async def compare(self, agency_id: int, year_a: int, year_b: int) -> Comparison:
         return await self._store().compare(agency_id, year_a, year_b)
+
+    async def trend(self, agency_id: int, years: list[int] | None = None) -> Trend | None:
+        """The key figures of every stored year of an agency (or of `years`), ascending; None: no agency."""
+        from bot.figures import Trend, report_figures
+
+        agency = await self.agency(agency_id)
+        if agency is None:
+            return None
+        out = []
+        for year in sorted(set(agency.years if years is None else years)):
+            report = await self.show(agency_id, year)
+            if report is not None:
+                out.append(report_figures(report).model_copy(update={"year": year}))
+        return Trend(agency=agency.name, agency_id=agency_id, years=out)
 
     async def history(self, agency_ids: list[int] | None = None, year: int | None = None) -> list[ReportEntry]:
         """Every stored report, the versions later uploads replaced included."""

@@ -84,6 +84,18 @@ def _percent(value: float) -> str:
     return f"{text}%"
 
 
+def _comparison_line(row: Any) -> str:
+    change = ""
+    if row.change is not None and row.change.absolute is not None:
+        if row.change.absolute == 0:
+            change = "（持平）"
+        else:
+            sign = "+" if row.change.absolute > 0 else ""
+            percent = f"，{_percent(row.change.percent)}" if row.change.percent is not None else ""
+            change = f"（{sign}{_n(row.change.absolute)}{percent}）"
+    return f"{row.label}：{_n(row.values[0])} → {_n(row.values[1])}{change}"
+
+
 def comparison_lines(comparison: Any) -> list[str]:
     """Two years side by side (the store's `Comparison`: agency, years, rows of label/values/change)."""
     first, second = comparison.years
@@ -93,19 +105,46 @@ def comparison_lines(comparison: Any) -> list[str]:
         if all(v == 0 for v in row.values):
             zeros += 1  # both years 0: one summary line instead of a dozen 「0 → 0」
             continue
-        change = ""
-        if row.change is not None and row.change.absolute is not None:
-            if row.change.absolute == 0:
-                change = "（持平）"
-            else:
-                sign = "+" if row.change.absolute > 0 else ""
-                percent = f"，{_percent(row.change.percent)}" if row.change.percent is not None else ""
-                change = f"（{sign}{_n(row.change.absolute)}{percent}）"
-        lines.append(f"{row.label}：{_n(row.values[0])} → {_n(row.values[1])}{change}")
+        lines.append(_comparison_line(row))
     if zeros:
         lines.append(f"另有 {zeros} 项两年均为 0。")
     if not comparison.rows:
         lines.append("两个年度没有可比较的数据。")
+    return lines
+
+
+def _change_weight(row: Any) -> float:
+    """How much a row changed: relative to the larger year, damped for small counts (1 → 3 is not +200% news)."""
+    a, b = row.values
+    return abs(b - a) / (max(abs(a), abs(b)) + 5)
+
+
+def largest_changes_lines(comparison: Any, limit: int = 8) -> list[str]:
+    """/compare's short text: the `limit` rows that changed most, largest first, and what the rest are."""
+    first, second = comparison.years
+    lines = [f"{comparison.agency} {first} 年与 {second} 年对比"]
+    if not comparison.rows:
+        return [*lines, "两个年度没有可比较的数据。"]
+    changed = [r for r in comparison.rows if r.change is not None and r.change.absolute not in (None, 0)]
+    shown = sorted(changed, key=_change_weight, reverse=True)[:limit]
+    if shown:
+        lines.append(f"变化最大的 {len(shown)} 项：" if len(changed) > len(shown) else "有变化的项目：")
+        lines += [f"• {_comparison_line(r)}" for r in shown]
+    else:
+        lines.append("两个年度都有的数据没有变化。")
+    rest = []
+    if len(changed) > len(shown):
+        rest.append(f"{len(changed) - len(shown)} 项变化较小")
+    flat = [r for r in comparison.rows if r.change is not None and r.change.absolute == 0]
+    zeros = sum(all(v == 0 for v in r.values) for r in flat)
+    if len(flat) > zeros:
+        rest.append(f"{len(flat) - zeros} 项持平")
+    if zeros:
+        rest.append(f"{zeros} 项两年均为 0")
+    if one := sum(r.change is None or r.change.absolute is None for r in comparison.rows):
+        rest.append(f"{one} 项只有一个年度有数据")
+    if rest:
+        lines.append(f"另有 {'、'.join(rest)}。")
     return lines
 
 

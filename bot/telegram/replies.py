@@ -24,7 +24,10 @@ async def send_report(context: Context, chat_id: int, report: Report, comparison
         quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if n == 0 and reply_to else None
         await context.bot.send_message(chat_id, text, reply_parameters=quote)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-    data = await asyncio.to_thread(xlsx.report_workbook, report, comparison)
+    figures = None  # the key figures of both years compared, as charts in the XLSX
+    if comparison is not None:
+        figures = await context.bot_data.checker.trend(comparison.agency_id, comparison.years)
+    data = await asyncio.to_thread(xlsx.report_workbook, report, comparison, figures)
     # The attachment quotes the user's file too, so a dozen files sent at once stay told apart.
     quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     await context.bot.send_document(chat_id, document=data, filename=xlsx_filename(report),

@@ -1,4 +1,4 @@
-"""Commands about stored reports — /compare /list /show /export /delete — and their buttons.
+"""Commands about stored reports — /compare /trend /list /show /export /delete — and their buttons.
 
 A name matching several agencies gets a keyboard; each button carries `action:agency_id:numbers`
 and is answered by the CallbackQueryHandler whose pattern names that action (see `BUTTONS`).
@@ -14,7 +14,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot import xlsx
+from bot import charts, xlsx
+from bot.figures import trend_lines
 from bot.telegram.access import admin_only, chat_of
 from bot.telegram.context import Context
 from bot.telegram.replies import edit, send_report, send_texts
@@ -86,6 +87,16 @@ async def compare(update: Update, context: Context) -> None:
     agency = await _resolve(update, context, name, "cmp", f"{a}:{b}")
     if agency is not None:
         await do_compare(context, update.effective_chat.id, agency.id, a, b)
+
+
+async def trend(update: Update, context: Context) -> None:
+    parsed = split_agency_years(context.args)
+    if parsed is None or not parsed[0] or parsed[1]:
+        await update.effective_message.reply_text(USAGE["trend"])
+        return
+    agency = await _resolve(update, context, parsed[0], "trd", "")
+    if agency is not None:
+        await do_trend(context, update.effective_chat.id, agency.id)
 
 
 async def list_command(update: Update, context: Context) -> None:
@@ -162,6 +173,18 @@ async def compare_chosen(update: Update, context: Context) -> None:
         await do_compare(context, chat_of(update), agency.id, a, b)
 
 
+async def compare_all(update: Update, context: Context) -> None:
+    """「显示全部」under a short comparison: every row, as `nianbao compare` prints it."""
+    if (button := await _button(update, context, picked=False)) is not None:
+        agency, (a, b) = button
+        await do_compare(context, chat_of(update), agency.id, a, b, full=True)
+
+
+async def trend_chosen(update: Update, context: Context) -> None:
+    if (button := await _button(update, context)) is not None:
+        await do_trend(context, chat_of(update), button[0].id)
+
+
 async def show_chosen(update: Update, context: Context) -> None:
     if (button := await _button(update, context)) is not None:
         agency, (year,) = button
@@ -209,6 +232,8 @@ async def unknown_button(update: Update, context: Context) -> None:
 # One handler per button action; the data is `action:agency_id:numbers` (64 bytes at most).
 BUTTONS = [
     CallbackQueryHandler(compare_chosen, pattern=r"^cmp:(\d+):(\d+):(\d+)$"),
+    CallbackQueryHandler(compare_all, pattern=r"^cmpall:(\d+):(\d+):(\d+)$"),
+    CallbackQueryHandler(trend_chosen, pattern=r"^trd:(\d+):?$"),
     CallbackQueryHandler(show_chosen, pattern=r"^shw:(\d+):(\d+)$"),
     CallbackQueryHandler(list_chosen, pattern=r"^lst:(\d+):?$"),
     CallbackQueryHandler(delete_chosen, pattern=r"^del:(\d+):(\d+)$"),
@@ -221,16 +246,54 @@ BUTTONS = [
 # ---------------------------------------------------------------- answers
 
 
-async def do_compare(context: Context, chat_id: int, agency_id: int, a: int, b: int) -> None:
+async def do_compare(context: Context, chat_id: int, agency_id: int, a: int, b: int, *, full: bool = False) -> None:
+    """The largest changes (a button shows every row), then the key figures of both years as a picture."""
     from storage.store import StoreError
 
+    checker = context.bot_data.checker
     try:
-        comparison = await context.bot_data.checker.compare(agency_id, a, b)
+        comparison = await checker.compare(agency_id, a, b)
     except StoreError as exc:
         await context.bot.send_message(chat_id, exc.zh)
         return
-    for text in reply.format_comparison(comparison):
-        await context.bot.send_message(chat_id, text)
+    if full:
+        for text in reply.format_comparison(comparison):
+            await context.bot.send_message(chat_id, text)
+        return
+    lines = reply.largest_changes_lines(comparison)
+    shown = sum(line.startswith("• ") for line in lines)
+    markup = None
+    if len(comparison.rows) > shown:
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            f"显示全部 {len(comparison.rows)} 项对比", callback_data=f"cmpall:{agency_id}:{a}:{b}")]])
+    await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
+    figures = await checker.trend(agency_id, [a, b])
+    if figures is not None and len(figures.years) == 2:
+        await _send_chart(context, chat_id, charts.compare_chart, figures,
+                          f"{comparison.agency} {a} 年与 {b} 年主要数据对比")
+
+
+async def do_trend(context: Context, chat_id: int, agency_id: int) -> None:
+    """Every stored year's key figures: one line each, then the line chart."""
+    figures = await context.bot_data.checker.trend(agency_id)
+    if figures is None or not figures.years:
+        await context.bot.send_message(chat_id, "该机关还没有保存的报告。")
+        return
+    await send_texts(context, chat_id, "\n".join(trend_lines(figures)))
+    await _send_chart(context, chat_id, charts.trend_chart, figures, f"{figures.agency} 历年主要数据")
+
+
+async def _send_chart(context: Context, chat_id: int, draw, figures, caption: str) -> None:
+    """A chart of key figures, unless no year has any (the text already says so)."""
+    if not any(v is not None for y in figures.years for v in y.values.values()):
+        return
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    try:
+        png = await asyncio.to_thread(draw, figures)
+    except charts.ChartError as exc:
+        await context.bot.send_message(chat_id, exc.zh)
+        return
+    await context.bot.send_photo(chat_id, photo=png, caption=caption)
 
 
 async def do_list(context: Context, chat_id: int, agency_id: int | None) -> None:

@@ -20,6 +20,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("start", "开始使用"),
     ("help", "使用说明和命令示例"),
     ("compare", "比较两个年度：/compare 机关 年份 年份"),
+    ("trend", "历年主要数据和折线图：/trend 机关"),
     ("list", "已保存的报告：/list [机关]"),
     ("show", "查看报告检查结果：/show 机关 年份"),
     ("export", "导出全部报告（XLSX）：/export [年份]"),
@@ -32,6 +33,7 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description in COMMANDS]
 
 USAGE = {
     "compare": "用法：/compare 机关 年份 年份\n例如：/compare 掌政镇 2023 2024",
+    "trend": "用法：/trend 机关\n例如：/trend 掌政镇",
     "list": "用法：/list [机关]\n例如：/list 或 /list 掌政镇",
     "show": "用法：/show 机关 年份\n例如：/show 掌政镇 2024",
     "export": "用法：/export [年份]\n例如：/export 或 /export 2024",
@@ -53,8 +55,10 @@ HELP_TEXT = (
     "每个文件会收到：检查摘要、发现的问题、与上一年度的比较（如已保存上一年度报告），"
     "以及一份包含全部表格和问题清单的 XLSX 文件。\n\n"
     "【命令】\n"
-    "/compare 机关 年份 年份 — 比较同一机关两个年度的主要数据\n"
+    "/compare 机关 年份 年份 — 比较同一机关两个年度：变化最大的项目和主要数据对比图\n"
     "　例如：/compare 掌政镇 2023 2024\n"
+    "/trend 机关 — 同一机关历年的主要数据和折线图\n"
+    "　例如：/trend 掌政镇\n"
     "/list [机关] — 列出已保存的报告\n"
     "　例如：/list 或 /list 掌政镇\n"
     "/show 机关 年份 — 再次查看某份报告的检查结果\n"

@@ -41,6 +41,7 @@ class BotMessage:
     reply_markup: dict | None = None
     reply_to: int | None = None
     document: tuple[str, bytes] | None = None  # file name, bytes
+    photo: bytes | None = None  # the picture uploaded with sendPhoto
     caption: str | None = None
     at: float = 0.0
 
@@ -188,6 +189,9 @@ class FakeBotAPI:
     def documents(self, chat_id: int) -> list[BotMessage]:
         return [m for m in self.chat_messages(chat_id) if m.document is not None]
 
+    def photos(self, chat_id: int) -> list[BotMessage]:
+        return [m for m in self.chat_messages(chat_id) if m.photo is not None]
+
     def replies_to(self, message_id: int) -> list[BotMessage]:
         return sorted((m for m in list(self.messages.values()) if m.reply_to == message_id),
                       key=lambda m: m.message_id)
@@ -330,6 +334,10 @@ class FakeBotAPI:
             n = next(self._ids)
             out["document"] = {"file_id": f"SENT{n}", "file_unique_id": f"S{n}", "file_name": msg.document[0],
                                "file_size": len(msg.document[1])}
+        if msg.photo is not None:
+            n = next(self._ids)
+            out["photo"] = [{"file_id": f"PHOTO{n}", "file_unique_id": f"P{n}", "width": 1280, "height": 720,
+                             "file_size": len(msg.photo)}]
         if msg.caption:
             out["caption"] = msg.caption
         return out
@@ -362,6 +370,14 @@ class FakeBotAPI:
         if "document" not in u:
             raise _ApiError(400, "Bad Request: there is no document in the request")
         msg = self._new_message(p, document=u["document"], caption=p.get("caption"))
+        return self._as_json(msg)
+
+    def _api_sendPhoto(self, p, u):
+        if "photo" not in u:
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        if len(p.get("caption") or "") > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        msg = self._new_message(p, photo=u["photo"][1], caption=p.get("caption"))
         return self._as_json(msg)
 
     def _api_getMyCommands(self, p, u):

@@ -81,8 +81,9 @@ async def test_list_show_compare_export_delete(tmp_path):
         (unknown,) = await bot.command("/show 不存在的机关 2024")
         assert "没有找到机关" in unknown.text
 
-        compared = await bot.command("/compare 掌政镇 2023年 2024")
+        compared = await bot.command("/compare 掌政镇 2023年 2024", count=2)
         assert "2023 年与 2024 年" in compared[0].text and "本年新收政府信息公开申请数量" in compared[0].text
+        assert compared[1].photo[:8] == b"\x89PNG\r\n\x1a\n" and "主要数据对比" in compared[1].caption
         (gap,) = await bot.command("/compare 掌政镇 2022 2024")
         assert "没有 2022 年度的报告" in gap.text
 
