@@ -9,7 +9,7 @@ from bot.season.batch import BatchResult
 from bot.season.status import SeasonStatus
 from bot.season.summary import Indicators, Summary
 from bot.season.texts import STATUS_ZH
-from bot.xlsx import _WRAP, SEVERITY_ZH, _save, _sheet
+from bot.xlsx import _WRAP, SEVERITY_ZH, _save, _sheet, add_season_chart
 from parser.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ITEM_LABELS,
@@ -76,7 +76,8 @@ def _issues_sheet(wb: Workbook, rows: list[list]) -> None:
 
 
 def season_workbook(s: SeasonStatus, findings: list) -> bytes:
-    """「年报检查情况表」 for /season: every agency, totals by kind, and every finding open."""
+    """「年报检查情况表」 for /season: every agency, totals by kind, their chart (as /season's picture), and
+    every finding open."""
     wb = Workbook()
     wb.remove(wb.active)
     rows = []
@@ -123,6 +124,8 @@ def season_workbook(s: SeasonStatus, findings: list) -> bytes:
         totals,
         [10, 12, 8, 8, 10, 12, 8, 8],
     )
+    if s.agencies:
+        add_season_chart(wb.create_sheet("报送情况图"), s.chart_data(), "A1")
     names = {a.agency_id: a.agency for a in s.everyone if a.agency_id is not None}
     _issues_sheet(wb, [_issue_row(names.get(f.agency_id, f.agency), f.year, f) for f in findings])
     return _save(wb)

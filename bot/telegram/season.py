@@ -1,6 +1,6 @@
 """The season in Telegram: a ZIP of reports, /season [年度] and /summary [年度].
 
-Thin: download, call bot.season, reply. A ZIP gets one status message, edited as the reports are
+Thin: download, call bot.season, reply. /season sends its text, the bar chart by kind of agency, then the XLSX. A ZIP gets one status message, edited as the reports are
 checked (「已检查 12/37」, at most every EDIT_INTERVAL seconds: Telegram limits edits), then one
 summary reply and the XLSX 「年报检查情况表」. `register(application)` is called from bot/app.py.
 """
@@ -17,7 +17,8 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.season import season_status, season_summary
+from bot import charts
+from bot.season import season_chart, season_status, season_summary
 from bot.season.batch import check_archive
 from bot.season.texts import USAGE, batch_text, progress_text, season_text, summary_text
 from bot.season.workbook import batch_workbook, season_workbook, summary_workbook
@@ -146,6 +147,15 @@ async def season_command(update: Update, context: Context) -> None:
         context.bot_data.checker, year, context.bot_data.deadlines.settings.deadlines, today
     )
     await reply_texts(update, season_text(status))
+    if status.agencies:
+        chat_id = update.effective_message.chat.id
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        try:
+            png = await season_chart(status)
+        except charts.ChartError as exc:
+            await context.bot.send_message(chat_id, exc.zh)
+        else:
+            await context.bot.send_photo(chat_id, photo=png, caption=f"{year} 年度报送情况（按机关类别）")
     if status.everyone:
         book = await asyncio.to_thread(season_workbook, status, findings)
         await update.effective_message.reply_document(
