@@ -12,7 +12,7 @@ import logging
 import time
 from datetime import date
 
-from telegram import ReplyParameters, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
@@ -69,15 +69,6 @@ async def _check_archive(update: Update, context: Context, name: str) -> None:
     data = context.bot_data
     message = update.effective_message
     status = await message.reply_text(f"📥 正在下载《{name}》…", do_quote=True)
-    last = 0.0
-
-    async def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if done == total or now - last >= EDIT_INTERVAL:
-            last = now
-            await edit(status, progress_text(name, done, total))
-
     try:
         try:
             file = await message.document.get_file()
@@ -90,6 +81,34 @@ async def _check_archive(update: Update, context: Context, name: str) -> None:
                 "file too big for the Bot API to download",
             ) from None
         content = bytes(await file.download_as_bytearray())
+    except ReportError as exc:
+        await edit(status, f"❌ 《{name}》无法处理：{exc.zh}")
+        return
+    except Exception:
+        log.exception("downloading the archive %s failed", name)
+        await edit(status, f"❌ 《{name}》：{APOLOGY}")
+        return
+    await check_archive_content(update, context, name, content, status)
+
+
+async def check_archive_content(
+    update: Update, context: Context, name: str, content: bytes, status: Message
+) -> None:
+    """Check every report of a downloaded ZIP, editing `status` as it goes; then the summary and the XLSX.
+
+    Also for a ZIP told by its bytes in bot.telegram.files (sent with no .zip name and no ZIP type)."""
+    data = context.bot_data
+    message = update.effective_message
+    last = 0.0
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= EDIT_INTERVAL:
+            last = now
+            await edit(status, progress_text(name, done, total))
+
+    try:
         await edit(status, f"📦 《{name}》：正在打开压缩包…")
         result = await check_archive(data.checker, content, name, who(update), progress)
     except ReportError as exc:  # ArchiveError included: the archive as a whole is refused
