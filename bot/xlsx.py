@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from storage.compare import Comparison
     from storage.store import ExportTable
 
+# The clerk's XLSX style, in one place (bot/season/workbook.py builds its sheets with it too).
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)  # headings
+WRAP = Alignment(wrap_text=True, vertical="top")  # long texts: messages, quotes
 # Characters Excel refuses in a cell (control characters other than tab and newlines).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -38,11 +39,12 @@ def _cell(value):
     return _ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
+def add_sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths: list[int] | None = None):
+    """A sheet with a bold heading row frozen above the rows, cells Excel accepts, and column widths."""
     ws = wb.create_sheet(title)
     ws.append(header)
     for cell in ws[1]:
-        cell.font = _BOLD
+        cell.font = BOLD
     for row in rows:
         ws.append([_cell(v) for v in row])
     ws.freeze_panes = "A2"
@@ -51,7 +53,8 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], widths
     return ws
 
 
-def _save(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The XLSX file, in memory (sent as a Telegram document or written by the CLI)."""
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -63,22 +66,31 @@ def _active_labels():
     return ACTIVE_ITEM_LABELS, ACTIVE_COLUMN_LABELS
 
 
-def report_workbook(report: Report, comparison: Comparison | None = None, figures: Trend | None = None) -> bytes:
+def report_workbook(
+    report: Report, comparison: Comparison | None = None, figures: Trend | None = None
+) -> bytes:
     """概况, the three tables, 问题清单 and (when given) 同比 and 主要数据 (with charts) as sheets of one XLSX file."""
     wb = Workbook()
     wb.remove(wb.active)
     period = "至".join(d.isoformat() for d in report.period) if report.period else None
     info = [
-        ["文件", report.file], ["机关", report.agency], ["简称", report.agency_short], ["年度", report.year],
+        ["文件", report.file],
+        ["机关", report.agency],
+        ["简称", report.agency_short],
+        ["年度", report.year],
         ["模板", {"2021": "2021 年版", "2019": "2019 年版"}.get(report.template or "", None)],
-        ["统计期间", period], ["落款日期", report.published.isoformat() if report.published else None],
-        ["文件格式", report.format], ["页数", report.pages], ["OCR 识别", "是" if report.ocr else "否"],
+        ["统计期间", period],
+        ["落款日期", report.published.isoformat() if report.published else None],
+        ["文件格式", report.format],
+        ["页数", report.pages],
+        ["OCR 识别", "是" if report.ocr else "否"],
         ["包含部分", "、".join(SECTION_TITLES.get(s, s) for s in report.sections)],
         ["错误", sum(f.severity == "error" for f in report.findings)],
         ["提示", sum(f.severity == "warning" for f in report.findings)],
-        ["对比年度", report.previous_year], ["SHA-256", report.sha256],
+        ["对比年度", report.previous_year],
+        ["SHA-256", report.sha256],
     ]
-    _sheet(wb, "概况", ["项目", "内容"], info, [14, 70])
+    add_sheet(wb, "概况", ["项目", "内容"], info, [14, 70])
 
     if report.active is not None:
         items, columns = _active_labels()
@@ -87,37 +99,60 @@ def report_workbook(report: Report, comparison: Comparison | None = None, figure
             row = getattr(report.active, item)
             for col in type(row).model_fields:
                 rows.append([items.get(item, item), columns.get(col, col), getattr(row, col)])
-        _sheet(wb, "主动公开", ["信息内容", "栏目", "数值"], rows, [24, 22, 12])
+        add_sheet(wb, "主动公开", ["信息内容", "栏目", "数值"], rows, [24, 22, 12])
 
     if report.applications is not None:
         rows = [[APPLICATION_ROWS[key], *row.values()] for key, row in report.applications.rows().items()]
-        _sheet(wb, "依申请公开", ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)], rows,
-               [44] + [12] * len(APPLICANT_COLUMNS))
+        add_sheet(
+            wb,
+            "依申请公开",
+            ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)],
+            rows,
+            [44] + [12] * len(APPLICANT_COLUMNS),
+        )
 
     if report.review_litigation is not None:
-        rows = [[LITIGATION_GROUP_LABELS[g], *getattr(report.review_litigation, g).values()]
-                for g in type(report.review_litigation).model_fields]
-        _sheet(wb, "复议诉讼", ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)], rows,
-               [30] + [12] * len(OUTCOME_COLUMNS))
+        rows = [
+            [LITIGATION_GROUP_LABELS[g], *getattr(report.review_litigation, g).values()]
+            for g in type(report.review_litigation).model_fields
+        ]
+        add_sheet(
+            wb,
+            "复议诉讼",
+            ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)],
+            rows,
+            [30] + [12] * len(OUTCOME_COLUMNS),
+        )
 
-    rows = [[SEVERITY_ZH.get(f.severity, f.severity), f.rule, f.where, f.message, f.page, f.quote]
-            for f in report.findings]
-    ws = _sheet(wb, "问题清单", ["级别", "规则", "位置", "说明", "页码", "原文"], rows, [8, 18, 34, 70, 8, 50])
+    rows = [
+        [SEVERITY_ZH.get(f.severity, f.severity), f.rule, f.where, f.message, f.page, f.quote]
+        for f in report.findings
+    ]
+    ws = add_sheet(
+        wb, "问题清单", ["级别", "规则", "位置", "说明", "页码", "原文"], rows, [8, 18, 34, 70, 8, 50]
+    )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = WRAP
 
     if comparison is not None:
         a, b = comparison.years
         rows = []
         for r in comparison.rows:
             change = r.change
-            rows.append([r.label, r.values[0], r.values[1], change.absolute if change else None,
-                         change.percent if change else None])
-        _sheet(wb, "同比", ["项目", f"{a}年", f"{b}年", "增减", "增减率（%）"], rows, [48, 12, 12, 12, 12])
+            rows.append(
+                [
+                    r.label,
+                    r.values[0],
+                    r.values[1],
+                    change.absolute if change else None,
+                    change.percent if change else None,
+                ]
+            )
+        add_sheet(wb, "同比", ["项目", f"{a}年", f"{b}年", "增减", "增减率（%）"], rows, [48, 12, 12, 12, 12])
     if figures is not None and figures.years:
         figures_sheet(wb, figures)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- charts (native Excel charts, as the PNGs)
@@ -144,7 +179,7 @@ def figures_sheet(wb: Workbook, trend: Trend, title: str = "主要数据", note:
         for row in rows:
             a, b = row[1], row[2]
             row.append(b - a if a is not None and b is not None else None)
-    ws = _sheet(wb, title, header, rows, [40] + [12] * (len(header) - 1))
+    ws = add_sheet(wb, title, header, rows, [40] + [12] * (len(header) - 1))
     notes = [note] if note else []
     if any(y.template == "2019" for y in years):
         notes.append("2019 年版格式的报告没有“现行有效件数”，该项空缺。")
@@ -162,7 +197,9 @@ def figures_sheet(wb: Workbook, trend: Trend, title: str = "主要数据", note:
             chart.varyColors = True  # the earlier and the later year in two colours
         chart.title = KEY_FIGURES[i].short
         chart.legend = None
-        chart.add_data(Reference(ws, min_col=2, max_col=1 + n, min_row=i + 2), from_rows=True, titles_from_data=False)
+        chart.add_data(
+            Reference(ws, min_col=2, max_col=1 + n, min_row=i + 2), from_rows=True, titles_from_data=False
+        )
         chart.set_categories(categories)
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showVal = True
@@ -181,7 +218,7 @@ def trend_workbook(trend: Trend) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     figures_sheet(wb, trend, note=f"{trend.agency}，每个已保存年度一列。")
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def add_season_chart(ws, data: SeasonChartData, anchor: str) -> None:
@@ -205,13 +242,15 @@ def add_season_chart(ws, data: SeasonChartData, anchor: str) -> None:
         for c, value in enumerate(values):
             cell = ws.cell(row=top + r, column=left + c, value=value)
             if r == 0:
-                cell.font = _BOLD
+                cell.font = BOLD
     chart = BarChart()
     chart.type = "col"
     chart.title = f"{data.report_year} 年度年报报送情况（按机关类别）"
     chart.y_axis.title = "机关数（个）"
-    chart.add_data(Reference(ws, min_col=left + 2, max_col=left + 1 + len(fields), min_row=top,
-                             max_row=top + len(rows)), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=left + 2, max_col=left + 1 + len(fields), min_row=top, max_row=top + len(rows)),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(ws, min_col=left, min_row=top + 1, max_row=top + len(rows)))
     chart.dataLabels = DataLabelList()
     chart.dataLabels.showVal = True
@@ -248,20 +287,37 @@ def export_workbook(table: ExportTable) -> bytes:
     """All stored reports, one row per agency-year, with Chinese column headings."""
     from parser.model import cell_label as label
 
-    heads = {"agency": "机关", "agency_short": "简称", "agency_as_printed": "报告所印机关名称", "year": "年度",
-             "template": "模板", "format": "格式", "file": "文件", "sha256": "SHA-256",
-             "uploaded_by": "上传者", "uploaded_at": "上传时间（UTC）", "findings": "问题数"}
+    heads = {
+        "agency": "机关",
+        "agency_short": "简称",
+        "agency_as_printed": "报告所印机关名称",
+        "year": "年度",
+        "template": "模板",
+        "format": "格式",
+        "file": "文件",
+        "sha256": "SHA-256",
+        "uploaded_by": "上传者",
+        "uploaded_at": "上传时间（UTC）",
+        "findings": "问题数",
+    }
     wb = Workbook()
     wb.remove(wb.active)
     header = [heads.get(c) or label(c) for c in table.columns]
-    _sheet(wb, "年度报告", header, [list(r) for r in table.rows], [28, 14, 28, 8])
+    add_sheet(wb, "年度报告", header, [list(r) for r in table.rows], [28, 14, 28, 8])
     # The dotted keys under the headings keep the export machine-readable too.
-    _sheet(wb, "字段", ["列", "字段"], [[h, c] for h, c in zip(header, table.columns, strict=True)], [50, 50])
+    add_sheet(
+        wb, "字段", ["列", "字段"], [[h, c] for h, c in zip(header, table.columns, strict=True)], [50, 50]
+    )
     totals = export_totals(table)
     if totals is not None:
         counts = "；".join(f"{y} 年度 {n} 份" for y, n in _reports_per_year(table))
-        figures_sheet(wb, totals, "主要数据合计", note=f"各年度已保存报告的合计（{counts}），机关数不同的年度不宜直接比较。")
-    return _save(wb)
+        figures_sheet(
+            wb,
+            totals,
+            "主要数据合计",
+            note=f"各年度已保存报告的合计（{counts}），机关数不同的年度不宜直接比较。",
+        )
+    return workbook_bytes(wb)
 
 
 def _reports_per_year(table: ExportTable) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +26,17 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 def default_db_path() -> Path:
     """NIANBAO_DB from the environment, else ./data/nianbao.db."""
     return Path(os.environ.get("NIANBAO_DB") or "data/nianbao.db")
+
+
+def utc_now() -> str:
+    """The time stamp stored in every `*_at` column: UTC, ISO 8601, microseconds (so it sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params=()) -> list[aiosqlite.Row]:
+    """Every row of one query, its cursor closed."""
+    async with conn.execute(sql, params) as cur:
+        return await cur.fetchall()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -125,7 +137,8 @@ class Database:
                     version = await self.user_version()
                     if version > latest:
                         raise RuntimeError(
-                            f"database {self.path} has schema version {version}, newer than this program ({latest})")
+                            f"database {self.path} has schema version {version}, newer than this program ({latest})"
+                        )
                     if version >= target:
                         await self.conn.execute("ROLLBACK")
                         return version
@@ -142,7 +155,9 @@ class Database:
                     raise
 
     async def _has_tables(self) -> bool:
-        async with self.conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") as cur:
+        async with self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ) as cur:
             row = await cur.fetchone()
         return row[0] > 0
 

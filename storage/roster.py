@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from storage import agencies as names
 from storage.db import Database
+from storage.db import fetch_all as _all
+from storage.db import utc_now as _now
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,6 @@ class Subscription:
 
 
 LogKey = tuple[int, int, str, int]  # chat, report year, deadline (its kinds), day
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-async def _all(conn, sql: str, params=()):
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchall()
 
 
 # ---------------------------------------------------------------- resolving names
@@ -96,8 +89,9 @@ async def roster_add(db: Database, name: str, kind: str, added_by: str = "cli") 
     return entries[0]
 
 
-async def roster_add_many(db: Database, rows: list[tuple[str, str]], added_by: str = "cli",
-                          replace: bool = False) -> list[tuple[RosterEntry, bool]]:
+async def roster_add_many(
+    db: Database, rows: list[tuple[str, str]], added_by: str = "cli", replace: bool = False
+) -> list[tuple[RosterEntry, bool]]:
     """Add many in one transaction (an import lands whole or not at all); `replace` clears the roster first.
 
     Kinds are checked by the caller (bot.deadlines.parse_kind) and by the table.
@@ -113,13 +107,16 @@ async def roster_add_many(db: Database, rows: list[tuple[str, str]], added_by: s
             norm = names.normalise(name)
             existing = await _all(conn, "SELECT id FROM roster WHERE norm = ?", (norm,))
             if existing:
-                await conn.execute("UPDATE roster SET name = ?, kind = ? WHERE id = ?",
-                                   (name.strip(), kind, existing[0]["id"]))
+                await conn.execute(
+                    "UPDATE roster SET name = ?, kind = ? WHERE id = ?",
+                    (name.strip(), kind, existing[0]["id"]),
+                )
                 rid, new = existing[0]["id"], False
             else:
                 async with conn.execute(
                     "INSERT INTO roster (norm, name, kind, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
-                    (norm, name.strip(), kind, added_by, _now())) as cur:
+                    (norm, name.strip(), kind, added_by, _now()),
+                ) as cur:
                     rid, new = cur.lastrowid, True
             out.append((rid, name.strip(), kind, norm, new))
         known = await _AgencyNames.load(conn)
@@ -135,8 +132,11 @@ async def roster_remove(db: Database, name: str) -> list[RosterEntry]:
     async with db.write() as conn:
         rows = await _all(conn, "SELECT id, norm, name, kind FROM roster WHERE norm = ?", (norm,))
         if not rows:
-            rows = [r for r in await _all(conn, "SELECT id, norm, name, kind FROM roster ORDER BY id")
-                    if names.tail_match(r["norm"], norm)]
+            rows = [
+                r
+                for r in await _all(conn, "SELECT id, norm, name, kind FROM roster ORDER BY id")
+                if names.tail_match(r["norm"], norm)
+            ]
         if len(rows) == 1:
             await conn.execute("DELETE FROM roster WHERE id = ?", (rows[0]["id"],))
             return [RosterEntry(rows[0]["id"], rows[0]["name"], rows[0]["kind"])]
@@ -151,29 +151,45 @@ async def expected(db: Database, report_year: int) -> tuple[list[RosterEntry], s
     """
     async with db.read() as conn:
         rows = await _all(conn, "SELECT id, norm, name, kind FROM roster ORDER BY id")
-        reported = {r["agency_id"] for r in await _all(
-            conn, "SELECT DISTINCT agency_id FROM reports WHERE year = ? AND superseded_by IS NULL", (report_year,))}
+        reported = {
+            r["agency_id"]
+            for r in await _all(
+                conn,
+                "SELECT DISTINCT agency_id FROM reports WHERE year = ? AND superseded_by IS NULL",
+                (report_year,),
+            )
+        }
         if rows:
             known = await _AgencyNames.load(conn)
-            return [RosterEntry(r["id"], r["name"], r["kind"], known.resolve(r["norm"])) for r in rows], reported, True
-        agencies = await _all(conn, """
+            return (
+                [RosterEntry(r["id"], r["name"], r["kind"], known.resolve(r["norm"])) for r in rows],
+                reported,
+                True,
+            )
+        agencies = await _all(
+            conn,
+            """
             SELECT DISTINCT a.id, a.name FROM agencies a JOIN reports r ON r.agency_id = a.id
             WHERE r.year IN (?, ?) AND r.superseded_by IS NULL ORDER BY a.name, a.id""",
-                              (report_year - 1, report_year))
+            (report_year - 1, report_year),
+        )
     return [RosterEntry(None, a["name"], None, a["id"]) for a in agencies], reported, False
 
 
 # ---------------------------------------------------------------- subscriptions
 
 
-async def subscribe(db: Database, chat_id: int, by: str, title: str | None = None,
-                    now: datetime | None = None) -> bool:
+async def subscribe(
+    db: Database, chat_id: int, by: str, title: str | None = None, now: datetime | None = None
+) -> bool:
     """Subscribe a chat; False when it already was (its subscription time is kept)."""
     at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     async with db.write() as conn:
         async with conn.execute(
             "INSERT OR IGNORE INTO reminder_subscriptions (chat_id, title, subscribed_by, subscribed_at)"
-            " VALUES (?, ?, ?, ?)", (chat_id, title, by, at)) as cur:
+            " VALUES (?, ?, ?, ?)",
+            (chat_id, title, by, at),
+        ) as cur:
             return cur.rowcount > 0
 
 
@@ -186,17 +202,22 @@ async def unsubscribe(db: Database, chat_id: int) -> bool:
 async def move_subscription(db: Database, old_chat_id: int, new_chat_id: int) -> None:
     """A group became a supergroup: its subscription and send log follow it to the new id."""
     async with db.write() as conn:
-        await conn.execute("UPDATE OR REPLACE reminder_subscriptions SET chat_id = ? WHERE chat_id = ?",
-                           (new_chat_id, old_chat_id))
-        await conn.execute("UPDATE OR IGNORE reminder_log SET chat_id = ? WHERE chat_id = ?",
-                           (new_chat_id, old_chat_id))
+        await conn.execute(
+            "UPDATE OR REPLACE reminder_subscriptions SET chat_id = ? WHERE chat_id = ?",
+            (new_chat_id, old_chat_id),
+        )
+        await conn.execute(
+            "UPDATE OR IGNORE reminder_log SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+        )
 
 
 async def subscriptions(db: Database) -> list[Subscription]:
     async with db.read() as conn:
         rows = await _all(conn, "SELECT * FROM reminder_subscriptions ORDER BY chat_id")
-    return [Subscription(r["chat_id"], r["title"], r["subscribed_by"], datetime.fromisoformat(r["subscribed_at"]))
-            for r in rows]
+    return [
+        Subscription(r["chat_id"], r["title"], r["subscribed_by"], datetime.fromisoformat(r["subscribed_at"]))
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- send log
@@ -206,8 +227,11 @@ async def sent_keys(db: Database, report_years: list[int]) -> set[LogKey]:
     """Reminders sent (or being sent) for these report years, by any process."""
     q = ",".join("?" * len(report_years)) or "NULL"
     async with db.read() as conn:
-        rows = await _all(conn, f"SELECT chat_id, report_year, deadline, day FROM reminder_log"
-                                f" WHERE report_year IN ({q})", report_years)
+        rows = await _all(
+            conn,
+            f"SELECT chat_id, report_year, deadline, day FROM reminder_log WHERE report_year IN ({q})",
+            report_years,
+        )
     return {(r["chat_id"], r["report_year"], r["deadline"], r["day"]) for r in rows}
 
 
@@ -216,21 +240,27 @@ async def claim(db: Database, key: LogKey, missing: int) -> bool:
     async with db.write() as conn:
         async with conn.execute(
             "INSERT OR IGNORE INTO reminder_log (chat_id, report_year, deadline, day, status, missing, at)"
-            " VALUES (?, ?, ?, ?, 'sending', ?, ?)", (*key, missing, _now())) as cur:
+            " VALUES (?, ?, ?, ?, 'sending', ?, ?)",
+            (*key, missing, _now()),
+        ) as cur:
             return cur.rowcount > 0
 
 
 async def mark(db: Database, key: LogKey, status: str) -> None:
     async with db.write() as conn:
-        await conn.execute("UPDATE reminder_log SET status = ?, at = ? WHERE chat_id = ? AND report_year = ?"
-                           " AND deadline = ? AND day = ?", (status, _now(), *key))
+        await conn.execute(
+            "UPDATE reminder_log SET status = ?, at = ? WHERE chat_id = ? AND report_year = ?"
+            " AND deadline = ? AND day = ?",
+            (status, _now(), *key),
+        )
 
 
 async def release(db: Database, key: LogKey) -> None:
     """Forget a claim whose sending failed for a passing reason, so the next check tries again."""
     async with db.write() as conn:
-        await conn.execute("DELETE FROM reminder_log WHERE chat_id = ? AND report_year = ? AND deadline = ?"
-                           " AND day = ?", key)
+        await conn.execute(
+            "DELETE FROM reminder_log WHERE chat_id = ? AND report_year = ? AND deadline = ? AND day = ?", key
+        )
 
 
 async def log_entries(db: Database) -> list[dict]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storage.db import Database
+from storage.db import fetch_all as _all
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,6 @@ class StoredFinding:
     message: str
     page: int | None
     quote: str | None
-
-
-async def _all(conn, sql: str, params=()):
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchall()
 
 
 def _date(text: str | None) -> date | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -20,6 +19,8 @@ from storage import agencies as names
 from storage.cells import active_layout, all_paths, flatten, unflatten
 from storage.compare import Comparison, YearData, build_comparison
 from storage.db import Database, default_db_path
+from storage.db import fetch_all as _all
+from storage.db import utc_now as _now
 from storage.files import FileStore, files_dir_for, sha256_of
 from storage.yoy import check_yoy, without_yoy
 
@@ -83,10 +84,6 @@ class AliasResult(BaseModel):
 class ExportTable(BaseModel):
     columns: list[str]
     rows: list[list[str | int | float | None]]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Store:
@@ -357,11 +354,6 @@ class Store:
 async def _one(conn, sql: str, params=()):
     async with conn.execute(sql, params) as cur:
         return await cur.fetchone()
-
-
-async def _all(conn, sql: str, params=()):
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchall()
 
 
 def _plain(value: float | None) -> int | float | None:

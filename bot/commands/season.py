@@ -1,4 +1,4 @@
-"""`nianbao season [--year Y] [--json] [--xlsx FILE]`, `nianbao summary [--year Y] [--xlsx FILE]`, and the
+"""`nianbao season [--year Y] [--json] [--xlsx FILE] [--png FILE]`, `nianbao summary [--year Y] [--xlsx FILE]`, and the
 ZIP half of `nianbao import x.zip`: the same services and texts the bot's /season, /summary and ZIP use."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ def register(subparsers) -> None:
     p.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天判断是否逾期（默认：今天）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--xlsx", metavar="FILE", help="同时写出 XLSX「年报检查情况表」")
+    p.add_argument("--png", metavar="FILE", help="同时把按机关类别的报送情况柱状图保存为 PNG 文件")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run_season)
     s = subparsers.add_parser(
@@ -67,6 +68,17 @@ async def _season(args, checker: Checker, deadlines, year: int, today: date) -> 
         print(season_text(status))
     if args.xlsx:
         _write(Path(args.xlsx), season_workbook(status, findings))
+    if args.png:
+        from bot.charts import ChartError, season_chart
+
+        if not status.agencies:
+            print("还没有应报机关，不生成柱状图。", file=sys.stderr)
+            return 1
+        try:
+            _write(Path(args.png), season_chart(status.chart_data()))
+        except ChartError as exc:
+            print(exc.zh, file=sys.stderr)
+            return 1
     return 0
 
 

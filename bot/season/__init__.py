@@ -11,6 +11,7 @@ Handlers (bot/telegram/season.py) and commands (bot/commands/season.py) call the
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -44,3 +45,14 @@ async def season_summary(checker: Checker, year: int) -> Summary:
     from bot.season.summary import build_summary
 
     return await build_summary(_db(checker), year)
+
+
+async def season_chart(status: SeasonStatus) -> bytes | None:
+    """The season's bar chart by kind of agency as PNG, drawn off the event loop; None without a roster line.
+
+    Raises bot.charts.ChartError (its `zh` for the user) when no CJK font can draw it."""
+    from bot import charts
+
+    if not status.agencies:
+        return None
+    return await asyncio.to_thread(charts.season_chart, status.chart_data())

@@ -225,6 +225,30 @@ def looks_like_zip(data: bytes) -> bool:
     return detect_format(data) == "zip"
 
 
+# Documents that are ZIP packages: OOXML (DOCX, XLSX, PPTX) lists its parts in [Content_Types].xml, ODF
+# stores its type in `mimetype`. Archives of reports have neither.
+_PACKAGE_NAMES = ("[Content_Types].xml", "mimetype")
+# The first part a damaged package may begin with (ODF: always `mimetype`; OOXML: any of its parts).
+_PACKAGE_FIRST = (*_PACKAGE_NAMES, "_rels/", "docProps/", "word/", "xl/", "ppt/", "customXml/")
+
+
+def is_zip_of_files(data: bytes) -> bool:
+    """A ZIP archive of files by its bytes, whatever its name: not a DOCX, XLSX, PPTX, ODT or other document
+    that is a ZIP package too. A damaged ZIP counts unless its first entry is a package part (opening it
+    then says what is wrong)."""
+    if not looks_like_zip(data):
+        return False
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except ZIP_ERRORS:
+        # no central directory: the first local header holds the first entry's name, uncompressed
+        if not data.startswith(b"PK\x03\x04") or len(data) < 30:
+            return True
+        size = int.from_bytes(data[26:28], "little")
+        return not data[30 : 30 + size].decode("cp437").startswith(_PACKAGE_FIRST)
+    return not names.intersection(_PACKAGE_NAMES)
+
+
 def nested(member: Member, data: bytes) -> bool:
     """An archive told by its bytes though its name did not say so."""
     return is_archive("", data[:8]) or looks_like_zip(data)

@@ -11,11 +11,15 @@ guess could raise a false alarm); for a missing report, the deadline has passed 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from bot.deadlines import Deadlines, guess_kind
 from parser.agency import KINDS
+
+if TYPE_CHECKING:
+    from bot.charts import SeasonChartData
 
 
 class AgencyStatus(BaseModel):
@@ -74,6 +78,13 @@ class SeasonStatus(BaseModel):
     @property
     def everyone(self) -> list[AgencyStatus]:
         return self.agencies + self.not_on_roster
+
+    def chart_data(self) -> SeasonChartData:
+        """The roster's agencies counted by kind for the season's bar chart (agencies off the roster left out:
+        nobody expected them, so they are neither reported nor missing)."""
+        from bot.charts import SeasonChartData
+
+        return SeasonChartData.from_agencies(self.report_year, self.agencies, order=KINDS)
 
 
 def _status(

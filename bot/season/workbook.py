@@ -9,7 +9,7 @@ from bot.season.batch import BatchResult
 from bot.season.status import SeasonStatus
 from bot.season.summary import Indicators, Summary
 from bot.season.texts import STATUS_ZH
-from bot.xlsx import _WRAP, SEVERITY_ZH, _save, _sheet
+from bot.xlsx import SEVERITY_ZH, WRAP, add_season_chart, add_sheet, workbook_bytes
 from parser.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ITEM_LABELS,
@@ -69,14 +69,15 @@ def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
 
 
 def _issues_sheet(wb: Workbook, rows: list[list]) -> None:
-    ws = _sheet(wb, "问题清单", ISSUES_HEADER, rows, ISSUES_WIDTHS)
+    ws = add_sheet(wb, "问题清单", ISSUES_HEADER, rows, ISSUES_WIDTHS)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = WRAP
 
 
 def season_workbook(s: SeasonStatus, findings: list) -> bytes:
-    """「年报检查情况表」 for /season: every agency, totals by kind, and every finding open."""
+    """「年报检查情况表」 for /season: every agency, totals by kind, their chart (as /season's picture), and
+    every finding open."""
     wb = Workbook()
     wb.remove(wb.active)
     rows = []
@@ -105,7 +106,7 @@ def season_workbook(s: SeasonStatus, findings: list) -> bytes:
                 note,
             ]
         )
-    _sheet(
+    add_sheet(
         wb,
         "年报情况",
         ["序号", "机关", "类别", "截止日期", "报送", "落款日期", "是否按时", "错误", "提示", "文件", "备注"],
@@ -116,16 +117,18 @@ def season_workbook(s: SeasonStatus, findings: list) -> bytes:
         [t.kind, t.due.isoformat(), t.agencies, t.reported, t.late, t.undated, t.missing, t.with_errors]
         for t in s.totals
     ]
-    _sheet(
+    add_sheet(
         wb,
         "分类统计",
         ["类别", "截止日期", "应报", "已报", "逾期报送", "落款日期不详", "未报", "有错误"],
         totals,
         [10, 12, 8, 8, 10, 12, 8, 8],
     )
+    if s.agencies:
+        add_season_chart(wb.create_sheet("报送情况图"), s.chart_data(), "A1")
     names = {a.agency_id: a.agency for a in s.everyone if a.agency_id is not None}
     _issues_sheet(wb, [_issue_row(names.get(f.agency_id, f.agency), f.year, f) for f in findings])
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def batch_workbook(result: BatchResult) -> bytes:
@@ -148,7 +151,7 @@ def batch_workbook(result: BatchResult) -> bytes:
                 note,
             ]
         )
-    _sheet(
+    add_sheet(
         wb,
         "检查结果",
         ["文件", "机关", "年度", "结果", "错误", "提示", "落款日期", "说明"],
@@ -163,7 +166,7 @@ def batch_workbook(result: BatchResult) -> bytes:
             for finding in sorted(f.report.findings, key=lambda x: x.severity != "error")
         ],
     )
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def _rate_cells(ws, columns: list[int]) -> None:
@@ -205,9 +208,9 @@ def summary_workbook(s: Summary) -> bytes:
     if s.not_on_roster:
         info.append(["不在名单中（未计入）", "、".join(s.not_on_roster)])
     info += [["说明", n] for n in s.notes]
-    ws = _sheet(wb, "说明", ["项目", "内容"], info, [20, 100])
+    ws = add_sheet(wb, "说明", ["项目", "内容"], info, [20, 100])
     for row in ws.iter_rows(min_row=2):
-        row[1].alignment = _WRAP
+        row[1].alignment = WRAP
     t = s.totals
     if t.active is not None:
         rows = []
@@ -221,10 +224,10 @@ def summary_workbook(s: Summary) -> bytes:
                         getattr(row, col),
                     ]
                 )
-        _sheet(wb, "表二 主动公开", ["信息内容", "栏目", "合计"], rows, [24, 22, 12])
+        add_sheet(wb, "表二 主动公开", ["信息内容", "栏目", "合计"], rows, [24, 22, 12])
     if t.applications is not None:
         rows = [[APPLICATION_ROWS[key], *row.values()] for key, row in t.applications.rows().items()]
-        _sheet(
+        add_sheet(
             wb,
             "表三 依申请公开",
             ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)],
@@ -236,7 +239,7 @@ def summary_workbook(s: Summary) -> bytes:
             [LITIGATION_GROUP_LABELS[g], *getattr(t.review_litigation, g).values()]
             for g in type(t.review_litigation).model_fields
         ]
-        _sheet(
+        add_sheet(
             wb,
             "表四 复议诉讼",
             ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)],
@@ -259,6 +262,6 @@ def summary_workbook(s: Summary) -> bytes:
         "诉讼纠错率",
     ]
     rows = [_indicator_row(i) for i in s.per_agency] + [_indicator_row(s.total)]
-    ws = _sheet(wb, "各机关指标", header, rows, [30, 10, 8, 8, 10, 10, 10, 10, 10, 12, 10, 10, 12])
+    ws = add_sheet(wb, "各机关指标", header, rows, [30, 10, 8, 8, 10, 10, 10, 10, 10, 12, 10, 10, 12])
     _rate_cells(ws, [6, 9, 12])
-    return _save(wb)
+    return workbook_bytes(wb)

@@ -1,4 +1,6 @@
-"""A report sent as a file: a status message at once, edited as it is downloaded, read and checked; then the reply."""
+"""A report sent as a file: a status message at once, edited as it is downloaded, read and checked; then the reply.
+
+A ZIP of files is told by its bytes (DOCX, XLSX and ODT are ZIPs too) and goes to the season's ZIP import."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import logging
 from telegram import Document, Message, Update
 from telegram.error import BadRequest
 
+from bot.season.archive import is_zip_of_files
 from bot.service import CheckResult
 from bot.telegram.access import who
 from bot.telegram.context import BotData, Context
 from bot.telegram.replies import edit, send_report
+from bot.telegram.season import check_archive_content
 from bot.telegram.texts import APOLOGY, FORMATS, STAGES, error_message, status_line
 from parser.errors import ReportError
 
@@ -29,7 +33,9 @@ async def document(update: Update, context: Context) -> None:
     if doc.file_size and doc.file_size > limit_mb * 1024 * 1024:
         await message.reply_text(
             f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。\n"
-            f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。", do_quote=True)
+            f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。",
+            do_quote=True,
+        )
         return
     # the same file again in the same chat while it is checked (a re-delivered update, a double send)
     key = f"{message.chat.id}:{doc.file_unique_id}"
@@ -59,16 +65,29 @@ async def _check_document(update: Update, context: Context, data: BotData, doc: 
         except BadRequest as exc:
             if "too big" not in str(exc).lower():
                 raise
-            raise ReportError("too_large", f"文件过大，Telegram 服务器只允许机器人下载 {data.download_limit_mb} MB 以内的文件。",
-                              "file too big for the Bot API to download") from None
+            raise ReportError(
+                "too_large",
+                f"文件过大，Telegram 服务器只允许机器人下载 {data.download_limit_mb} MB 以内的文件。",
+                "file too big for the Bot API to download",
+            ) from None
         content = bytes(await file.download_as_bytearray())
         if len(content) > data.download_limit_mb * 1024 * 1024:
-            raise ReportError("too_large", f"文件过大，最大支持 {data.download_limit_mb} MB。", "file too large")
+            raise ReportError(
+                "too_large", f"文件过大，最大支持 {data.download_limit_mb} MB。", "file too large"
+            )
+        # a ZIP named or typed otherwise (「年报.dat」, octet-stream) is the season's ZIP import
+        if is_zip_of_files(content):
+            await check_archive_content(update, context, name, content, status)
+            return
         await stage("reading")
         result = await data.checker.check(content, name, who(update), progress=stage)
     except ReportError as exc:
-        await edit(status, error_message(exc, name) + f"\n请发送 {FORMATS} 格式的政府信息公开工作年度报告。"
-                   if exc.code in _WRONG_FILE else error_message(exc, name))
+        await edit(
+            status,
+            error_message(exc, name) + f"\n请发送 {FORMATS} 格式的政府信息公开工作年度报告。"
+            if exc.code in _WRONG_FILE
+            else error_message(exc, name),
+        )
         return
     except Exception as exc:
         from storage.store import StoreError
@@ -85,8 +104,9 @@ async def _check_document(update: Update, context: Context, data: BotData, doc: 
     await send_report(context, chat_id, result.report, result.comparison, message.message_id)
 
 
-async def _sent_before(context: Context, data: BotData, doc: Document, name: str, status: Message,
-                       message: Message) -> bool:
+async def _sent_before(
+    context: Context, data: BotData, doc: Document, name: str, status: Message, message: Message
+) -> bool:
     """The same Telegram file again: answered from the store, with no download and no new row."""
     done = data.files_done.get(doc.file_unique_id)
     if done is None:

@@ -1,6 +1,6 @@
 """The season in Telegram: a ZIP of reports, /season [年度] and /summary [年度].
 
-Thin: download, call bot.season, reply. A ZIP gets one status message, edited as the reports are
+Thin: download, call bot.season, reply. /season sends its text, the bar chart by kind of agency, then the XLSX. A ZIP gets one status message, edited as the reports are
 checked (「已检查 12/37」, at most every EDIT_INTERVAL seconds: Telegram limits edits), then one
 summary reply and the XLSX 「年报检查情况表」. `register(application)` is called from bot/app.py.
 """
@@ -12,12 +12,13 @@ import logging
 import time
 from datetime import date
 
-from telegram import ReplyParameters, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.season import season_status, season_summary
+from bot import charts
+from bot.season import season_chart, season_status, season_summary
 from bot.season.batch import check_archive
 from bot.season.texts import USAGE, batch_text, progress_text, season_text, summary_text
 from bot.season.workbook import batch_workbook, season_workbook, summary_workbook
@@ -68,15 +69,6 @@ async def _check_archive(update: Update, context: Context, name: str) -> None:
     data = context.bot_data
     message = update.effective_message
     status = await message.reply_text(f"📥 正在下载《{name}》…", do_quote=True)
-    last = 0.0
-
-    async def progress(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if done == total or now - last >= EDIT_INTERVAL:
-            last = now
-            await edit(status, progress_text(name, done, total))
-
     try:
         try:
             file = await message.document.get_file()
@@ -89,6 +81,34 @@ async def _check_archive(update: Update, context: Context, name: str) -> None:
                 "file too big for the Bot API to download",
             ) from None
         content = bytes(await file.download_as_bytearray())
+    except ReportError as exc:
+        await edit(status, f"❌ 《{name}》无法处理：{exc.zh}")
+        return
+    except Exception:
+        log.exception("downloading the archive %s failed", name)
+        await edit(status, f"❌ 《{name}》：{APOLOGY}")
+        return
+    await check_archive_content(update, context, name, content, status)
+
+
+async def check_archive_content(
+    update: Update, context: Context, name: str, content: bytes, status: Message
+) -> None:
+    """Check every report of a downloaded ZIP, editing `status` as it goes; then the summary and the XLSX.
+
+    Also for a ZIP told by its bytes in bot.telegram.files (sent with no .zip name and no ZIP type)."""
+    data = context.bot_data
+    message = update.effective_message
+    last = 0.0
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= EDIT_INTERVAL:
+            last = now
+            await edit(status, progress_text(name, done, total))
+
+    try:
         await edit(status, f"📦 《{name}》：正在打开压缩包…")
         result = await check_archive(data.checker, content, name, who(update), progress)
     except ReportError as exc:  # ArchiveError included: the archive as a whole is refused
@@ -146,6 +166,15 @@ async def season_command(update: Update, context: Context) -> None:
         context.bot_data.checker, year, context.bot_data.deadlines.settings.deadlines, today
     )
     await reply_texts(update, season_text(status))
+    if status.agencies:
+        chat_id = update.effective_message.chat.id
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        try:
+            png = await season_chart(status)
+        except charts.ChartError as exc:
+            await context.bot.send_message(chat_id, exc.zh)
+        else:
+            await context.bot.send_photo(chat_id, photo=png, caption=f"{year} 年度报送情况（按机关类别）")
     if status.everyone:
         book = await asyncio.to_thread(season_workbook, status, findings)
         await update.effective_message.reply_document(

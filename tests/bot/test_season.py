@@ -13,10 +13,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_api import BotHarness  # noqa: E402
 from season_data import COUNTY, MISSING, OUTSIDE, ROSTER, YEAR, as_txt, county_specs  # noqa: E402
+from test_charts import png_size  # noqa: E402
 
 import bot.cli  # noqa: E402
 from bot.deadlines import AFTER, Deadlines, reminder_text  # noqa: E402
@@ -113,7 +115,13 @@ async def test_season_lists_every_agency_on_the_roster(county_db):
     assert "【部门】2025年1月31日截止：应报 11，已报 9（逾期 1，落款日期不详 1），未报 2，有错误 1" in text
 
     wb = book(season_workbook(status, findings))
-    assert wb.sheetnames == ["年报情况", "分类统计", "问题清单"]
+    assert wb.sheetnames == ["年报情况", "分类统计", "报送情况图", "问题清单"]
+    # the chart sheet: the roster's agencies by kind (the one off the roster is neither reported nor missing)
+    chart_rows = {r[0]: r[1:] for r in wb["报送情况图"].iter_rows(min_row=2, values_only=True)}
+    assert chart_rows["部门"] == (11, 9, 1, 1, 2)  # 应报, 已报送, 逾期报送, 有错误, 未报送
+    assert chart_rows["县级政府"] == (1, 0, 0, 0, 1) and chart_rows["合计"] == (20, 14, 2, 2, 6)
+    (chart,) = wb["报送情况图"]._charts
+    assert isinstance(chart, BarChart) and len(chart.series) == 4
     rows = list(wb["年报情况"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 21 and rows[-1][1] == OUTSIDE and rows[-1][-1] == "不在应报名单中"
     assert next(r for r in rows if r[1] == "杨和镇")[-1] == "报告中的名称：永宁县杨和镇人民政府"
@@ -229,7 +237,8 @@ async def test_notice_after_the_deadline_names_agencies_with_errors_open(county_
     jan31 = season.of(("部门", "乡镇", "街道"))
     text = reminder_text(YEAR, date(YEAR + 1, 1, 31), jan31, AFTER, date(YEAR + 1, 2, 1))
     assert "以下 2 个机关已提交的报告仍有错误" in text
-    assert "永宁县财政局（1 个错误）" in text and "永宁县闽宁镇人民政府（1 个错误）" in text  # one wrong cell, one finding
+    # one wrong cell, one finding
+    assert "永宁县财政局（1 个错误）" in text and "永宁县闽宁镇人民政府（1 个错误）" in text
     assert text.index("逾期尚未提交") < text.index("仍有错误")
     # before the deadline the reminder stays about who is missing
     before = reminder_text(YEAR, date(YEAR + 1, 1, 31), jan31, 3, date(YEAR + 1, 1, 28))
@@ -249,15 +258,23 @@ async def test_season_and_summary_commands(db, tmp_path):
     now = datetime(YEAR + 1, 2, 5, 2, 0, tzinfo=UTC)
     async with BotHarness(tmp_path, nianbao_db=db) as bot:
         deadline_handlers.register(bot.app, settings=DeadlineSettings(_env_file=None), clock=lambda: now)
-        replies = await bot.command("/season", count=2)
+        replies = await bot.command("/season", count=3)
         text = "\n".join(m.text for m in replies if m.text)
         assert (
             f"📊 {YEAR} 年度" in text
             and "应报 20 个，已报 14 个" in text
             and "❌ 永宁县人民政府：未报" in text
         )
+        # after the text, the bar chart by kind of agency; then the XLSX with the same chart, native
+        (photo,) = [m for m in replies if m.photo is not None]
+        assert replies.index(photo) == len(replies) - 2 and not any(m.text for m in replies[-2:])
+        assert photo.caption == f"{YEAR} 年度报送情况（按机关类别）"
+        width, height = png_size(photo.photo)
+        assert width > 700 and height > 500
+        assert "upload_photo" in [c.params["action"] for c in bot.api.called("sendChatAction")]
         doc = replies[-1].document
         assert doc[0] == f"{YEAR}年度年报检查情况表.xlsx" and "问题清单" in book(doc[1]).sheetnames
+        assert len(book(doc[1])["报送情况图"]._charts) == 1
         replies = await bot.command(f"/summary {YEAR}年", count=2)
         assert "汇总 14 份报告" in replies[0].text
         assert replies[-1].document[0] == f"{YEAR}年度政府信息公开工作汇总.xlsx"
@@ -302,7 +319,16 @@ def test_cli_season_and_summary(db, tmp_path, main, capsys):
         == 0
     )
     assert "应报 20 个，已报 14 个" in capsys.readouterr().out
-    assert book(xlsx.read_bytes()).sheetnames == ["年报情况", "分类统计", "问题清单"]
+    assert book(xlsx.read_bytes()).sheetnames == ["年报情况", "分类统计", "报送情况图", "问题清单"]
+    png = tmp_path / "图" / "报送情况.png"
+    args = ["season", "--year", str(YEAR), "--today", TODAY.isoformat(), "--png", str(png), "--db", str(db)]
+    assert main(args) == 0
+    width, height = png_size(png.read_bytes())
+    assert width > 700 and height > 500
+    assert "应报 20 个，已报 14 个" in capsys.readouterr().out  # the text is printed as without --png
+    empty = tmp_path / "empty.db"
+    assert main(["season", "--year", str(YEAR), "--png", str(tmp_path / "none.png"), "--db", str(empty)]) == 1
+    assert "还没有应报机关" in capsys.readouterr().err and not (tmp_path / "none.png").exists()
     # the default year is the one being collected: until its last deadline, last year's
     assert main(["season", "--today", f"{YEAR + 1}-01-20", "--json", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out)["report_year"] == YEAR

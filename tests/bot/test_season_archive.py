@@ -134,6 +134,29 @@ def test_an_archive_told_by_its_bytes_but_a_docx_is_a_document():
     assert nested == {"材料.dat": True, "年报.docx": False, "压缩.bin": True}
 
 
+def test_a_zip_of_files_is_told_from_documents_that_are_zips_too():
+    """Routing a file sent without a .zip name: only an archive of files goes to the ZIP import."""
+    import openpyxl
+    from docgen import build_docx, make_spec
+
+    files = windows_zip([("部门/教育局年报.txt", REPORT), ("部门/财政局年报.docx", b"PK\x03\x04..")])
+    docx = build_docx(make_spec("t", 1, "2021", "永宁县人民政府", scale="tiny"))
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    assert archive.is_zip_of_files(files)
+    assert not archive.is_zip_of_files(docx)
+    assert not archive.is_zip_of_files(book.getvalue())  # XLSX: no word/document.xml, still a document
+    assert not archive.is_zip_of_files(odt.getvalue())
+    assert not archive.is_zip_of_files(REPORT) and not archive.is_zip_of_files(b"%PDF-1.7\n")
+    # damaged (the central directory cut off): told by the member names in the local headers
+    assert archive.is_zip_of_files(files[: len(files) // 2])
+    assert not archive.is_zip_of_files(book.getvalue()[:200])
+
+
 def test_zip_bomb_and_too_many_entries_refuse_the_whole_archive(monkeypatch):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

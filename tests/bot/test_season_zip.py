@@ -130,7 +130,7 @@ async def test_zip_through_the_bot(tmp_path, season_zip, monkeypatch):
         )  # 12 entries less __MACOSX, Thumbs.db and desktop.ini
         assert "有错误 1 份" in summary and "新保存 4 份" in summary
         errors = summary.index("❗ 有错误的机关（1）：")
-        assert "永宁县财政局 2024 年度：3 个错误（2024年报/部门/财政局年报（终稿）.docx）" in summary
+        assert "永宁县财政局 2024 年度：1 个错误（2024年报/部门/财政局年报（终稿）.docx）" in summary
         for agency in ("永宁县教育局", "永宁县杨和镇人民政府", "银川市兴庆区掌政镇人民政府"):
             assert summary.index(agency) > errors  # agencies with errors first
         unreadable = summary[summary.index("❌ 无法读取的文件（4）：") :]
@@ -150,7 +150,7 @@ async def test_zip_through_the_bot(tmp_path, season_zip, monkeypatch):
         assert wb.sheetnames == ["检查结果", "问题清单"]
         rows = {r[0]: r for r in wb["检查结果"].iter_rows(min_row=2, values_only=True)}
         assert len(rows) == 9
-        assert rows["2024年报/部门/财政局年报（终稿）.docx"][1:6] == ("永宁县财政局", 2024, "新保存", 3, 0)
+        assert rows["2024年报/部门/财政局年报（终稿）.docx"][1:6] == ("永宁县财政局", 2024, "新保存", 1, 0)
         assert rows["2024年报/乡镇/新建文件夹/杨和镇年报 - 副本.txt"][3] == "与另一文件相同"
         assert (
             rows["2024年报/街道/城关街道年报.pdf"][3] == "无法读取"
@@ -158,12 +158,12 @@ async def test_zip_through_the_bot(tmp_path, season_zip, monkeypatch):
         )
         issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
         errors = [r for r in issues if r[3] == "错误"]
-        assert len(errors) == 3 and all(
+        assert len(errors) == 1 and all(
             r[:2] == ("永宁县财政局", 2024) and r[2].startswith("APP-") for r in errors
         )
 
         # the season now knows them
-        season = await bot.command(f"/season {YEAR}", count=2)
+        season = await bot.command(f"/season {YEAR}", count=3)  # text, chart, XLSX
         assert "永宁县财政局" in season[0].text
     stored = reports(store / "nianbao.db")
     assert sorted(name for name, _, _ in stored) == sorted(
@@ -180,6 +180,41 @@ async def test_zip_through_the_bot(tmp_path, season_zip, monkeypatch):
         len([p for p in (store / "nianbao.files").rglob("*") if p.is_file()]) == 4
     )  # the reports' originals
     assert not list(cwd.iterdir()) and sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "store"]
+
+
+async def test_a_zip_without_zip_name_or_type_is_imported_as_one(tmp_path):
+    """Told by its bytes: a ZIP sent as 「年报材料」 (application/octet-stream) is the season's ZIP import, while a
+    DOCX (a ZIP too) sent the same way is checked as one report."""
+    education = spec_for("永宁县教育局", 1)
+    town = spec_for("永宁县杨和镇人民政府", 3)
+    data = windows_zip([("部门/教育局年报.txt", as_txt(education)), ("乡镇/杨和镇年报.txt", as_txt(town))])
+    async with BotHarness(tmp_path) as bot:
+        up = bot.api.send_file(data, "年报材料", USER, mime_type="application/octet-stream")
+        replies = await bot.api.wait_for(
+            lambda: (
+                (r := bot.api.replies_to(up["message"]["message_id"])) and any(m.document for m in r) and r
+            ),
+            60,
+            "the reply to the ZIP",
+        )
+        status = replies[0]
+        assert status.text == "✅ 《年报材料》检查完成：读取 2 份报告，0 份有错误，0 个文件无法读取。"
+        assert any("已检查 2/2" in h for h in status.history)
+        assert not any("压缩包" in m.text and "解压" in m.text for m in replies if m.text)
+        assert "共 2 个文件，读取 2 份报告。" in "\n".join(m.text for m in replies[1:] if m.text)
+        assert replies[-1].document[0] == "年报检查情况表.xlsx"
+
+        up = bot.api.send_file(
+            as_docx(spec_for("永宁县财政局", 2)), "财政局年报", USER, mime_type="application/octet-stream"
+        )
+        replies = await bot.reply_to_file(up)
+        assert replies[0].text.startswith("✅") and "永宁县财政局" in replies[0].text
+        assert "检查完成：读取" not in replies[0].text
+    assert sorted(name for name, _, _ in reports(tmp_path / "nianbao.db")) == [
+        "永宁县教育局",
+        "永宁县杨和镇人民政府",
+        "永宁县财政局",
+    ]
 
 
 async def test_refused_archives_get_the_reason(tmp_path):
