@@ -24,8 +24,8 @@ from parser.model import (
     cell_label,
 )
 
-ISSUES_HEADER = ["机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码"]
-ISSUES_WIDTHS = [28, 8, 18, 8, 70, 36, 50, 8]
+ISSUES_HEADER = ["机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码", "核实情况"]
+ISSUES_WIDTHS = [28, 8, 18, 8, 70, 36, 50, 8, 40]
 _TABLES = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 _FIELDS = {
     "template": "报告格式",
@@ -55,6 +55,18 @@ def where_zh(where: str) -> str:
     return SECTION_TITLES.get(where) or _FIELDS.get(where) or where
 
 
+def _review_text(f: Finding | object) -> str | None:
+    """「已排除：who，when，理由：…」 for a finding staff dismissed (storage.season.StoredFinding), else nothing."""
+    verdict = getattr(f, "verdict", None)
+    if verdict is None:
+        return None
+    from bot.review import when
+
+    head = "已排除" if verdict == "dismissed" else "已确认属实"
+    reason = getattr(f, "reason", None)
+    return f"{head}：{f.reviewed_by}，{when(f.reviewed_at)}" + (f"，理由：{reason}" if reason else "")
+
+
 def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
     return [
         agency,
@@ -65,6 +77,7 @@ def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
         where_zh(f.where),
         f.quote,
         f.page,
+        _review_text(f),
     ]
 
 
