@@ -22,8 +22,10 @@ from bot.telegram.texts import REFUSAL  # noqa: E402
 
 AGENCY = "永宁县望远镇人民政府"
 # Section 一 lists parts that add up to 65 under a total of 64: the TEXT-SUM warning, a judgement call
-SUM = ("（六）信息发布。全年主动公开政府信息 {}条，其中，政府文件信息 2条，乡镇动态 17条，领导信息 3条，"
-       "民生保障 41条，政府工作报告 2条。")
+SUM = (
+    "（六）信息发布。全年主动公开政府信息 {}条，其中，政府文件信息 2条，乡镇动态 17条，领导信息 3条，"
+    "民生保障 41条，政府工作报告 2条。"
+)
 
 
 def _spec():
@@ -42,15 +44,25 @@ def first_version() -> bytes:
     spec = _spec()
     apps = spec.applications.model_copy(deep=True)
     apps.total_processed.total = (apps.total_processed.total or 0) + 1
-    return build_txt(replace(spec, applications=apps,
-                             prose={"overview": default_prose(spec, "overview") + [SUM.format(64)]}))
+    return build_txt(
+        replace(
+            spec, applications=apps, prose={"overview": default_prose(spec, "overview") + [SUM.format(64)]}
+        )
+    )
 
 
 def corrected_version() -> bytes:
     """The total put right, TEXT-SUM left as it was, and section 六 now silent on fees (STRUCT-FEE)."""
     spec = _spec()
-    return build_txt(replace(spec, prose={"overview": default_prose(spec, "overview") + [SUM.format(64)],
-                                          "other_matters": ["本机关无其他需要报告的事项。"]}))
+    return build_txt(
+        replace(
+            spec,
+            prose={
+                "overview": default_prose(spec, "overview") + [SUM.format(64)],
+                "other_matters": ["本机关无其他需要报告的事项。"],
+            },
+        )
+    )
 
 
 def buttons(message) -> list[dict]:
@@ -65,7 +77,9 @@ def finding_button(bot: BotHarness, chat: int, action: str, text: str):
             number, dot, rest = line.partition(". ")
             if dot and number.isdigit() and text in rest:
                 for b in buttons(m):
-                    if b["callback_data"].startswith(f"rv:{action}:") and b["callback_data"].endswith(f":{number}"):
+                    if b["callback_data"].startswith(f"rv:{action}:") and b["callback_data"].endswith(
+                        f":{number}"
+                    ):
                         return m, b
     raise AssertionError(f"no {action} button for a finding with {text!r}")
 
@@ -76,8 +90,12 @@ async def season_line(bot: BotHarness) -> str:
 
 
 async def answered(bot: BotHarness, n_before: int) -> dict:
-    calls = await bot.api.wait_for(lambda: len(bot.api.called("answerCallbackQuery")) > n_before and
-                                   bot.api.called("answerCallbackQuery"), what="the button answered")
+    calls = await bot.api.wait_for(
+        lambda: (
+            len(bot.api.called("answerCallbackQuery")) > n_before and bot.api.called("answerCallbackQuery")
+        ),
+        what="the button answered",
+    )
     return calls[-1].params
 
 
@@ -106,14 +124,20 @@ async def test_dismissed_warning_stays_dismissed_after_resend_and_reparse(tmp_pa
         assert "已排除" in (await answered(bot, n))["text"]
         prompt = await bot.api.wait_for(
             lambda: next((m for m in bot.api.chat_messages(USER) if m.text and PROMPT_MARK in m.text), None),
-            what="the reason prompt")
+            what="the reason prompt",
+        )
         assert key in prompt.text and prompt.reply_markup.get("force_reply")
         row = [b["text"] for b in buttons(bot.api.messages[message.message_id]) if key in b["callback_data"]]
         assert row and all("已排除" in t for t in row)  # the pressed finding's row shows its new state
         before = {m.message_id for m in bot.api.chat_messages(USER)}
-        bot.api.send_text("落款写错，已与该镇核实，数字无误", USER, reply_to=prompt.message_id)
-        await bot.api.wait_for(lambda: any(m.message_id not in before and "已记录理由" in (m.text or "")
-                                           for m in bot.api.chat_messages(USER)), what="the reason recorded")
+        bot.api.send_text("分项口径不同，已与该镇核实", USER, reply_to=prompt.message_id)
+        await bot.api.wait_for(
+            lambda: any(
+                m.message_id not in before and "已记录理由" in (m.text or "")
+                for m in bot.api.chat_messages(USER)
+            ),
+            what="the reason recorded",
+        )
 
         line = await season_line(bot)
         assert "未发现问题" in line and "提示" not in line
@@ -122,11 +146,14 @@ async def test_dismissed_warning_stays_dismissed_after_resend_and_reparse(tmp_pa
         again = await bot.reply_to_file(bot.api.send_file(data, "望远镇2024（重发）.txt", USER))
         assert "0 个错误、0 个提示" in again[0].text and "1 个已核实不是问题" in again[0].text
         text = "\n".join(m.text for m in again if m.text)
-        assert "【已排除】" in text and "用户1001" in text and "落款写错" in text
+        assert "【已排除】" in text and "用户1001" in text and "分项口径不同" in text
         undo = [b for m in again for b in buttons(m) if b["callback_data"].startswith("rv:u:")]
         assert [b["callback_data"].split(":")[2] for b in undo] == [key]
-        issues = list(openpyxl.load_workbook(io.BytesIO(again[-1].document[1]))["问题清单"].iter_rows(
-            min_row=2, values_only=True))
+        issues = list(
+            openpyxl.load_workbook(io.BytesIO(again[-1].document[1]))["问题清单"].iter_rows(
+                min_row=2, values_only=True
+            )
+        )
         assert issues[0][1] == "TEXT-SUM" and issues[0][-1].startswith("已排除：用户1001")
 
         # `nianbao reparse` re-reads the original: the verdict is the finding's, not the row's
@@ -138,11 +165,18 @@ async def test_dismissed_warning_stays_dismissed_after_resend_and_reparse(tmp_pa
         assert "【已排除】" in "\n".join(m.text or "" for m in shown)
 
         # only an admin undoes it
-        undo_message = next(m for m in again if any(b["callback_data"].startswith("rv:u:") for b in buttons(m)))
+        undo_message = next(
+            m for m in again if any(b["callback_data"].startswith("rv:u:") for b in buttons(m))
+        )
         before = {m.message_id for m in bot.api.chat_messages(USER)}
         bot.api.click(undo_message.message_id, undo[0]["callback_data"], USER)
-        await bot.api.wait_for(lambda: any(m.message_id not in before and "只有管理员" in (m.text or "")
-                                           for m in bot.api.chat_messages(USER)), what="the refusal")
+        await bot.api.wait_for(
+            lambda: any(
+                m.message_id not in before and "只有管理员" in (m.text or "")
+                for m in bot.api.chat_messages(USER)
+            ),
+            what="the refusal",
+        )
         assert "未发现问题" in await season_line(bot)
         n = len(bot.api.called("answerCallbackQuery"))
         bot.api.click(undo_message.message_id, undo[0]["callback_data"], ADMIN, chat_id=USER)
@@ -159,13 +193,16 @@ async def test_confirm_and_undismiss_command(tmp_path):
         bot.api.click(message.message_id, confirm["callback_data"], USER)
         assert "属实" in (await answered(bot, n))["text"]
         assert "1 个提示" in await season_line(bot)  # a confirmed finding counts
-        labels = [b["text"] for b in buttons(bot.api.messages[message.message_id]) if key in b["callback_data"]]
+        labels = [
+            b["text"] for b in buttons(bot.api.messages[message.message_id]) if key in b["callback_data"]
+        ]
         assert any("✓ 属实" in t for t in labels)
 
         _, dismiss = finding_button(bot, USER, "n", "其后列出的各项")
         bot.api.click(message.message_id, dismiss["callback_data"], USER)
-        await bot.api.wait_for(lambda: any(PROMPT_MARK in (m.text or "") for m in bot.api.chat_messages(USER)),
-                               what="the prompt")
+        await bot.api.wait_for(
+            lambda: any(PROMPT_MARK in (m.text or "") for m in bot.api.chat_messages(USER)), what="the prompt"
+        )
         assert "未发现问题" in await season_line(bot)
         (refused,) = await bot.command(f"/undismiss {key}")
         assert "只有管理员" in refused.text
@@ -211,8 +248,40 @@ async def test_a_dismissed_finding_is_not_counted_as_still_open(tmp_path):
         await bot.reply_to_file(bot.api.send_file(first_version(), "望远镇2024.txt", USER))
         message, dismiss = finding_button(bot, USER, "n", "其后列出的各项")
         bot.api.click(message.message_id, dismiss["callback_data"], USER)
-        await bot.api.wait_for(lambda: any(PROMPT_MARK in (m.text or "") for m in bot.api.chat_messages(USER)),
-                               what="the prompt")
+        await bot.api.wait_for(
+            lambda: any(PROMPT_MARK in (m.text or "") for m in bot.api.chat_messages(USER)), what="the prompt"
+        )
         second = await bot.reply_to_file(bot.api.send_file(corrected_version(), "更正.txt", USER))
         assert "已改正 2 个，仍未改正 0 个，新出现 1 个问题" in second[1].text
         assert "0 个错误、1 个提示" in second[0].text and "1 个已核实不是问题" in second[0].text
+
+
+def test_a_long_reply_carries_the_buttons_of_the_findings_each_message_lists():
+    from bot.telegram.review import keyboard
+    from parser.model import Finding, Report
+    from parser.reply import LIMIT, reply_parts
+
+    findings = [
+        Finding(
+            rule="TEXT-SUM",
+            severity="warning",
+            where=f"place{i}",
+            message=f"第{i}处：" + "数字不一致。" * 20,
+            quote="原文" * 30,
+        )
+        for i in range(1, 61)
+    ]
+    report = Report(agency=AGENCY, year=2024, findings=findings)
+    parts = reply_parts(report)
+    assert len(parts) > 3 and all(len(text) <= LIMIT for text, _ in parts)
+    numbers = [n for _, listed in parts for n, _ in listed]
+    assert numbers == list(range(1, 61))  # every finding listed once, in order
+    for text, listed in parts:
+        markup = keyboard(7, 2024, listed, {})
+        rows = markup.inline_keyboard if markup else ()
+        assert len(rows) == len(listed) <= 20
+        for (n, f), row in zip(listed, rows, strict=True):
+            assert (
+                f"\n{n}. " in f"\n{text}" and f.message in text
+            )  # the message lists the finding it has buttons for
+            assert all(b.callback_data.endswith(f":{n}") and len(b.callback_data.encode()) <= 64 for b in row)
