@@ -10,6 +10,7 @@ from bot.season.status import SeasonStatus
 from bot.season.summary import Indicators, Summary
 from bot.season.texts import STATUS_ZH
 from bot.xlsx import _WRAP, SEVERITY_ZH, _save, _sheet
+from bot.xlsx import review_text as xlsx_review
 from parser.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ITEM_LABELS,
@@ -67,7 +68,7 @@ def _review_text(f: Finding | object) -> str | None:
     return f"{head}：{f.reviewed_by}，{when(f.reviewed_at)}" + (f"，理由：{reason}" if reason else "")
 
 
-def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
+def _issue_row(agency: str, year: int | None, f: Finding | object, note: str | None = None) -> list:
     return [
         agency,
         year,
@@ -77,7 +78,7 @@ def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
         where_zh(f.where),
         f.quote,
         f.page,
-        _review_text(f),
+        note or _review_text(f),
     ]
 
 
@@ -171,7 +172,9 @@ def batch_workbook(result: BatchResult) -> bytes:
     _issues_sheet(
         wb,
         [
-            _issue_row(f.agency, f.report.year, finding)
+            _issue_row(
+                f.agency, f.report.year, finding, xlsx_review(f.reviews.get((finding.rule, finding.where)))
+            )
             for f in result.read
             for finding in sorted(f.report.findings, key=lambda x: x.severity != "error")
         ],

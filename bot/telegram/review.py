@@ -103,12 +103,15 @@ async def dismiss_pressed(update: Update, context: Context) -> None:
     number = context.matches[0].group(2)
     message = update.callback_query.message
     quote = ReplyParameters(message.message_id, allow_sending_without_reply=True) if message else None
+    # In a group the reply box opens for the one who pressed (a selective ForceReply targets those mentioned).
+    username = update.effective_user.username
+    mention = f"@{username} " if username else ""
     await context.bot.send_message(
         chat_of(update),
-        f"已将第 {number} 个问题（{result.identity.rule}）标记为「不是问题」，不再计入统计和提醒。\n"
+        f"{mention}已将第 {number} 个问题（{result.identity.rule}）标记为「不是问题」，不再计入统计和提醒。\n"
         f"如需说明理由，请回复本消息输入（可不填）。\n{PROMPT_MARK}{result.key}",
         reply_parameters=quote,
-        reply_markup=ForceReply(selective=True, input_field_placeholder="不是问题的理由（可不填）"),
+        reply_markup=ForceReply(selective=bool(username), input_field_placeholder="不是问题的理由（可不填）"),
     )
 
 

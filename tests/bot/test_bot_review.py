@@ -285,3 +285,27 @@ def test_a_long_reply_carries_the_buttons_of_the_findings_each_message_lists():
                 f"\n{n}. " in f"\n{text}" and f.message in text
             )  # the message lists the finding it has buttons for
             assert all(b.callback_data.endswith(f":{n}") and len(b.callback_data.encode()) <= 64 for b in row)
+
+
+async def test_a_zip_sent_again_lists_the_dismissed_finding_apart(tmp_path):
+    from season_data import windows_zip
+
+    async with BotHarness(tmp_path) as bot:
+        await bot.reply_to_file(bot.api.send_file(warned(), "望远镇2024.txt", USER))
+        message, dismiss = finding_button(bot, USER, "n", "其后列出的各项")
+        bot.api.click(message.message_id, dismiss["callback_data"], USER)
+        await bot.api.wait_for(
+            lambda: any(PROMPT_MARK in (m.text or "") for m in bot.api.chat_messages(USER)), what="the prompt"
+        )
+        up = bot.api.send_file(windows_zip([("年报/望远镇.txt", warned())]), "年报.zip", USER)
+        replies = await bot.api.wait_for(
+            lambda: (
+                (r := bot.api.replies_to(up["message"]["message_id"])) and any(m.document for m in r) and r
+            ),
+            what="the reply to the ZIP",
+        )
+        text = "\n".join(m.text or "" for m in replies)
+        assert "未发现问题 1 份" in text
+        book = openpyxl.load_workbook(io.BytesIO(next(m for m in replies if m.document).document[1]))
+        (issue,) = book["问题清单"].iter_rows(min_row=2, values_only=True)
+        assert issue[2] == "TEXT-SUM" and issue[-1].startswith("已排除：用户1001")
