@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.service import Checker
 from bot.settings import Settings
-from bot.telegram import access, deadlines, files, general, reports, season
+from bot.telegram import access, deadlines, files, general, reports, review, season
 from bot.telegram.context import CONTEXT_TYPES, BotData
 from bot.telegram.texts import BOT_COMMANDS
 from bot.worker import ParsePool
@@ -78,6 +78,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("delete", reports.delete))
     deadlines.register(app, settings=app.bot_data.settings)  # /deadlines /remind /roster, reminder jobs
     season.register(app)  # /season /summary and ZIP archives of reports
+    review.register(app)  # 属实/不是问题 buttons and reasons, /history /undismiss
     for button in reports.BUTTONS:
         app.add_handler(button)
     app.add_handler(MessageHandler(filters.Document.ALL, files.document))

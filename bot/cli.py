@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.commands.deadlines",
     "bot.commands.roster",
     "bot.commands.season",
+    "bot.commands.findings",
 )
 
 

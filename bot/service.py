@@ -11,7 +11,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from parser.model import Report
 if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database
     from bot.deadlines import Deadlines, Season
     from bot.figures import Trend
+    from bot.review import VersionDiff
     from storage.compare import Comparison
     from storage.roster import RosterEntry, Subscription
     from storage.store import AgencyInfo, AliasResult, ExportTable, ReportEntry, SaveResult, Store
@@ -34,6 +35,8 @@ class CheckResult:
     agency_id: int | None = None
     comparison: Comparison | None = None  # with the previous year, when one is stored
     note: str | None = None  # why a checked report was not saved
+    reviews: dict = field(default_factory=dict)  # (rule, where) → storage.reviews.Review of this agency-year
+    changes: VersionDiff | None = None  # a new version of an agency-year: what it changed (bot/review.py)
 
 
 class NoStore(Exception):
@@ -81,6 +84,12 @@ class Checker:
         year, previous = saved.report.year, saved.report.previous_year
         if previous is not None and year is not None:
             result.comparison = await self.compare_or_none(saved.agency_id, previous, year)
+        from bot import review
+
+        # staff's verdicts on this agency-year's findings hold for every version and every parse
+        result.reviews = await review.reviews_for(self, saved.agency_id, year)
+        if saved.status == "superseded" and saved.superseded_id is not None:
+            result.changes = await review.corrected(self, saved.report_id, saved.superseded_id, saved.agency_id)
         return result
 
     async def compare_or_none(self, agency_id: int, year_a: int, year_b: int) -> Comparison | None:

@@ -22,9 +22,12 @@ from parser.model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from bot.charts import SeasonChartData
     from bot.figures import Trend
     from storage.compare import Comparison
+    from storage.reviews import Review
     from storage.store import ExportTable
 
 # The clerk's XLSX style, in one place (bot/season/workbook.py builds its sheets with it too).
@@ -66,10 +69,23 @@ def _active_labels():
     return ACTIVE_ITEM_LABELS, ACTIVE_COLUMN_LABELS
 
 
-def report_workbook(
-    report: Report, comparison: Comparison | None = None, figures: Trend | None = None
-) -> bytes:
-    """概况, the three tables, 问题清单 and (when given) 同比 and 主要数据 (with charts) as sheets of one XLSX file."""
+def review_text(review) -> str | None:
+    """The 问题清单's 核实情况 of a finding: 「已排除：who，when，理由：…」, 「已确认属实：…」 or nothing."""
+    if review is None:
+        return None
+    from bot.review import review_note
+
+    return review_note(review)
+
+
+def report_workbook(report: Report, comparison: Comparison | None = None, figures: Trend | None = None,
+                    reviews: Mapping[tuple[str, str], Review] | None = None) -> bytes:
+    """概况, the three tables, 问题清单 and (when given) 同比 and 主要数据 (with charts) as sheets of one XLSX file.
+
+    `reviews`: staff's verdicts on the findings ((rule, where) → review); dismissed ones do not count."""
+    reviews = reviews or {}
+    counted = [f for f in report.findings
+               if not ((r := reviews.get((f.rule, f.where))) is not None and r.verdict == "dismissed")]
     wb = Workbook()
     wb.remove(wb.active)
     period = "至".join(d.isoformat() for d in report.period) if report.period else None
@@ -85,10 +101,10 @@ def report_workbook(
         ["页数", report.pages],
         ["OCR 识别", "是" if report.ocr else "否"],
         ["包含部分", "、".join(SECTION_TITLES.get(s, s) for s in report.sections)],
-        ["错误", sum(f.severity == "error" for f in report.findings)],
-        ["提示", sum(f.severity == "warning" for f in report.findings)],
-        ["对比年度", report.previous_year],
-        ["SHA-256", report.sha256],
+        ["错误", sum(f.severity == "error" for f in counted)],
+        ["提示", sum(f.severity == "warning" for f in counted)],
+        ["已排除", len(report.findings) - len(counted)],
+        ["对比年度", report.previous_year], ["SHA-256", report.sha256],
     ]
     add_sheet(wb, "概况", ["项目", "内容"], info, [14, 70])
 
@@ -125,11 +141,12 @@ def report_workbook(
         )
 
     rows = [
-        [SEVERITY_ZH.get(f.severity, f.severity), f.rule, f.where, f.message, f.page, f.quote]
+        [SEVERITY_ZH.get(f.severity, f.severity), f.rule, f.where, f.message, f.page, f.quote,
+         review_text(reviews.get((f.rule, f.where)))]
         for f in report.findings
     ]
     ws = add_sheet(
-        wb, "问题清单", ["级别", "规则", "位置", "说明", "页码", "原文"], rows, [8, 18, 34, 70, 8, 50]
+        wb, "问题清单", ["级别", "规则", "位置", "说明", "页码", "原文", "核实情况"], rows, [8, 18, 34, 70, 8, 50, 40]
     )
     for row in ws.iter_rows(min_row=2):
         for cell in row:

@@ -6,6 +6,7 @@ One formatter for the CLI and the bot: plain text, split into messages of at mos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from parser.errors import ReportError
@@ -152,23 +153,36 @@ def format_comparison(comparison: Any) -> list[str]:
     return split_messages(comparison_lines(comparison))
 
 
-def _findings(findings: list[Finding]) -> list[str]:
-    if not findings:
-        return ["未发现问题。"]
+# A line, and the finding it lists (its number as printed, the finding).
+Tagged = tuple[str, "tuple[int, Finding] | None"]
+MAX_FINDINGS_PER_MESSAGE = 20  # each listed finding may get a row of buttons under its message
+
+
+def _findings(findings: list[Finding], excluded: Sequence[tuple[Finding, str]] = ()) -> list[Tagged]:
+    """The numbered findings (errors first), then those staff dismissed, each line tagged with its finding."""
+    if not findings and not excluded:
+        return [("未发现问题。", None)]
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity != "error"]
-    lines = [f"发现 {len(findings)} 个问题（错误 {len(errors)} 个，警告 {len(warnings)} 个）："]
+    if findings:
+        lines: list[Tagged] = [(f"发现 {len(findings)} 个问题（错误 {len(errors)} 个，警告 {len(warnings)} 个）：", None)]
+    else:
+        lines = [("未发现需要处理的问题。", None)]
     number = 0
-    for title, group in (("【错误】", errors), ("【警告】", warnings)):
+    groups = [("【错误】", [(f, None) for f in errors]), ("【警告】", [(f, None) for f in warnings]),
+              (f"【已排除】以下 {len(excluded)} 个经核实不是问题，不计入：", list(excluded))]
+    for title, group in groups:
         if not group:
             continue
-        lines.append("")
-        lines.append(title)
-        for f in group:
+        lines.append(("", None))
+        lines.append((title, None))
+        for f, note in group:
             number += 1
-            lines.append(f"{number}. {place(f)}{f.message}")
+            lines.append((f"{number}. {place(f)}{f.message}", (number, f)))
             if f.quote:
-                lines.append(f"   原文：“{f.quote}”")
+                lines.append((f"   原文：“{f.quote}”", None))
+            if note:
+                lines.append((f"   {note}", None))
     return lines
 
 
@@ -193,11 +207,18 @@ def _doubts(report: Report) -> list[str]:
     return lines
 
 
-def format_reply(report: Report, comparison: Any = None) -> list[str]:
+def format_reply(report: Report, comparison: Any = None, excluded: Sequence[tuple[Finding, str]] = ()) -> list[str]:
     """The summary and findings of one report, as messages of at most 4096 characters.
 
     `comparison` is the store's `Comparison` with the year before, when there is one: it follows the findings.
+    `excluded`: findings staff dismissed (left out of `report.findings`), each with a note on who and why.
     """
+    return [text for text, _ in reply_parts(report, comparison, excluded)]
+
+
+def reply_parts(report: Report, comparison: Any = None,
+                excluded: Sequence[tuple[Finding, str]] = ()) -> list[tuple[str, list[tuple[int, Finding]]]]:
+    """`format_reply`'s messages, each with the findings it lists (number as printed, finding)."""
     name = report.agency or report.file or "未识别单位"
     year = f"{report.year} 年度" if report.year else "年度未识别"
     template = TEMPLATE_NAMES.get(report.template or "", "格式未识别")
@@ -210,34 +231,48 @@ def format_reply(report: Report, comparison: Any = None) -> list[str]:
         lines.append(f"注意：报告中有{names}，但其中数字的位置无法可靠识别（表格为图片，或排版无法还原），"
                      "未作核对，请人工查看。")
     lines.append("")
-    lines += _findings(report.findings)
-    lines += _doubts(report)
+    tagged: list[Tagged] = [(line, None) for line in lines]
+    tagged += _findings(report.findings, excluded)
+    tail = _doubts(report)
     if comparison is not None:
-        lines += ["", *comparison_lines(comparison)]
-    return split_messages(lines)
+        tail += ["", *comparison_lines(comparison)]
+    tagged += [(line, None) for line in tail]
+    return split_tagged(tagged, max_tags=MAX_FINDINGS_PER_MESSAGE)
 
 
 def split_messages(lines: list[str], limit: int = LIMIT) -> list[str]:
     """Pack lines into messages of at most `limit` characters, breaking only between lines
     (a single line longer than the limit is cut)."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
+    return [text for text, _ in split_tagged([(line, None) for line in lines], limit)]
+
+
+def split_tagged(lines: list[tuple[str, Any]], limit: int = LIMIT,
+                 max_tags: int | None = None) -> list[tuple[str, list]]:
+    """`split_messages` for lines carrying a tag (or None): each message with the tags of its lines.
+
+    `max_tags`: a message holds at most this many tagged lines (a new one starts before the next)."""
+    messages: list[tuple[str, list]] = []
+    current, tags = "", []
+    for line, tag in lines:
         while len(line) > limit:
             if current:
-                messages.append(current)
-                current = ""
-            messages.append(line[:limit])
+                messages.append((current, tags))
+                current, tags = "", []
+            messages.append((line[:limit], [tag] if tag is not None else []))
+            tag = None
             line = line[limit:]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            messages.append(current)
-            current = line
+        full = tag is not None and max_tags is not None and len(tags) >= max_tags
+        if len(candidate) > limit or full:
+            messages.append((current, tags))
+            current, tags = line, []
         else:
             current = candidate
+        if tag is not None:
+            tags.append(tag)
     if current.strip():
-        messages.append(current)
-    return [m.strip("\n") for m in messages if m.strip()]
+        messages.append((current, tags))
+    return [(m.strip("\n"), t) for m, t in messages if m.strip()]
 
 
 def format_error(name: str, error: BaseException) -> str:

@@ -107,3 +107,17 @@ CREATE TABLE reminder_log (
     at TEXT NOT NULL,
     UNIQUE (chat_id, report_year, deadline, day)
 );
+
+-- Reviews of findings (0004): keyed by the finding's identity, so they survive re-parsing.
+CREATE TABLE reviews (
+    agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+    year INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    location TEXT NOT NULL,         -- the finding's `where`
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirmed', 'dismissed')),
+    user_id TEXT NOT NULL,          -- 'tg:ID' or 'cli'
+    user_name TEXT,                 -- as shown to others (the Telegram name, or the login)
+    at TEXT NOT NULL,               -- UTC ISO
+    reason TEXT,
+    PRIMARY KEY (agency_id, year, rule, location)
+);

@@ -1,7 +1,8 @@
 """What the season views read: a year's current reports with their finding counts, findings and cells.
 
-Plain SQL over the store's tables (no new schema): a report's signature date lives in its
-`meta_json` and is read with json_extract. Only current (not superseded) reports count.
+Plain SQL over the store's tables: a report's signature date lives in its `meta_json` and is read
+with json_extract. Only current (not superseded) reports count, and only findings not dismissed
+(storage/reviews.py); `findings` lists the dismissed ones too, with who dismissed them, when and why.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 
 from storage.db import Database
 from storage.db import fetch_all as _all
+from storage.reviews import OPEN
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,14 @@ class StoredFinding:
     message: str
     page: int | None
     quote: str | None
+    verdict: str | None = None  # 'confirmed' | 'dismissed' | None (not reviewed)
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None  # UTC ISO
+    reason: str | None = None
+
+    @property
+    def dismissed(self) -> bool:
+        return self.verdict == "dismissed"
 
 
 def _date(text: str | None) -> date | None:
@@ -54,11 +64,11 @@ async def current_reports(db: Database, year: int) -> list[StoredReport]:
     async with db.read() as conn:
         rows = await _all(
             conn,
-            """
+            f"""
             SELECT r.id, r.agency_id, a.name AS agency, r.file_name, r.uploaded_at, r.template, r.active_layout,
                    json_extract(r.meta_json, '$.published') AS published,
-                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'error') AS errors,
-                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'warning') AS warnings
+                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'error' AND {OPEN}) AS errors,
+                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND f.severity = 'warning' AND {OPEN}) AS warnings
             FROM reports r JOIN agencies a ON a.id = r.agency_id
             WHERE r.year = ? AND r.superseded_by IS NULL
             ORDER BY a.name, r.agency_id""",
@@ -87,8 +97,11 @@ async def findings(db: Database, year: int) -> list[StoredFinding]:
         rows = await _all(
             conn,
             """
-            SELECT r.agency_id, a.name AS agency, r.year, f.rule, f.severity, f.location, f.message, f.page, f.quote
+            SELECT r.agency_id, a.name AS agency, r.year, f.rule, f.severity, f.location, f.message, f.page, f.quote,
+                   v.verdict, coalesce(v.user_name, v.user_id) AS reviewed_by, v.at AS reviewed_at, v.reason
             FROM findings f JOIN reports r ON r.id = f.report_id JOIN agencies a ON a.id = r.agency_id
+            LEFT JOIN reviews v ON v.agency_id = r.agency_id AND v.year = r.year AND v.rule = f.rule
+                                   AND v.location = f.location
             WHERE r.year = ? AND r.superseded_by IS NULL
             ORDER BY a.name, r.agency_id, f.severity = 'warning', f.seq""",
             (year,),
@@ -104,6 +117,10 @@ async def findings(db: Database, year: int) -> list[StoredFinding]:
             r["message"],
             r["page"],
             r["quote"],
+            r["verdict"],
+            r["reviewed_by"],
+            r["reviewed_at"],
+            r["reason"],
         )
         for r in rows
     ]
@@ -129,9 +146,9 @@ async def error_counts(db: Database, year: int) -> dict[int, int]:
     async with db.read() as conn:
         rows = await _all(
             conn,
-            """
+            f"""
             SELECT r.agency_id, count(*) AS n FROM findings f JOIN reports r ON r.id = f.report_id
-            WHERE r.year = ? AND r.superseded_by IS NULL AND f.severity = 'error'
+            WHERE r.year = ? AND r.superseded_by IS NULL AND f.severity = 'error' AND {OPEN}
             GROUP BY r.agency_id""",
             (year,),
         )

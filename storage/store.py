@@ -22,6 +22,7 @@ from storage.db import Database, default_db_path
 from storage.db import fetch_all as _all
 from storage.db import utc_now as _now
 from storage.files import FileStore, files_dir_for, sha256_of
+from storage.reviews import OPEN, move_agency
 from storage.yoy import check_yoy, without_yoy
 
 _EXCLUDE_FROM_META = {"active", "applications", "review_litigation", "facts", "findings", "previous_year"}
@@ -64,7 +65,7 @@ class ReportEntry(BaseModel):
     sha256: str
     uploaded_by: str
     uploaded_at: str
-    findings: int
+    findings: int  # open ones: a dismissed finding (storage/reviews.py) does not count
     superseded_by: int | None = None
 
     @property
@@ -282,7 +283,7 @@ class Store:
         sql = f"""
             SELECT r.id, r.agency_id, a.name AS agency, r.year, r.template, r.format, r.file_name, r.sha256,
                    r.uploaded_by, r.uploaded_at, r.superseded_by,
-                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id) AS findings
+                   (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND {OPEN}) AS findings
             FROM reports r JOIN agencies a ON a.id = r.agency_id
             WHERE {' AND '.join(where)}
             ORDER BY a.name, r.agency_id, r.year, r.id"""
@@ -326,7 +327,7 @@ class Store:
             reports = await _all(conn, f"""
                 SELECT r.id, a.name AS agency, a.short AS agency_short, r.agency_name, r.year, r.template,
                        r.format, r.file_name, r.sha256, r.uploaded_by, r.uploaded_at,
-                       (SELECT count(*) FROM findings f WHERE f.report_id = r.id) AS findings
+                       (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND {OPEN}) AS findings
                 FROM reports r JOIN agencies a ON a.id = r.agency_id
                 WHERE {where} ORDER BY a.name, r.agency_id, r.year""", params)
             cells = await _all(conn, f"""
@@ -532,6 +533,7 @@ async def _merge(conn, source: int, target: int) -> None:
     await conn.execute("UPDATE reports SET agency_id = ? WHERE agency_id = ?", (target, source))
     await conn.execute("""INSERT OR IGNORE INTO agency_names (norm, agency_id, raw, kind)
                           SELECT norm, ?, raw, kind FROM agency_names WHERE agency_id = ?""", (target, source))
+    await move_agency(conn, source, target)
     await conn.execute("DELETE FROM agencies WHERE id = ?", (source,))
     for year in years:
         await _resupersede(conn, target, year)

@@ -65,10 +65,15 @@ def _print_result(result, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result.report.check_json(), ensure_ascii=False), flush=True)
         return
+    from bot import review
     from parser.reply import format_reply
 
-    # the reply the bot sends: summary, findings, the comparison with the previous year
-    for message in format_reply(result.report, result.comparison):
+    # the reply the bot sends: what a new version changed, summary, findings (dismissed ones apart),
+    # the comparison with the previous year
+    if result.changes is not None:
+        print("\n".join(review.diff_lines(result.changes)) + "\n")
+    shown, excluded = review.split(result.report, result.reviews)
+    for message in format_reply(shown, result.comparison, excluded):
         print(message)
     if result.status == "duplicate":
         print("（该文件此前已保存，未重复保存。）")

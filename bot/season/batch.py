@@ -38,14 +38,22 @@ class FileOutcome:
     agency_id: int | None = None
     reason: str | None = None  # why it was not read or not saved
     same_as: str | None = None  # the earlier file with the same bytes
+    reviews: dict = field(default_factory=dict)  # (rule, where) → storage.reviews.Review: staff's verdicts
+
+    def _counted(self) -> list:
+        """The findings that count: not dismissed by staff (bot/review.py)."""
+        if self.report is None:
+            return []
+        dismissed = {k for k, r in self.reviews.items() if r.dismissed}
+        return [f for f in self.report.findings if (f.rule, f.where) not in dismissed]
 
     @property
     def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.report.findings) if self.report else 0
+        return sum(f.severity == "error" for f in self._counted())
 
     @property
     def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.report.findings) if self.report else 0
+        return sum(f.severity == "warning" for f in self._counted())
 
     @property
     def agency(self) -> str:
@@ -180,6 +188,13 @@ async def _save(
         saved = await checker.save(report, content, uploaded_by)
     except StoreError as exc:  # checked, but no year or agency to store it under
         return FileOutcome(member.path, "unsaved", report=report, reason=exc.zh)
+    from bot.review import reviews_for
+
     return FileOutcome(
-        member.path, saved.status, report=saved.report, report_id=saved.report_id, agency_id=saved.agency_id
+        member.path,
+        saved.status,
+        report=saved.report,
+        report_id=saved.report_id,
+        agency_id=saved.agency_id,
+        reviews=await reviews_for(checker, saved.agency_id, saved.report.year),
     )

@@ -10,6 +10,7 @@ from bot.season.status import SeasonStatus
 from bot.season.summary import Indicators, Summary
 from bot.season.texts import STATUS_ZH
 from bot.xlsx import SEVERITY_ZH, WRAP, add_season_chart, add_sheet, workbook_bytes
+from bot.xlsx import review_text as xlsx_review
 from parser.model import (
     ACTIVE_COLUMN_LABELS,
     ACTIVE_ITEM_LABELS,
@@ -24,8 +25,8 @@ from parser.model import (
     cell_label,
 )
 
-ISSUES_HEADER = ["机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码"]
-ISSUES_WIDTHS = [28, 8, 18, 8, 70, 36, 50, 8]
+ISSUES_HEADER = ["机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码", "核实情况"]
+ISSUES_WIDTHS = [28, 8, 18, 8, 70, 36, 50, 8, 40]
 _TABLES = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 _FIELDS = {
     "template": "报告格式",
@@ -55,7 +56,19 @@ def where_zh(where: str) -> str:
     return SECTION_TITLES.get(where) or _FIELDS.get(where) or where
 
 
-def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
+def _review_text(f: Finding | object) -> str | None:
+    """「已排除：who，when，理由：…」 for a finding staff dismissed (storage.season.StoredFinding), else nothing."""
+    verdict = getattr(f, "verdict", None)
+    if verdict is None:
+        return None
+    from bot.review import when
+
+    head = "已排除" if verdict == "dismissed" else "已确认属实"
+    reason = getattr(f, "reason", None)
+    return f"{head}：{f.reviewed_by}，{when(f.reviewed_at)}" + (f"，理由：{reason}" if reason else "")
+
+
+def _issue_row(agency: str, year: int | None, f: Finding | object, note: str | None = None) -> list:
     return [
         agency,
         year,
@@ -65,6 +78,7 @@ def _issue_row(agency: str, year: int | None, f: Finding | object) -> list:
         where_zh(f.where),
         f.quote,
         f.page,
+        note or _review_text(f),
     ]
 
 
@@ -161,7 +175,9 @@ def batch_workbook(result: BatchResult) -> bytes:
     _issues_sheet(
         wb,
         [
-            _issue_row(f.agency, f.report.year, finding)
+            _issue_row(
+                f.agency, f.report.year, finding, xlsx_review(f.reviews.get((finding.rule, finding.where)))
+            )
             for f in result.read
             for finding in sorted(f.report.findings, key=lambda x: x.severity != "error")
         ],

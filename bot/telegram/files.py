@@ -9,6 +9,7 @@ import logging
 from telegram import Document, Message, Update
 from telegram.error import BadRequest
 
+from bot import review
 from bot.season.archive import is_zip_of_files
 from bot.service import CheckResult
 from bot.telegram.access import who
@@ -101,7 +102,8 @@ async def _check_document(update: Update, context: Context, data: BotData, doc: 
     if result.report_id is not None:
         data.remember_file(doc.file_unique_id, result.report_id, result.agency_id)
     await edit(status, status_line(result, name))
-    await send_report(context, chat_id, result.report, result.comparison, message.message_id)
+    await send_report(context, chat_id, result.report, result.comparison, message.message_id,
+                      agency_id=result.agency_id, reviews=result.reviews, changes=result.changes)
 
 
 async def _sent_before(
@@ -118,6 +120,9 @@ async def _sent_before(
     comparison = None
     if report.previous_year is not None and report.year is not None:
         comparison = await data.checker.compare_or_none(agency_id, report.previous_year, report.year)
-    await edit(status, status_line(CheckResult(report, "duplicate", report_id, agency_id, comparison), name))
-    await send_report(context, message.chat.id, report, comparison, message.message_id)
+    reviews = await review.reviews_for(data.checker, agency_id, report.year)
+    await edit(status, status_line(CheckResult(report, "duplicate", report_id, agency_id, comparison, reviews=reviews),
+                                   name))
+    await send_report(context, message.chat.id, report, comparison, message.message_id, agency_id=agency_id,
+                      reviews=reviews)
     return True

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Message, ReplyParameters, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
-from bot import xlsx
+from bot import review, xlsx
+from bot.review import Reviews, VersionDiff
 from bot.telegram.context import Context
 from bot.telegram.texts import split_messages, xlsx_filename
 from parser import reply
@@ -18,16 +19,35 @@ from parser.model import Report
 log = logging.getLogger("nianbao.bot")
 
 
-async def send_report(context: Context, chat_id: int, report: Report, comparison, reply_to: int | None) -> None:
-    """The reply (summary, findings, comparison with the previous year), then the XLSX attachment."""
-    for n, text in enumerate(reply.format_reply(report, comparison)):
+async def send_report(context: Context, chat_id: int, report: Report, comparison, reply_to: int | None, *,
+                      agency_id: int | None = None, reviews: Reviews | None = None,
+                      changes: VersionDiff | None = None) -> None:
+    """The reply (summary, findings, comparison with the previous year), then the XLSX attachment.
+
+    A stored report (`agency_id`) gets 「属实」/「不是问题」 buttons under each message for the findings it
+    lists; findings dismissed before (`reviews`) are listed apart as 已排除. A new version of an
+    agency-year (`changes`) is first told what it fixed."""
+    from bot.telegram.review import keyboard
+
+    zone = context.bot_data.settings.zone
+    reviews = reviews or {}
+    texts: list[tuple[str, InlineKeyboardMarkup | None]] = []
+    if changes is not None:
+        texts += [(text, None) for text in split_messages("\n".join(review.diff_lines(changes, zone)))]
+    shown, excluded = review.split(report, reviews, zone)
+    for text, listed in reply.reply_parts(shown, comparison, excluded):
+        markup = None
+        if agency_id is not None and report.year is not None:
+            markup = keyboard(agency_id, report.year, listed, reviews)
+        texts.append((text, markup))
+    for n, (text, markup) in enumerate(texts):
         quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if n == 0 and reply_to else None
-        await context.bot.send_message(chat_id, text, reply_parameters=quote)
+        await context.bot.send_message(chat_id, text, reply_parameters=quote, reply_markup=markup)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     figures = None  # the key figures of both years compared, as charts in the XLSX
     if comparison is not None:
         figures = await context.bot_data.checker.trend(comparison.agency_id, comparison.years)
-    data = await asyncio.to_thread(xlsx.report_workbook, report, comparison, figures)
+    data = await asyncio.to_thread(xlsx.report_workbook, report, comparison, figures, reviews)
     # The attachment quotes the user's file too, so a dozen files sent at once stay told apart.
     quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     await context.bot.send_document(chat_id, document=data, filename=xlsx_filename(report),

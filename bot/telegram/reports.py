@@ -14,7 +14,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot import charts, xlsx
+from bot import charts, review, xlsx
 from bot.figures import trend_lines
 from bot.telegram.access import admin_only, chat_of
 from bot.telegram.context import Context
@@ -331,7 +331,8 @@ async def do_show(context: Context, chat_id: int, agency_id: int, year: int) -> 
     comparison = None
     if report.previous_year is not None:
         comparison = await checker.compare_or_none(agency_id, report.previous_year, year)
-    await send_report(context, chat_id, report, comparison, None)
+    reviews = await review.reviews_for(checker, agency_id, year)
+    await send_report(context, chat_id, report, comparison, None, agency_id=agency_id, reviews=reviews)
 
 
 async def do_delete(context: Context, chat_id: int, agency_id: int, year: int) -> None:

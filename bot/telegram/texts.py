@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import BotCommand
 
 from bot import deadlines, xlsx
+from bot import review as reviewing
 from bot.season import texts as season
 from bot.service import CheckResult
 from bot.settings import Settings
@@ -28,6 +29,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("whoami", "显示我的用户 ID 和会话 ID"),
     *deadlines.COMMANDS,
     *season.COMMANDS,
+    *reviewing.COMMANDS,
 ]
 BOT_COMMANDS = [BotCommand(name, description) for name, description in COMMANDS]
 
@@ -38,6 +40,7 @@ USAGE = {
     "show": "用法：/show 机关 年份\n例如：/show 掌政镇 2024",
     "export": "用法：/export [年份]\n例如：/export 或 /export 2024",
     "delete": "用法：/delete 机关 年份（仅管理员）\n例如：/delete 掌政镇 2024",
+    **reviewing.USAGE,
 }
 
 START_TEXT = (
@@ -70,6 +73,7 @@ HELP_TEXT = (
     "/whoami — 显示您的用户 ID 和会话 ID（申请使用权限时发给管理员）\n"
     f"{deadlines.HELP_LINES}\n"
     f"{season.HELP_LINES}\n"
+    f"{reviewing.HELP_LINES}\n"
     "/help — 显示本说明　/start — 欢迎语\n\n"
     "机关名称可以用简称，如「掌政镇」；匹配到多个机关时会请您选择。"
 )
@@ -95,11 +99,14 @@ def error_message(exc: ReportError, name: str) -> str:
 
 
 def status_line(result: CheckResult, name: str) -> str:
+    from bot.review import open_counts
+
     report = result.report
-    errors = sum(f.severity == "error" for f in report.findings)
-    warnings = len(report.findings) - errors
+    errors, warnings, dismissed = open_counts(report, result.reviews)
     what = f"{report.agency or report.agency_short or '未识别机关'} {report.year or '？'} 年度报告"
     line = f"✅ 《{name}》检查完成：{what}，{errors} 个错误、{warnings} 个提示。"
+    if dismissed:
+        line += f"另有 {dismissed} 个已核实不是问题，不计入。"
     if result.status == "duplicate":
         line += "\n该文件此前已保存，本次未重复保存。"
     elif result.status == "superseded":

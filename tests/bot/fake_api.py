@@ -131,8 +131,11 @@ class FakeBotAPI:
             self._cond.notify_all()
         return update
 
-    def send_text(self, text: str, user_id: int, chat_id: int | None = None) -> dict:
+    def send_text(self, text: str, user_id: int, chat_id: int | None = None, *, reply_to: int | None = None) -> dict:
+        """A text, or a command; `reply_to`: the bot's message it answers (swipe to reply, or a ForceReply)."""
         message = self._message(user_id, chat_id) | {"text": text}
+        if reply_to is not None:
+            message["reply_to_message"] = self._as_json(self.messages[reply_to])
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self.push({"update_id": next(self._update_ids), "message": message})
@@ -167,6 +170,8 @@ class FakeBotAPI:
         bot_message = self.messages[message_id]
         message = {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id, user_id),
                    "from": BOT_USER, "text": bot_message.text or ""}
+        if bot_message.reply_markup and "inline_keyboard" in bot_message.reply_markup:  # the keyboard pressed
+            message["reply_markup"] = bot_message.reply_markup
         query = {"id": str(next(self._ids)), "from": self._user(user_id), "chat_instance": str(chat_id),
                  "message": message, "data": data}
         return self.push({"update_id": next(self._update_ids), "callback_query": query})
@@ -328,7 +333,7 @@ class FakeBotAPI:
                "from": BOT_USER}
         if msg.text is not None:
             out["text"] = msg.text
-        if msg.reply_markup:
+        if msg.reply_markup and "inline_keyboard" in msg.reply_markup:  # Telegram shows inline keyboards only
             out["reply_markup"] = msg.reply_markup
         if msg.document is not None:
             n = next(self._ids)
@@ -364,6 +369,16 @@ class FakeBotAPI:
         msg.text = text
         msg.history.append(text)
         msg.reply_markup = p.get("reply_markup") if isinstance(p.get("reply_markup"), dict) else None
+        return self._as_json(msg)
+
+    def _api_editMessageReplyMarkup(self, p, u):
+        msg = self.messages.get(int(p.get("message_id") or 0))
+        if msg is None or self.refuse_edits:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        markup = p.get("reply_markup") if isinstance(p.get("reply_markup"), dict) else None
+        if markup == msg.reply_markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        msg.reply_markup = markup
         return self._as_json(msg)
 
     def _api_sendDocument(self, p, u):

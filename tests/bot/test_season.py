@@ -126,7 +126,7 @@ async def test_season_lists_every_agency_on_the_roster(county_db):
     assert len(rows) == 21 and rows[-1][1] == OUTSIDE and rows[-1][-1] == "不在应报名单中"
     assert next(r for r in rows if r[1] == "杨和镇")[-1] == "报告中的名称：永宁县杨和镇人民政府"
     issues = list(wb["问题清单"].iter_rows(values_only=True))
-    assert issues[0] == ("机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码")
+    assert issues[0] == ("机关", "年度", "规则", "级别", "说明", "单元格", "原文", "页码", "核实情况")
     assert len(issues) - 1 == len(findings) > 0
     errors = [r for r in issues[1:] if r[3] == "错误"]
     assert {r[0] for r in errors} == {"永宁县财政局", "永宁县闽宁镇人民政府"}
