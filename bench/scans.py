@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         import cProfile
 
         profiler = cProfile.Profile()
-    ocr.warm_up() if hasattr(ocr, "warm_up") else None
+    ocr._engine()  # loading the models is start-up, not reading
 
     total_cells = right_cells = 0
     true_found = false_found = missed = 0

@@ -1,20 +1,18 @@
 """Scans: OCR of images (PNG, JPEG, TIFF) and of PDFs without a usable text layer.
 
-Each page is taken at about 150 dpi (WORK_LONG_SIDE), levelled (the angle comes from the ink's
-row profile, so tilted scans of ±3° come out level) and read with RapidOCR (PP-OCR models that
-ship inside the `rapidocr-onnxruntime` wheel: no network), once:
+Each page is normalised to a size the recogniser reads small table digits at, deskewed (the
+angle comes from the ink's row profile, so tilted scans of ±3° come out level), and read
+with RapidOCR (PP-OCR models that ship inside the `rapidocr-onnxruntime` wheel: no network).
 
-- the detector finds the text boxes of the page; the grid of each ruled table is found from its
-  lines with morphology, merged cells where a border is missing;
-- a table cell holding one line of ink is cut out by its ruling lines and recognised whole (the
-  detector misses lone small digits); cells over several lines and everything outside the tables
-  are recognised by their detected boxes, every character going to the cell under its centre;
-- everything outside a grid becomes text lines: words on one line by their vertical overlap, left
-  to right, one cell per word so that `Line.doubtful` can point at a single number.
+Tables with ruling lines are rebuilt from the lines themselves: the grid is found with
+morphology, merged cells are found where a border is missing, and every recognised character
+goes to the cell under its centre. A cell that holds ink but got no text (a lone "0" the
+detector missed) is read again on its own. Everything outside a grid becomes text lines:
+words on one line by their vertical overlap, left to right, one cell per word so that
+`Line.doubtful` can point at a single number.
 
-A number is doubtful when a digit was read with low confidence, when a letter had to be taken for
-a digit (O→0, l→1 …), or when a cell with ink could not be read at all. What a doubtful cell means
-for the checks is parser/validate/doubts.py's business.
+A number is doubtful when a digit was read with low confidence, when a letter had to be
+taken for a digit (O→0, l→1 …), or when a cell with ink could not be read at all.
 """
 
 from __future__ import annotations
@@ -33,63 +31,26 @@ from parser.textutil import close_cjk_gaps, join_pieces
 Progress = Callable[[int, int], None]
 
 MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
-# Pages are read at about this many pixels on their long side: A4 at 150 dpi, what office scanners
-# give. Table digits are then ~15 px high: too small for the detector to find a lone "0" reliably,
-# which is why table cells are cut out by the ruling lines and recognised whole (see _read_cells);
-# the recogniser scales every crop to 48 px high anyway, so more pixels only cost detection time.
-WORK_LONG_SIDE = 1754
-# Text boxes are found on the page scaled to this long side (~110 dpi): prose and labels are 15+ px
-# high there, plenty for the detector, and detection costs by the pixel; crops come from the full page
-DET_LONG_SIDE = 1280
-# geometry below was tuned on pages 2600 px long; pixel sizes scale with the page
-_SCALE = WORK_LONG_SIDE / 2600
+# Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
+# 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
+TARGET_LONG_SIDE = 2600
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
 SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one around its best
 SKEW_MIN = 0.1  # degrees: a page turned by less is read as it is (rotating costs time and blurs)
-SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, which is plenty for a row profile
-INK = 128  # grey level below which a pixel is ink
-# onnxruntime threads per page: the machines this runs on have 2 cores; more threads than cores only spin
+SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, plenty for a row profile
+# onnxruntime threads: the machines this runs on have 2 cores; more threads than cores only spin
+# (measured: 2 threads on a busy 2-core machine used twice the CPU of 1 for the same work)
 OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
-# crops recognised per onnxruntime call: measured, one at a time costs least (a batch is padded to its widest)
-REC_BATCH = 1
-CELL_INSET = 4  # px inside a cell's ruling lines where its ink starts (rules are 2–3 px at 150 dpi)
-CELL_PAD = (
-    7  # px of white around a cell's ink before it is recognised: a margin, but a wide one makes it see glyphs
-)
-CELL_MIN_INK = 8  # dark pixels below which a cell is empty (scanner specks)
-LINE_GAP = 3  # px of blank rows that separate two lines of text inside a cell
-SLASH_SLOPE = -0.25  # a 「/」 leans by ~0.4 px a row; a 1 stands upright (its serifs tilt it by <0.1)
-RULE_BLOCK = 17  # px: the neighbourhood the ruling lines are told from the paper in (odd; a few rule widths)
+REREAD_PAD = 10  # px of white around a number cell's ink when it is read again alone
+CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
-_DIGIT_LOOKALIKES = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "Q": "0",
-        "D": "0",
-        "C": "0",
-        "〇": "0",
-        "○": "0",
-        "。": "0",
-        "°": "0",
-        "l": "1",
-        "I": "1",
-        "|": "1",
-        "i": "1",
-        "Z": "2",
-        "z": "2",
-        "S": "5",
-        "s": "5",
-        "B": "8",
-        "b": "6",
-        "g": "9",
-        "q": "9",
-    }
-)
-_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq.,，]+$")
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
+                                   "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
+                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1"})
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\].,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 # what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
 # crop is tall and the engine turns it on its side, so such cells are read again
@@ -157,7 +118,7 @@ def read_pdf(data: bytes, progress: Progress | None = None, pages: list[int] | N
             page = pdf[index]
             try:
                 width, height = page.get_size()
-                scale = WORK_LONG_SIDE / max(width, height, 1.0)
+                scale = TARGET_LONG_SIDE / max(width, height, 1.0)
                 bitmap = page.render(scale=scale, grayscale=True)
                 image = bitmap.to_numpy().copy()
                 bitmap.close()
@@ -200,9 +161,7 @@ def read_image(data: bytes, progress: Progress | None = None) -> Document:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
         if image.width * image.height > MAX_PIXELS:
-            raise ReportError(
-                "too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read"
-            )
+            raise ReportError("too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise corrupt("图片", str(exc)) from exc
     if frames > MAX_PAGES:
@@ -263,7 +222,6 @@ class _Cell:
     chars: list[_Char] = field(default_factory=list)
     text: str = ""
     doubtful: bool = False
-    whole: bool = False  # recognised as one crop (one line of ink), not from the detector's boxes
 
 
 @dataclass(slots=True)
@@ -277,7 +235,6 @@ _engine_instance = None
 
 
 def _engine():
-    """One recogniser per process, made on first use (loading the models takes a second)."""
     global _engine_instance
     with _engine_lock:
         if _engine_instance is None:
@@ -285,22 +242,11 @@ def _engine():
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
                 raise missing_engine() from exc
-            # pages come levelled and upright (deskew): no angle classification; the page is never
-            # scaled inside the engine, we chose its size
-            _engine_instance = RapidOCR(
-                max_side_len=WORK_LONG_SIDE * 2,
-                print_verbose=False,
-                use_cls=False,
-                intra_op_num_threads=OCR_THREADS,
-                inter_op_num_threads=1,
-                rec_batch_num=REC_BATCH,
-            )
+            # a page is never scaled down again inside the engine: we chose its size. Pages come levelled
+            # and upright (deskew), so the angle classifier is skipped
+            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False, use_cls=False,
+                                        intra_op_num_threads=OCR_THREADS, inter_op_num_threads=1)
         return _engine_instance
-
-
-def _px(n: float) -> int:
-    """A pixel size tuned at 2600 px a page, at the working size."""
-    return max(1, round(n * _SCALE))
 
 
 def _grey(image):
@@ -312,12 +258,12 @@ def _grey(image):
 
 
 def _normalise(frame):
-    """A PIL greyscale page scaled to WORK_LONG_SIDE on its long side, as a numpy array."""
+    """A PIL greyscale page scaled to TARGET_LONG_SIDE on its long side, as a numpy array."""
     import numpy as np
     from PIL import Image
 
     long_side = max(frame.size)
-    scale = WORK_LONG_SIDE / max(long_side, 1)
+    scale = TARGET_LONG_SIDE / max(long_side, 1)
     if abs(scale - 1) > 0.05:
         size = (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
         frame = frame.resize(size, Image.Resampling.BICUBIC if scale > 1 else Image.Resampling.LANCZOS)
@@ -325,36 +271,26 @@ def _normalise(frame):
 
 
 def read_page(grey, page: int) -> list[Line]:
-    """One greyscale page (numpy uint8, WORK_LONG_SIDE on its long side) → its lines, tables as rows.
-
-    The page is detected once; table cells holding one line of ink are cut out by their ruling lines
-    and recognised whole, everything else (prose, labels over several lines) by its detected boxes,
-    all in one batch."""
+    """One greyscale page (numpy uint8) → its lines, tables as rows."""
     import cv2
 
-    if not (grey < INK).any():
+    if not (grey < 128).any():
         return []  # a blank page: nothing to read, and the engine's seconds saved
     grey = deskew(grey)
     engine = _engine()
-    bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     try:
-        boxes = _detect(engine, bgr)
-        tables = find_tables(grey)
-        whole = [(cell, crop) for table in tables for cell, crop in _cell_crops(table, grey)]
-        quads = [q for q in (boxes if boxes is not None else []) if not _inside_any(q, [c for c, _ in whole])]
-        crops = engine.get_crop_img_list(bgr, quads) if quads else []
-        results = _recognise(engine, crops + [cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR) for _, crop in whole])
+        result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
     except Exception as exc:  # onnxruntime reports running out of memory as its own error
         if "bad_alloc" in str(exc):
             raise MemoryError(str(exc)) from exc
         raise
-    words = [_word(q, r) for q, r in zip(quads, results, strict=False) if r[0].strip()]
-    for (cell, crop), result in zip(whole, results[len(quads) :], strict=True):
-        _read_cell(cell, result, crop)
+    words = _words(result or [])
+    tables = find_tables(grey)
     placed: set[int] = set()
     items: list[tuple[float, int, Line]] = []
     for n, table in enumerate(tables):
         _fill(table, words, placed)
+        _reread_cells(table, grey, engine)
         for k, row in enumerate(table.rows):
             cells = [cell.text for cell in row]
             doubtful = [i for i, cell in enumerate(row) if cell.doubtful]
@@ -366,129 +302,6 @@ def read_page(grey, page: int) -> list[Line]:
         items.append((top, 0, line))
     items.sort(key=lambda it: (it[0], it[1]))
     return [it[2] for it in items]
-
-
-def _detect(engine, bgr) -> list:
-    """Text boxes (4 corner points each, page pixels), found on the page scaled to DET_LONG_SIDE."""
-    import cv2
-
-    h, w = bgr.shape[:2]
-    scale = min(1.0, DET_LONG_SIDE / max(h, w))
-    small = (
-        bgr
-        if scale == 1.0
-        else cv2.resize(bgr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    )
-    boxes, _ = engine.text_det(small)
-    if boxes is None or len(boxes) == 0:
-        return []
-    return [(box / scale).astype("float32") for box in boxes]
-
-
-def _recognise(engine, crops: list) -> list[tuple[str, float, list[float], list[float]]]:
-    """Each crop → (text, mean confidence, per-character confidences, per-character x centres as a share
-    of the crop's width)."""
-    if not crops:
-        return []
-    results, _ = engine.text_rec(crops, True)
-    out = []
-    for result in results:
-        text, conf = str(result[0]), float(result[1])
-        confs: list[float] = []
-        where: list[float] = []
-        if len(result) > 2 and result[2]:
-            columns, _words, cols, _states, char_confs = result[2]
-            flat = [c for group in cols for c in group]
-            confs = [float(c) for c in char_confs]
-            if len(flat) == len(text) and columns:
-                where = [min(1.0, (c + 0.5) / columns) for c in flat]
-        if len(confs) != len(text):
-            confs = [conf] * len(text)
-        if len(where) != len(text):
-            where = [(i + 0.5) / max(len(text), 1) for i in range(len(text))]
-        out.append((text, conf, confs, where))
-    return out
-
-
-def _word(quad, result) -> _Word:
-    """A detected box and its reading → a word with one box per character (for placing in cells)."""
-    text, conf, confs, where = result
-    xs = [p[0] for p in quad]
-    ys = [p[1] for p in quad]
-    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-    word = _Word(text, x0, y0, x1, y1, conf)
-    half = (x1 - x0) / max(len(text), 1) / 2
-    for ch, c, share in zip(text, confs, where, strict=True):
-        if ch.isspace():
-            continue
-        cx = x0 + share * (x1 - x0)
-        word.chars.append(_Char(ch, cx - half, y0, cx + half, y1, c, id(word)))
-    return word
-
-
-def _inside_any(quad, cells: list[_Cell]) -> bool:
-    cx = sum(p[0] for p in quad) / 4
-    cy = sum(p[1] for p in quad) / 4
-    return any(c.box[0] <= cx <= c.box[2] and c.box[1] <= cy <= c.box[3] for c in cells)
-
-
-def _cell_crops(table: _Table, grey):
-    """(cell, crop) for each cell of `table` whose ink is one line: its ink, with a white margin."""
-    import cv2
-    import numpy as np
-
-    inset, pad = CELL_INSET, CELL_PAD
-    for row in table.rows:
-        for cell in row:
-            x0, y0, x1, y1 = cell.box
-            inner = grey[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
-            if inner.size == 0:
-                continue
-            dark = inner < INK
-            if dark.sum() < CELL_MIN_INK:
-                continue
-            rows = np.flatnonzero(dark.any(axis=1))
-            gaps = np.diff(rows) > LINE_GAP
-            if gaps.any():
-                continue  # several lines: read by the detector's boxes, line by line
-            cols = np.flatnonzero(dark.any(axis=0))
-            crop = inner[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-            yield cell, cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-
-
-def _slanted(crop) -> bool:
-    """Whether a cell's ink is one stroke leaning right, 「/」 (a blank cell's mark), which the
-    recogniser, seeing it alone, takes for a 1."""
-    import numpy as np
-
-    ys, xs = np.nonzero(crop < INK)
-    if len(xs) < CELL_MIN_INK or np.ptp(ys) == 0:
-        return False
-    slope = np.polyfit(ys.astype(float), xs.astype(float), 1)[0]  # x per y, y growing downwards
-    return slope < SLASH_SLOPE
-
-
-def _read_cell(cell: _Cell, result, crop=None) -> None:
-    """A cell recognised whole: numbers with look-alike letters made digits, blanks' dashes as 「—」; a
-    cell with ink but no reading, or a digit read without confidence, is doubtful."""
-    text, _conf, confs, _where = result
-    cell.whole = True
-    text = close_cjk_gaps(re.sub(r"\s+", " ", text).strip())
-    fixed, guessed = _number_text(text)
-    if fixed in _DASHES:
-        cell.text = "—"  # the mark for a blank cell the table reader knows
-        return
-    if fixed in ("1", "/", "／") and crop is not None and _slanted(crop):
-        cell.text = "/"
-        return
-    number = bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
-    low = any(
-        c < DOUBT_CONFIDENCE
-        for ch, c in zip(text, confs, strict=False)
-        if ch.isdigit() or _NUMBERISH.match(ch)
-    )
-    cell.text = fixed
-    cell.doubtful = not fixed or (number and (guessed or low))
 
 
 # ---- levelling ----
@@ -526,12 +339,30 @@ def deskew(grey):
         return grey
     h, w = grey.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(
-        grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255
-    )
+    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=255)
 
 
 # ---- recognised words ----
+
+
+def _words(result: list) -> list[_Word]:
+    words: list[_Word] = []
+    for item in result:
+        box, text, conf = item[0], str(item[1]), float(item[2])
+        xs = [p[0] for p in box]
+        ys = [p[1] for p in box]
+        word = _Word(text, min(xs), min(ys), max(xs), max(ys), conf)
+        index = len(words)
+        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]):
+            for cbox, ctext, cconf in zip(item[3], item[4], item[5], strict=False):
+                cx = [p[0] for p in cbox]
+                cy = [p[1] for p in cbox]
+                word.chars.append(_Char(str(ctext), min(cx), min(cy), max(cx), max(cy), float(cconf), index))
+        else:
+            word.chars.append(_Char(text, word.x0, word.y0, word.x1, word.y1, conf, index))
+        words.append(word)
+    return words
 
 
 def _number_text(text: str) -> tuple[str, bool]:
@@ -547,9 +378,7 @@ def _number_text(text: str) -> tuple[str, bool]:
 
 
 def _low_confidence(chars: list[_Char]) -> bool:
-    return any(
-        c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text)
-    )
+    return any(c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text))
 
 
 # ---- ruled tables ----
@@ -560,13 +389,9 @@ def find_tables(grey) -> list[_Table]:
     import cv2
 
     h, w = grey.shape
-    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, 15)
-    horizontal = cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1))
-    )
-    vertical = cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70)))
-    )
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70))))
     # bridge one-pixel gaps a scan leaves in thin rules
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
@@ -575,7 +400,7 @@ def find_tables(grey) -> list[_Table]:
     tables: list[_Table] = []
     for k in range(1, count):
         x, y, bw, bh, _area = stats[k]
-        if bw < w / 4 or bh < _px(40):
+        if bw < w / 4 or bh < 40:
             continue
         ys = _rule_positions(horizontal[y : y + bh, x : x + bw].sum(axis=1) / 255, bw * 0.02)
         xs = _rule_positions(vertical[y : y + bh, x : x + bw].sum(axis=0) / 255, bh * 0.02)
@@ -602,7 +427,7 @@ def _rule_positions(profile, minimum: float) -> list[int]:
             start = None
     merged: list[int] = []
     for p in positions:  # a thick or doubled rule is one rule
-        if merged and p - merged[-1] < _px(12):
+        if merged and p - merged[-1] < 12:
             merged[-1] = (merged[-1] + p) // 2
         else:
             merged.append(p)
@@ -614,12 +439,12 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
 
     def has_vertical(c: int, r: int) -> bool:  # the rule at xs[c] between ys[r] and ys[r+1]
         x = xs[c]
-        band = vertical[ys[r] + _px(4) : ys[r + 1] - _px(3), max(0, x - _px(4)) : x + _px(5)]
+        band = vertical[ys[r] + 4 : ys[r + 1] - 3, max(0, x - 4) : x + 5]
         return band.size > 0 and (band.max(axis=1) > 0).mean() > 0.6
 
     def has_horizontal(r: int, c: int) -> bool:  # the rule at ys[r] between xs[c] and xs[c+1]
         y = ys[r]
-        band = horizontal[max(0, y - _px(4)) : y + _px(5), xs[c] + _px(4) : xs[c + 1] - _px(3)]
+        band = horizontal[max(0, y - 4) : y + 5, xs[c] + 4 : xs[c + 1] - 3]
         return band.size > 0 and (band.max(axis=0) > 0).mean() > 0.6
 
     parent = list(range(rows * cols))
@@ -644,7 +469,8 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
             span[0], span[1] = min(span[0], r), min(span[1], c)
             span[2], span[3] = max(span[2], r), max(span[3], c)
     cells = [
-        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in spans.values()
+        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in spans.values()
     ]
     if max(c.c1 - c.c0 + 1 for c in cells) == cols and len(cells) <= rows:
         return None  # every row one cell wide: boxed prose
@@ -671,8 +497,6 @@ def _fill(table: _Table, words: list[_Word], placed: set[int]) -> None:
                     cell.chars.append(char)
                     break
     for cell in cells:
-        if cell.whole:
-            continue
         cell.text = _cell_text(cell.chars)
         fixed, guessed = _number_text(cell.text)
         if fixed != cell.text or _HAS_DIGIT.search(fixed) and not _CJK.search(fixed):
@@ -708,13 +532,57 @@ def _cell_text(chars: list[_Char]) -> str:
 
 
 def _joins_with_space(before: str, after: str) -> bool:
-    return (
-        bool(before)
-        and before[-1].isalnum()
-        and not _CJK.match(before[-1])
-        and after[:1].isalnum()
-        and not _CJK.match(after[:1])
-    )
+    return bool(before) and before[-1].isalnum() and not _CJK.match(before[-1]) and after[:1].isalnum() and not _CJK.match(after[:1])
+
+
+def _reread_cells(table: _Table, grey, engine) -> None:
+    """Read number cells again, each alone: the page-wide pass misses lone small glyphs ("0")
+    and misreads some digits; a cell whose two readings disagree is doubtful, and keeps the
+    more confident one."""
+    import cv2
+    import numpy as np
+
+    todo: list[tuple[_Cell, object]] = []
+    for row in table.rows:
+        for cell in row:
+            if cell.text and cell.text not in _DASHES and not (_HAS_DIGIT.search(cell.text)
+                                                              and not _CJK.search(cell.text)):
+                continue  # a label
+            x0, y0, x1, y1 = cell.box
+            inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+            if inner.size == 0:
+                continue
+            dark = inner < 128
+            if dark.sum() < CELL_MIN_INK:
+                continue
+            ys, xs = np.nonzero(dark)
+            pad = REREAD_PAD
+            crop = inner[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
+            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+            todo.append((cell, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
+    if not todo:
+        return
+    try:
+        results, _ = engine.text_rec([crop for _, crop in todo])
+    except Exception:  # noqa: BLE001 - the recogniser's internal API; the first reading stands
+        results = [("", 0.0)] * len(todo)
+    for (cell, _), result in zip(todo, results, strict=False):
+        fixed, guessed = _number_text(str(result[0]).strip())
+        conf = float(result[1])
+        if fixed in _DASHES:
+            fixed = "—"  # the mark for a blank cell the table reader knows
+        if cell.text in _DASHES:
+            number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+            cell.doubtful = number or fixed != "—" or conf < DOUBT_CONFIDENCE
+            cell.text = fixed if number else "—"
+        elif not cell.text:
+            cell.text = fixed
+            cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
+        elif fixed.replace(" ", "") != cell.text.replace(" ", ""):
+            first = min((c.conf for c in cell.chars), default=0.0)
+            if fixed and _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and conf > first:
+                cell.text = fixed
+            cell.doubtful = True
 
 
 # ---- text outside tables ----
@@ -741,11 +609,7 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
             for token in word.text.split():
                 # prose keeps its letters; only a token that already holds a digit is a number
                 fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
-                if (
-                    _HAS_DIGIT.search(fixed)
-                    and not _CJK.search(fixed)
-                    and (guessed or _low_confidence(word.chars))
-                ):
+                if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
                     doubtful.append(len(cells))
                 cells.append(close_cjk_gaps(fixed))
         if not cells:
