@@ -336,13 +336,15 @@ class Fact(BaseModel):
 
 
 class Doubt(BaseModel):
-    """A cell OCR read with low confidence; `corrected` is the value the sums imply, when used."""
+    """A cell OCR read with doubt (see parser/validate/doubts.py); `corrected` is the value the sums imply,
+    when used."""
 
     path: str  # dotted cell path, e.g. applications.granted.natural_person
     page: int | None = None
     read: int | float | None = None
     corrected: int | float | None = None
     confirmed: bool = False  # its row and column sums hold: the reading is as good as certain
+    by_sum: bool = False  # read with confidence, but a sum through it fails: which cell is wrong is unknown
 
 
 class Finding(BaseModel):

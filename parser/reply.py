@@ -187,13 +187,16 @@ def _findings(findings: list[Finding], excluded: Sequence[tuple[Finding, str]] =
 
 
 def _doubts(report: Report) -> list[str]:
-    """Scans: the cells OCR found hard to read, and where the sums decided the value."""
+    """Scans: the cells OCR read with doubt and the sums that fail as read. No finding rests on them
+    (rules.md); the clerk compares them with the original."""
     if not report.ocr:
         return []
+    from parser.validate.doubts import failing_sums
+
     lines = ["", "本报告为扫描件，文字经 OCR 识别。"]
-    unsure = [d for d in report.doubtful if not d.confirmed or d.corrected is not None]
+    unsure = [d for d in report.doubtful if not d.by_sum and (not d.confirmed or d.corrected is not None)]
     if unsure:
-        lines.append(f"以下 {len(unsure)} 个单元格可能识读有误，请对照原件核实：")
+        lines.append(f"以下 {len(unsure)} 个单元格可能识读有误，涉及它们的核对未列为问题，请对照原件核实：")
     for doubt in unsure:
         where = f"第 {doubt.page} 页 " if doubt.page else ""
         table = _PLACES.get(doubt.path.split(".")[0], "")
@@ -201,7 +204,13 @@ def _doubts(report: Report) -> list[str]:
         if doubt.corrected is not None:
             line += f"，按合计应为 {_n(doubt.corrected)}，已按 {_n(doubt.corrected)} 核对"
         lines.append(line)
-    confirmed = len(report.doubtful) - len(unsure)
+    sums = failing_sums(report) if any(d.by_sum for d in report.doubtful) else []
+    if sums:
+        lines.append(f"以下 {len(sums)} 处合计按识读的数字不成立：可能是识读有误，也可能是报告本身有误，"
+                     "未列为问题，请对照原件核实：")
+    for s in sums:
+        lines.append(f"• {f'第 {s.page} 页 ' if s.page else ''}{s.text}")
+    confirmed = sum(1 for d in report.doubtful if not d.by_sum) - len(unsure)
     if confirmed:
         lines.append(f"另有 {confirmed} 个不易辨认的单元格，其数值与行、列合计相符。")
     return lines

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parser.model import APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, Active2021, Finding, Report, Severity
 from parser.validate import Hit, short_quote
+from parser.validate.doubts import unsure
 
 REUSE_RUN = 12
 REUSE_SHARE = 0.5
@@ -105,8 +106,9 @@ def yoy_carry(previous: Report, current: Report) -> Iterable[Hit]:
     source = current.sources.get("applications.carried_over")
     for col in columns:
         a, b = _n(before[col]), _n(now[col])
-        if a == b:
-            continue
+        if a == b or unsure(previous, [f"applications.carried_forward.{col}"]) or unsure(
+                current, [f"applications.carried_over.{col}"]):
+            continue  # a scan's cell read with doubt decides nothing
         col_label = "" if col == "total" else f"（{APPLICANT_COLUMN_LABELS[col]}）"
         said_before = "正文所述" if before_from_text else "表三“结转下年度继续办理”"
         said_now = "正文所述" if now_from_text else "表三“上年结转政府信息公开申请数量”"
@@ -132,7 +134,8 @@ def yoy_in_force(previous: Report, current: Report) -> Iterable[Hit]:
         before = getattr(previous.active, item)
         now = getattr(current.active, item)
         expected = _n(before.in_force) + _n(now.issued) - _n(now.repealed)
-        if expected == _n(now.in_force):
+        if expected == _n(now.in_force) or unsure(previous, [f"active.{item}.in_force"]) or unsure(
+                current, [f"active.{item}.{c}" for c in ("issued", "repealed", "in_force")]):
             continue
         source = current.sources.get(f"active.{item}")
         yield Hit(

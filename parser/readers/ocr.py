@@ -18,6 +18,7 @@ taken for a digit (O→0, l→1 …), or when a cell with ink could not be read 
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -36,12 +37,20 @@ TARGET_LONG_SIDE = 2600
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
+SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one around its best
+SKEW_MIN = 0.1  # degrees: a page turned by less is read as it is (rotating costs time and blurs)
+SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, plenty for a row profile
+# onnxruntime threads: the machines this runs on have 2 cores; more threads than cores only spin
+# (measured: 2 threads on a busy 2-core machine used twice the CPU of 1 for the same work)
+OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
+REREAD_PAD = 10  # px of white around a number cell's ink when it is read again alone
+CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
                                    "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
-                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9"})
-_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq.,，]+$")
+                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1"})
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\].,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 # what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
 # crop is tall and the engine turns it on its side, so such cells are read again
@@ -233,8 +242,10 @@ def _engine():
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
                 raise missing_engine() from exc
-            # a page is never scaled down again inside the engine: we chose its size
-            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False)
+            # a page is never scaled down again inside the engine: we chose its size. Pages come levelled
+            # and upright (deskew), so the angle classifier is skipped
+            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False, use_cls=False,
+                                        intra_op_num_threads=OCR_THREADS, inter_op_num_threads=1)
         return _engine_instance
 
 
@@ -302,7 +313,7 @@ def skew_angle(grey) -> float:
     import numpy as np
 
     h, w = grey.shape
-    scale = 900 / max(w, 1)
+    scale = SKEW_PROFILE_WIDTH / max(w, 1)
     small = cv2.resize(grey, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     ink = (small < 160).astype(np.float32)
     if ink.sum() < 50:
@@ -315,8 +326,8 @@ def skew_angle(grey) -> float:
         profile = rotated.sum(axis=1)
         return float(np.sum(np.diff(profile) ** 2))
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=score)
-    best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=score)
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, SKEW_COARSE_STEP), key=score)
+    best = max(np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 0.01, SKEW_FINE_STEP), key=score)
     return float(best)
 
 
@@ -324,7 +335,7 @@ def deskew(grey):
     import cv2
 
     angle = skew_angle(grey)
-    if abs(angle) < 0.1:
+    if abs(angle) < SKEW_MIN:
         return grey
     h, w = grey.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -542,10 +553,10 @@ def _reread_cells(table: _Table, grey, engine) -> None:
             if inner.size == 0:
                 continue
             dark = inner < 128
-            if dark.sum() < 12:
+            if dark.sum() < CELL_MIN_INK:
                 continue
             ys, xs = np.nonzero(dark)
-            pad = 10
+            pad = REREAD_PAD
             crop = inner[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
             crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
             todo.append((cell, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))

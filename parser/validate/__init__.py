@@ -56,7 +56,7 @@ def validate(report: Report) -> list[Finding]:
         from parser.facts import extract_facts
 
         report.facts = extract_facts(report)
-    if report.doubtful:
+    if report.ocr or report.doubtful:
         from parser.validate.doubts import resolve_doubts
 
         resolve_doubts(report)

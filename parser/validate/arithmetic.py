@@ -17,11 +17,13 @@ from parser.model import (
     LITIGATION_GROUPS,
     OTHER_SUBROWS,
     OUTCOME_COLUMN_LABELS,
+    OUTCOME_COLUMNS,
     OUTCOME_ROWS,
     Applications,
     Report,
 )
 from parser.validate import Hit, rule
+from parser.validate.doubts import unsure
 
 SIX = APPLICANT_COLUMNS[:-1]
 BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
@@ -89,6 +91,10 @@ def _cell(apps: Applications, row: str, column: str) -> int:
     return _v(getattr(getattr(apps, row), column))
 
 
+def _paths(rows, columns, table: str = "applications") -> list[str]:
+    return [f"{table}.{r}.{c}" for r in rows for c in columns]
+
+
 def _column_fails(apps: Applications, report: Report, columns=APPLICANT_COLUMNS) -> list[ColumnFail]:
     fails = []
     leaves = leaf_rows(apps)
@@ -96,13 +102,13 @@ def _column_fails(apps: Applications, report: Report, columns=APPLICANT_COLUMNS)
     outcome_ok = not any(unread(report, r) for r in [*leaves, "total_processed"])
     for c in columns:
         new, over, done, forward = (_cell(apps, r, c) for r in BALANCE_ROWS)
-        if balance_ok and new + over != done + forward:
+        if balance_ok and new + over != done + forward and not unsure(report, _paths(BALANCE_ROWS, [c])):
             d = (done + forward) - (new + over)
             fails.append(ColumnFail("balance", c, new + over, done + forward, {
                 "new_received": new + d, "carried_over": over + d,
                 "total_processed": done - d, "carried_forward": forward - d}))
         outcome = sum(_cell(apps, r, c) for r in leaves)
-        if outcome_ok and outcome != done:
+        if outcome_ok and outcome != done and not unsure(report, _paths([*leaves, "total_processed"], [c])):
             fixes = {r: _cell(apps, r, c) + done - outcome for r in leaves}
             fixes["total_processed"] = outcome
             fails.append(ColumnFail("outcome", c, outcome, done, fixes))
@@ -119,7 +125,7 @@ def _row_fails(apps: Applications, report: Report, rows=None) -> list[RowFail]:
             continue
         parts = sum(_cell(apps, r, c) for c in SIX)
         total = _v(counts.total)
-        if parts != total:
+        if parts != total and not unsure(report, _paths([r], APPLICANT_COLUMNS)):
             fixes = {c: _cell(apps, r, c) + total - parts for c in SIX}
             fixes["total"] = parts
             fails.append(RowFail(r, parts, total, fixes))
@@ -250,7 +256,7 @@ def lit_total(report: Report) -> Iterator[Hit]:
             continue
         parts = [(OUTCOME_COLUMN_LABELS[c], _v(getattr(counts, c))) for c in ("maintained", "corrected", "other", "pending")]
         total = sum(v for _, v in parts)
-        if total == _v(counts.total):
+        if total == _v(counts.total) or unsure(report, _paths([group], OUTCOME_COLUMNS, "review_litigation")):
             continue
         terms = " + ".join(f"{label} {v}" for label, v in parts)
         text = (f"表四「{LITIGATION_GROUP_LABELS[group]}」：{terms} = {total}，与总计 {_v(counts.total)} 不符。"

@@ -10,6 +10,7 @@ from parser.facts import interval, slack
 from parser.model import Fact, Report, cell_label
 from parser.validate import Hit, rule
 from parser.validate.arithmetic import unread
+from parser.validate.doubts import unsure
 from parser.validate.structure import section_name
 
 
@@ -58,7 +59,7 @@ def text_table(report: Report) -> Iterator[Hit]:
     apps, lit = report.applications_as_meant(), report.review_litigation  # an unfilled 总计 column: row sums
 
     def total(row: str) -> int | None:
-        if apps is None or unread(report, row):
+        if apps is None or unread(report, row) or unsure(report, [f"applications.{row}.total"]):
             return None
         return getattr(apps, row).total or 0
 
@@ -82,6 +83,9 @@ def text_table(report: Report) -> Iterator[Hit]:
             groups = [lit.review] if f.kind == "reviews" else [lit.litigation_direct, lit.litigation_after_review]
             if all(v is None for g in groups for v in g.values()):
                 continue  # a table 4 whose numbers could not be placed: nothing to compare with
+            names = ["review"] if f.kind == "reviews" else ["litigation_direct", "litigation_after_review"]
+            if unsure(report, [f"review_litigation.{g}.total" for g in names]):
+                continue
             if f.kind == "reviews":
                 n = lit.review.total or 0
                 table = f"表四行政复议总计为 {n} 件"

@@ -126,3 +126,28 @@ def without_tounicode(pdf: bytes) -> bytes:
     """The PDF with its fonts' Unicode maps unhooked: the key is renamed in place (same length, so
     the cross-reference offsets stay right), which leaves the glyphs drawn but the text layer junk."""
     return pdf.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def realistic_scan(pdf: bytes, seed: int, dpi: int = DPI) -> bytes:
+    """`pdf` as an office scanner gives it, as an image-only PDF: greyscale at `dpi`, each page turned
+    by a different angle under 1°, a slight blur from the optics and sensor noise; deterministic in
+    `seed`, cached."""
+    key = hashlib.sha256(pdf).digest() + repr(("realistic", seed, dpi)).encode()
+
+    def make() -> bytes:
+        import random
+
+        import numpy as np
+        from PIL import ImageFilter
+
+        rng = random.Random(seed)
+        noise = np.random.default_rng(seed)
+        pages = []
+        for image in scan(pdf, dpi=dpi, angle=0.0):
+            turned = image.rotate(rng.uniform(-0.95, 0.95), resample=Image.Resampling.BICUBIC, fillcolor=255)
+            blurred = turned.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7)))
+            pixels = np.asarray(blurred, dtype=np.float32) + noise.normal(0, rng.uniform(4, 9), blurred.size[::-1])
+            pages.append(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L"))
+        return save(pages, "PDF")
+
+    return _cached("scan.real", key, make)
