@@ -151,13 +151,43 @@ def _page_of(doc: Document, label: str) -> int | None:
 
 
 @needs_real
-def test_real_pdf_only_table_pages_go_through_pdfplumber() -> None:
+def test_real_pdf_table_pages_are_read_without_pdfplumber() -> None:
     document = pdfium.PdfDocument(REAL_PDF.read_bytes())
     try:
-        _pages, table_pages = pdf._scan(document)
+        _pages, table_pages, unsettled = pdf._scan(document)
     finally:
         document.close()
     assert table_pages == {2, 3, 4}  # 0-based: the pages with tables 2, 3 and 4
+    assert unsettled == set()  # pdfium's boxes and paths settle them all: pdfplumber is not needed
+
+
+def _lines_through_pdfplumber(data: bytes, monkeypatch) -> list:
+    def unsettled(*_args, **_kwargs):
+        raise pdf.pdf_grid.Unsettled("forced")
+
+    with monkeypatch.context() as m:
+        m.setattr(pdf, "_grid_items", unsettled)
+        return [(line.cells, line.page, line.is_row) for line in pdf.read(data).lines]
+
+
+@pytest.mark.parametrize("which", ["real", "ruled", "split", "borderless"])
+def test_fast_tables_are_pdfplumbers_tables(which: str, monkeypatch) -> None:
+    """The fast path finds the rows and lines pdfplumber finds (which reads what the fast path cannot)."""
+    if which == "real":
+        if not REAL_PDF.exists():
+            pytest.skip("shared/real/ is not beside the project")
+        data = REAL_PDF.read_bytes()
+    else:
+        if not pdf_docs.soffice_available():
+            pytest.skip("LibreOffice is not installed")
+        spec = {
+            "ruled": pdf_docs.report_spec(),
+            "split": pdf_docs.report_spec(filler=12),
+            "borderless": pdf_docs.report_spec(borders=False),
+        }[which]
+        data = pdf_docs.render(spec)
+    fast = [(line.cells, line.page, line.is_row) for line in pdf.read(data).lines]
+    assert fast == _lines_through_pdfplumber(data, monkeypatch)
 
 
 # --- PDFs LibreOffice renders from DOCX with merged-cell tables
@@ -212,7 +242,9 @@ def test_rendered_table_without_ruling_lines_comes_as_text_lines() -> None:
     # table 3's rows are placed in its seven columns by the x of their numbers; the rest is text
     rows = [line for line in doc.lines if line.is_row]
     assert rows and all(len(line.cells) == 8 for line in rows)
-    assert ["一、本年新收政府信息公开申请数量", "3001", "53", "0", "0", "61", "4", "3119"] in [r.cells for r in rows]
+    assert ["一、本年新收政府信息公开申请数量", "3001", "53", "0", "0", "61", "4", "3119"] in [
+        r.cells for r in rows
+    ]
     texts = [line.text for line in doc.lines]
     # each table row is one line: its label's first line, then its numbers left to right
     assert "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119" in texts
