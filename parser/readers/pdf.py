@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, row_line, text_line
 from parser.readers import pdf_grid
 from parser.textutil import close_cjk_gaps, join_pieces
+
+log = logging.getLogger("nianbao.pdf")
+# pdfminer (under pdfplumber) warns "Could not get FontBBox" once per font per page on browser-printed
+# PDFs: thousands of lines that bury the journal. Its errors still show.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 60  # reports run 4–15 pages; anything far longer is not one (and would be slow)
 MARGIN = 0.08  # top/bottom share of the page height where running headers, footers, page numbers sit
@@ -124,28 +130,38 @@ def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int], set[int]]:
         except pdfium.PdfiumError as exc:
             raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         try:
-            height = page.get_height() or 842.0
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_range()
-                lines: list[_Text | list[str]] = list(_pdfium_lines(textpage, text, height))
-                ruled, paths = _paths(page) if lines else (False, [])
-                if lines and (ruled or _numeric(lines)):  # type: ignore[arg-type]
-                    table_pages.add(index)
-                    if not unsettled:
-                        try:
-                            grid, columns = _grid_items(page, textpage, paths, columns)
-                            lines = grid or lines
-                        except pdf_grid.Unsettled:
-                            unsettled.add(index)
-            finally:
-                textpage.close()
+            lines, columns = _scan_page(page, index, table_pages, unsettled, columns)
+        except pdfium.PdfiumError as exc:  # a damaged page: say so plainly, not "the parser failed"
+            raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         finally:
             page.close()
         pages.append(_Page(index + 1, lines))
     if unsettled:  # keep pdfium's text for the pages read fast; pdfplumber re-reads every table page
         unsettled.update(table_pages)
     return pages, table_pages, unsettled
+
+
+def _scan_page(
+    page: pdfium.PdfPage, index: int, table_pages: set[int], unsettled: set[int], columns: list[float] | None
+) -> tuple[list[_Text | list[str]], list[float] | None]:
+    """One page's text lines, or on a table page its rows among its lines (noting where it stands)."""
+    height = page.get_height() or 842.0
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        lines: list[_Text | list[str]] = list(_pdfium_lines(textpage, text, height))
+        ruled, paths = _paths(page) if lines else (False, [])
+        if lines and (ruled or _numeric(lines)):  # type: ignore[arg-type]
+            table_pages.add(index)
+            if not unsettled:
+                try:
+                    grid, columns = _grid_items(page, textpage, paths, columns)
+                    lines = grid or lines
+                except pdf_grid.Unsettled:
+                    unsettled.add(index)
+    finally:
+        textpage.close()
+    return lines, columns
 
 
 def _grid_items(
@@ -243,28 +259,49 @@ def _numeric(lines: list[_Text]) -> bool:
 
 
 def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None:
-    """Replace the pypdfium2 lines of table pages by pdfplumber's tables and text lines."""
+    """Replace the pypdfium2 lines of table pages by pdfplumber's tables and text lines.
+
+    pdfminer fails in its own ways on a damaged file that pdfium reads (a few flipped bytes, a
+    broken MediaBox), even on closing: then each page keeps what pypdfium2 read."""
     import pdfplumber  # only documents with tables pay for importing pdfminer
 
     try:
         plumber = pdfplumber.open(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - pdfminer fails in its own ways; pypdfium2 text stays usable
+    except Exception as exc:  # noqa: BLE001
+        log.warning("pdfminer cannot parse this PDF (%s); keeping pypdfium2's text", _brief(exc))
         return
     columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
-    with plumber:
+    failed = 0
+    try:
         for index in sorted(table_pages):
+            page = None
             try:
                 page = plumber.pages[index]
                 items, columns = _plumber_items(page, columns)
-            except Exception:  # noqa: BLE001 - keep this page's pypdfium2 text
+            except Exception as exc:  # noqa: BLE001 - keep this page's pypdfium2 text
+                failed += 1
+                if failed == 1:
+                    log.warning(
+                        "pdfminer cannot read page %d (%s); keeping pypdfium2's text", index + 1, _brief(exc)
+                    )
                 continue
             finally:
-                try:
-                    page.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                if page is not None:
+                    try:
+                        page.close()
+                    except Exception:  # noqa: BLE001
+                        pass
             if items:
                 pages[index].items = items
+    finally:
+        try:
+            plumber.close()
+        except Exception:  # noqa: BLE001 - closing walks every page again
+            pass
+
+
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 def _plumber_items(
