@@ -28,9 +28,7 @@ from parser.tables import (
 from parser.textutil import join_broken_lines, nfkc
 
 MAX_BYTES = 50 * 1024 * 1024
-_PARAGRAPH_START = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)"
-)
+_PARAGRAPH_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)")
 
 
 def read_document(data: bytes, progress=None) -> Document:
@@ -71,11 +69,8 @@ def read_document(data: bytes, progress=None) -> Document:
 
         return text.read(data)
     if kind == "zip":
-        raise errors.ReportError(
-            "unsupported",
-            "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
-            "a ZIP archive that is not a DOCX document; unpack it and send the reports",
-        )
+        raise errors.ReportError("unsupported", "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
+                                 "a ZIP archive that is not a DOCX document; unpack it and send the reports")
     if kind in ("ole", "rtf", "odt"):
         from parser.readers import legacy
 
@@ -101,9 +96,7 @@ def _with_scanned_pages(data: bytes, document: Document, progress) -> Document:
     try:
         scanned = ocr.image_pages(data, quiet)
     except Exception as exc:  # noqa: BLE001 - a damaged page's objects: keep the text that was read
-        logging.getLogger("nianbao.pdf").warning(
-            "cannot look for scanned pages: %s: %s", type(exc).__name__, exc
-        )
+        logging.getLogger("nianbao.pdf").warning("cannot look for scanned pages: %s: %s", type(exc).__name__, exc)
         return document
     if not scanned:
         return document
@@ -134,11 +127,8 @@ def read_report(document: Document) -> Report:
     if title is None and document.title:  # 「某某局2024年政府信息公开工作年度报告_某某市人民政府」
         found = find_title([document.title.split("_")[0]])
         title = (found[0], -1) if found else None
-    intro_text = (
-        " ".join(line.text for line in preamble)
-        + " "
-        + " ".join(line.text for line in regions.get("overview", []))
-    )
+    intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
+        line.text for line in regions.get("overview", []))
     quoted = find_quoted_title(join_broken_lines([line.text for line in preamble]))
     agency = (title[0].agency if title else None) or (quoted.agency if quoted else None)
     title_year = (title[0].year if title else None) or (quoted.year if quoted else None)
@@ -147,8 +137,7 @@ def read_report(document: Document) -> Report:
         raise errors.not_a_report()
 
     period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
-        join_broken_lines([line.text for line in regions.get("overview", [])])
-    )
+        join_broken_lines([line.text for line in regions.get("overview", [])]))
     year = title_year or (period[0].year if period else None)
 
     report = Report(
@@ -166,8 +155,7 @@ def read_report(document: Document) -> Report:
     )
     for heading in headings:
         report.sources[f"section.{heading.key}"] = Source(
-            page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number
-        )
+            page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number)
 
     _read_tables(report, regions, headings)
     if not report.sections and report.active is None and report.applications is None:
@@ -252,11 +240,8 @@ def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end:
             text = line.text.strip()
             if is_page_number(text) or line.picture:
                 continue
-            if buffer and (
-                _PARAGRAPH_START.match(nfkc(text))
-                or buffer[-1].endswith(("。", "！", "？", "：", ":"))
-                or _is_subheading(buffer)
-            ):
+            if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))
+                           or _is_subheading(buffer)):
                 flush()
             if not buffer:
                 page = line.page
@@ -273,9 +258,5 @@ def _looks_tabular(text: str) -> bool:
 def _is_subheading(buffer: list[str]) -> bool:
     """「（一）存在问题」 alone on its line: a heading of its own, not the start of a sentence."""
     line = buffer[0]
-    return (
-        len(buffer) == 1
-        and len(line) <= 20
-        and bool(_PARAGRAPH_START.match(nfkc(line)))
-        and not re.search(r"[。，；：,;:]", line)
-    )
+    return len(buffer) == 1 and len(line) <= 20 and bool(_PARAGRAPH_START.match(nfkc(line))) and not re.search(
+        r"[。，；：,;:]", line)
