@@ -6,8 +6,6 @@ import asyncio
 import json
 from pathlib import Path
 
-from bot.service import Checker
-from bot.worker import ParsePool
 from parser.errors import ReportError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -33,7 +31,14 @@ async def _open_store(db: str | None):
 
 
 async def _run(args) -> int:
-    pool = ParsePool()
+    from bot.service import Checker
+    from bot.worker import ParsePool
+
+    # Files are checked one after another: one worker forked from here at once (no forkserver to start,
+    # ~0.5 s; it imports the parser while this process opens the store), kept for the next files, with
+    # its own time and memory limits: a file that overruns them costs the worker, not this command.
+    pool = ParsePool(workers=1, start_method="fork")
+    pool.start()
     store = None if args.no_store else await _open_store(args.db)
     checker = Checker(pool, store)
     failed = 0
