@@ -222,11 +222,17 @@ class Checker:
 
 @asynccontextmanager
 async def session(db: str | os.PathLike | None = None, *, workers: int | None = None,
-                  store: bool = True) -> AsyncIterator[Checker]:
+                  store: bool = True, forked_worker: bool = False) -> AsyncIterator[Checker]:
     """A Checker on the database `db` (None: NIANBAO_DB, else data/nianbao.db), closed on the way out.
 
-    `workers` parse processes start only when a file is parsed; `store=False` opens no database."""
-    pool = ParsePool(workers)
+    `workers` parse processes start only when a file is parsed; `store=False` opens no database.
+    `forked_worker`: one worker forked from this process at once, for a command that parses files one
+    after another (no forkserver to start; the worker loads the parser while the store opens)."""
+    if forked_worker:
+        pool = ParsePool(workers=1, start_method="fork")
+        pool.start()
+    else:
+        pool = ParsePool(workers)
     try:
         if not store:
             yield Checker(pool)
@@ -240,11 +246,11 @@ async def session(db: str | os.PathLike | None = None, *, workers: int | None = 
 
 
 def run_command(db: str | os.PathLike | None, main: Callable[[Checker], Awaitable[int]], *,
-                workers: int | None = None, store: bool = True) -> int:
+                workers: int | None = None, store: bool = True, forked_worker: bool = False) -> int:
     """Run `main(checker)` for a CLI command (`--db`) on its own event loop; its return is the exit code."""
 
     async def session_main() -> int:
-        async with session(db, workers=workers, store=store) as checker:
+        async with session(db, workers=workers, store=store, forked_worker=forked_worker) as checker:
             return await main(checker)
 
     return asyncio.run(session_main())

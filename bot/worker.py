@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import importlib
 import logging
 import multiprocessing
 import os
@@ -65,9 +66,16 @@ def _run(data: bytes, filename: str | None, progress: Progress | None = None) ->
         raise errors.corrupt("文件", "structure too deeply nested") from None
 
 
-def _serve(conn, memory_mb: int) -> None:
-    """A worker: one file at a time from `conn` — progress messages, then the report or the error."""
+def _serve(conn, memory_mb: int, warm: list[str] | None = None) -> None:
+    """A worker: one file at a time from `conn` — progress messages, then the report or the error.
+
+    `warm`: modules to import while the first file is still on its way (a forked worker)."""
     _limit_memory(memory_mb)
+    for name in warm or ():
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     while True:
         try:
             task = conn.recv()
@@ -91,9 +99,9 @@ def _serve(conn, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, memory_mb: int):
+    def __init__(self, ctx, memory_mb: int, warm: list[str] | None = None):
         self.conn, theirs = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_serve, args=(theirs, memory_mb), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(theirs, memory_mb, warm), daemon=True)
         self.process.start()
         theirs.close()
         self.tasks = 0
@@ -130,13 +138,20 @@ class ParsePool:
                "parser.readers.html", "parser.readers.text", "pdfplumber"]
 
     def __init__(self, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int = DEFAULT_MEMORY_MB, clock: Callable[[], float] = time.monotonic):
+                 memory_mb: int = DEFAULT_MEMORY_MB, clock: Callable[[], float] = time.monotonic,
+                 start_method: str = "forkserver"):
+        """`start_method="fork"`: a worker is forked straight from this process when first needed — no
+        forkserver to start and nothing preloaded, for one-shot commands (`nianbao check`) that parse
+        files one at a time; the worker still has its own time and memory limits."""
         self.clock = clock  # injectable, so tests of the time limit do not depend on the machine's speed
         self.workers = workers or max(1, min(4, os.cpu_count() or 1))
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(self.PRELOAD)
+        self._ctx = multiprocessing.get_context(start_method)
+        # forkserver: workers fork from a server that imported the parser; fork: each worker imports it
+        self._warm = None if start_method == "forkserver" else ["parser.api", "parser.validate"]
+        if start_method == "forkserver":
+            self._ctx.set_forkserver_preload(self.PRELOAD)
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(self.workers):
             self._idle.put(None)  # a place; its worker starts when first needed
@@ -150,7 +165,7 @@ class ParsePool:
             self._idle.put(worker)
             raise crashed_error()
         if worker is None or not worker.process.is_alive():
-            worker = _Worker(self._ctx, self.memory_mb)
+            worker = _Worker(self._ctx, self.memory_mb, self._warm)
         healthy = False
         try:
             try:
@@ -172,6 +187,13 @@ class ParsePool:
                 worker.stop()
                 worker = None
             self._idle.put(worker)
+
+    def start(self) -> None:
+        """Start one worker now, so that it gets ready while the caller does other things."""
+        worker = self._idle.get()
+        if worker is None or not worker.process.is_alive():
+            worker = _Worker(self._ctx, self.memory_mb, self._warm)
+        self._idle.put(worker)
 
     def _acquire(self) -> _Worker | None:
         """Wait for a free worker place; the file's clock starts only after this."""

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 from parser import errors
@@ -99,7 +100,11 @@ def _with_scanned_pages(data: bytes, document: Document, progress) -> Document:
     quiet = [n for n in range(1, (document.pages or 0) + 1) if text_on_page.get(n, 0) < 100]
     if not quiet or not ocr.available():
         return document
-    scanned = ocr.image_pages(data, quiet)
+    try:
+        scanned = ocr.image_pages(data, quiet)
+    except Exception as exc:  # noqa: BLE001 - a damaged page's objects: keep the text that was read
+        logging.getLogger("nianbao.pdf").warning("cannot look for scanned pages: %s: %s", type(exc).__name__, exc)
+        return document
     if not scanned:
         return document
     read = ocr.read_pdf(data, progress, pages=scanned)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
 from parser.errors import ReportError
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -22,7 +25,11 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return run_command(args.db, lambda checker: _run(args, checker), store=not args.no_store)
+    from bot.service import run_command  # deferred: the parser loads only when a file is checked
+
+    # Files are checked one after another: one worker forked from here at once (no forkserver to start;
+    # it imports the parser while this process opens the store), with its own time and memory limits.
+    return run_command(args.db, lambda checker: _run(args, checker), store=not args.no_store, forked_worker=True)
 
 
 async def _run(args, checker: Checker) -> int:

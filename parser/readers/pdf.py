@@ -1,15 +1,18 @@
-"""PDF: text with pypdfium2 on every page, tables with pdfplumber only on pages that hold one.
+"""PDF: every page read once with pypdfium2; tables found from its character boxes and paths.
 
-pypdfium2 gives a page's text in a few milliseconds; pdfplumber's layout analysis costs
-hundreds. So each page is read once with pypdfium2, which also tells whether the page has
-ruling lines or many numbers, and only those pages go through pdfplumber, which finds the
-ruled tables (merged cells appear once) and the text lines around them.
+pypdfium2 gives a page's text in a few milliseconds; pdfplumber's layout analysis (on pdfminer)
+costs 50–150 ms a page. So each page is read once with pypdfium2, which also tells whether the
+page has ruling lines or many numbers; on those pages `pdf_grid` finds the ruled tables (merged
+cells appear once) and the words around them from pdfium's character boxes and path objects, the
+way pdfplumber would. Only a page that fast path cannot settle (rotated text or page) goes through
+pdfplumber.
 """
 
 from __future__ import annotations
 
 import ctypes
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +22,13 @@ import pypdfium2.raw as pdfium_c
 
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, row_line, text_line
+from parser.readers import pdf_grid
 from parser.textutil import close_cjk_gaps, join_pieces
+
+log = logging.getLogger("nianbao.pdf")
+# pdfminer (under pdfplumber) warns "Could not get FontBBox" once per font per page on browser-printed
+# PDFs: thousands of lines that bury the journal. Its errors still show.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 60  # reports run 4–15 pages; anything far longer is not one (and would be slow)
 MARGIN = 0.08  # top/bottom share of the page height where running headers, footers, page numbers sit
@@ -96,39 +105,79 @@ def read(data: bytes) -> Document:
             raise too_many_pages(count)
         if count == 0:
             raise corrupt("PDF", "no pages")
-        pages, table_pages = _scan(pdf)
+        pages, _table_pages, unsettled = _scan(pdf)
     finally:
         pdf.close()
     if not any(p.items for p in pages):
         raise no_text()
-    if table_pages:
-        _read_tables(data, pages, table_pages)
+    if unsettled:
+        _read_tables(data, pages, unsettled)
     return Document(lines=_lines(pages), format="pdf", pages=count)
 
 
-def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int]]:
-    """Every page's text lines from pypdfium2, and which pages (0-based) need pdfplumber."""
+def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int], set[int]]:
+    """Every page read once by pdfium: text lines, and on pages that hold a table its rows and words.
+
+    Returns the pages, the table pages (0-based) and those the fast path could not settle, which then
+    go through pdfplumber — all table pages together, since table 3's columns carry from page to page."""
     pages: list[_Page] = []
+    unsettled: set[int] = set()
     table_pages: set[int] = set()
+    columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
     for index in range(len(pdf)):
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
             raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         try:
-            height = page.get_height() or 842.0
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_range()
-                lines = _pdfium_lines(textpage, text, height)
-            finally:
-                textpage.close()
-            if lines and (_ruled(page) or _numeric(lines)):
-                table_pages.add(index)
+            lines, columns = _scan_page(page, index, table_pages, unsettled, columns)
+        except pdfium.PdfiumError as exc:  # a damaged page: say so plainly, not "the parser failed"
+            raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         finally:
             page.close()
-        pages.append(_Page(index + 1, list(lines)))
-    return pages, table_pages
+        pages.append(_Page(index + 1, lines))
+    if unsettled:  # keep pdfium's text for the pages read fast; pdfplumber re-reads every table page
+        unsettled.update(table_pages)
+    return pages, table_pages, unsettled
+
+
+def _scan_page(
+    page: pdfium.PdfPage, index: int, table_pages: set[int], unsettled: set[int], columns: list[float] | None
+) -> tuple[list[_Text | list[str]], list[float] | None]:
+    """One page's text lines, or on a table page its rows among its lines (noting where it stands)."""
+    height = page.get_height() or 842.0
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        lines: list[_Text | list[str]] = list(_pdfium_lines(textpage, text, height))
+        ruled, paths = _paths(page) if lines else (False, [])
+        if lines and (ruled or _numeric(lines)):  # type: ignore[arg-type]
+            table_pages.add(index)
+            if not unsettled:
+                try:
+                    grid, columns = _grid_items(page, textpage, paths, columns)
+                    lines = grid or lines
+                except pdf_grid.Unsettled:
+                    unsettled.add(index)
+    finally:
+        textpage.close()
+    return lines, columns
+
+
+def _grid_items(
+    page: pdfium.PdfPage, textpage, paths: list, columns: list[float] | None
+) -> tuple[list[_Text | list[str]], list[float] | None]:
+    """A table page's ruled tables and text lines from pdfium's character boxes and paths."""
+    if page.get_rotation():
+        raise pdf_grid.Unsettled("rotated page")  # pdfminer turns the coordinates; pdfium does not
+    left, bottom, right, top = page.get_mediabox()
+    chars = pdf_grid.page_chars(textpage, top)
+    vertical, horizontal = pdf_grid.page_edges(paths, top)
+    index = pdf_grid.CharIndex(chars)
+    tables = []
+    for cells in pdf_grid.find_tables(vertical, horizontal):
+        tables.append((pdf_grid.table_bbox(cells), pdf_grid.extract_rows(index, cells)))
+    return _items(tables, pdf_grid.extract_words(chars), (top - bottom) or 842.0, columns)
 
 
 def _pdfium_lines(textpage, text: str, height: float) -> list[_Text]:
@@ -152,24 +201,32 @@ def _pdfium_lines(textpage, text: str, height: float) -> list[_Text]:
     return out
 
 
-def _ruled(page: pdfium.PdfPage) -> bool:
-    """Whether the page draws at least a 2×2 grid of ruling lines (thin paths or stroked boxes).
+def _paths(page: pdfium.PdfPage) -> tuple[bool, list]:
+    """Whether the page draws at least a 2×2 grid of ruling lines (thin paths or stroked boxes), and
+    its path objects with their matrices to page space (for the table finder).
 
     Raw calls: wrapping every page object in Python costs more than the text extraction."""
     horizontal = vertical = 0
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    matrix = pdfium_c.FS_MATRIX()
+    paths: list = []
 
-    def walk(count, get, parent, depth):
+    def walk(count, get, parent, outer, depth):
         nonlocal horizontal, vertical
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
-                walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, depth + 1)
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
                 continue
-            if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+            if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
                 continue
+            m = pdf_grid.compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth < 3:
+                    walk(pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, m, depth + 1)
+                continue
+            paths.append((obj, m))
             if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
                 continue
             w, h = right.value - left.value, top.value - bottom.value
@@ -183,8 +240,8 @@ def _ruled(page: pdfium.PdfPage) -> bool:
                     horizontal += 2
                     vertical += 2
 
-    walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, 0)
-    return horizontal >= 3 and vertical >= 3
+    walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0), 0)
+    return horizontal >= 3 and vertical >= 3, paths
 
 
 def _numeric(lines: list[_Text]) -> bool:
@@ -202,45 +259,78 @@ def _numeric(lines: list[_Text]) -> bool:
 
 
 def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None:
-    """Replace the pypdfium2 lines of table pages by pdfplumber's tables and text lines."""
+    """Replace the pypdfium2 lines of table pages by pdfplumber's tables and text lines.
+
+    pdfminer fails in its own ways on a damaged file that pdfium reads (a few flipped bytes, a
+    broken MediaBox), even on closing: then each page keeps what pypdfium2 read."""
     import pdfplumber  # only documents with tables pay for importing pdfminer
 
     try:
         plumber = pdfplumber.open(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - pdfminer fails in its own ways; pypdfium2 text stays usable
+    except Exception as exc:  # noqa: BLE001
+        log.warning("pdfminer cannot parse this PDF (%s); keeping pypdfium2's text", _brief(exc))
         return
     columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
-    with plumber:
+    failed = 0
+    try:
         for index in sorted(table_pages):
+            page = None
             try:
                 page = plumber.pages[index]
                 items, columns = _plumber_items(page, columns)
-            except Exception:  # noqa: BLE001 - keep this page's pypdfium2 text
+            except Exception as exc:  # noqa: BLE001 - keep this page's pypdfium2 text
+                failed += 1
+                if failed == 1:
+                    log.warning(
+                        "pdfminer cannot read page %d (%s); keeping pypdfium2's text", index + 1, _brief(exc)
+                    )
                 continue
             finally:
-                try:
-                    page.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                if page is not None:
+                    try:
+                        page.close()
+                    except Exception:  # noqa: BLE001
+                        pass
             if items:
                 pages[index].items = items
+    finally:
+        try:
+            plumber.close()
+        except Exception:  # noqa: BLE001 - closing walks every page again
+            pass
 
 
-def _plumber_items(page, columns: list[float] | None = None) -> tuple[list[_Text | list[str]], list[float] | None]:
-    height = float(page.height) or 842.0
-    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+def _brief(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+def _plumber_items(
+    page, columns: list[float] | None = None
+) -> tuple[list[_Text | list[str]], list[float] | None]:
+    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    tables = [(t.bbox, t.extract()) for t in found]
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    return _items(tables, words, float(page.height) or 842.0, columns)
+
+
+def _items(
+    tables: list[tuple[tuple, list[list[str | None]]]],
+    words: list,
+    height: float,
+    columns: list[float] | None,
+) -> tuple[list[_Text | list[str]], list[float] | None]:
+    """A table page in reading order: the rows of its ruled tables among the lines of its other words.
+
+    `tables` are (bbox, rows) with None where a merged cell covers a position; `words` have x0, x1,
+    top, bottom and text, as pdfplumber gives them."""
     # A one-column "table" is a frame or shading around prose: read it as text
-    tables = [t for t in tables if any(sum(c is not None for c in row.cells) >= 2 for row in t.rows)]
+    tables = [t for t in tables if any(sum(c is not None for c in row) >= 2 for row in t[1])]
     blocks: list[tuple[float, int, list]] = []
-    for n, table in enumerate(tables):
-        rows = [cells for cells in (_cells(row) for row in table.extract()) if any(cells)]
-        blocks.append((table.bbox[1], n, rows))
-    boxes = [t.bbox for t in tables]
-    words = [
-        w
-        for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
-        if not any(_inside(w, box) for box in boxes)
-    ]
+    for n, (bbox, extracted) in enumerate(tables):
+        rows = [cells for cells in (_cells(row) for row in extracted) if any(cells)]
+        blocks.append((bbox[1], n, rows))
+    boxes = [t[0] for t in tables]
+    words = [w for w in words if not any(_inside(w, box) for box in boxes)]
     items: list[tuple[float, int, _Text | list[str]]] = []
     groups = _word_groups(words)
     aligned, columns = _aligned_rows(groups, columns)
@@ -293,8 +383,9 @@ _VALUE = re.compile(r"^(?:[-+]?\d[\d,，]*(?:\.\d+)?|/|／|—|－|-|无)$")
 APPLICANT_COLUMNS = 7  # table 3: six kinds of applicant and the total
 
 
-def _aligned_rows(groups: list[list[dict]], columns: list[float] | None = None
-                  ) -> tuple[dict[int, list[str]], list[float] | None]:
+def _aligned_rows(
+    groups: list[list[dict]], columns: list[float] | None = None
+) -> tuple[dict[int, list[str]], list[float] | None]:
     """Borderless table 3: rows whose blank cells left no word behind, placed by the x of their numbers.
 
     The columns are where the numbers of full rows (seven of them) stand — on this page when two full
@@ -309,8 +400,10 @@ def _aligned_rows(groups: list[list[dict]], columns: list[float] | None = None
             trailing[id(group)] = group[k:]
     full = [values for values in trailing.values() if len(values) == APPLICANT_COLUMNS]
     if len(full) >= 2:
-        columns = [sorted((v[j]["x0"] + v[j]["x1"]) / 2 for v in full)[len(full) // 2]
-                   for j in range(APPLICANT_COLUMNS)]
+        columns = [
+            sorted((v[j]["x0"] + v[j]["x1"]) / 2 for v in full)[len(full) // 2]
+            for j in range(APPLICANT_COLUMNS)
+        ]
     if columns is None:
         return {}, None
     spacing = min(b - a for a, b in zip(columns, columns[1:], strict=False))
@@ -370,7 +463,8 @@ def _furniture(item: _Text, running: set[str]) -> bool:
 
 
 def _shape(text: str) -> str:
-    return re.sub(r"\d+", "#", text)
+    # spaces aside: pdfium's text and the words of a table page space a running header differently
+    return re.sub(r"\d+", "#", _SPACES.sub("", text))
 
 
 def _running_texts(pages: list[_Page]) -> set[str]:

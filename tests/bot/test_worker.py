@@ -192,3 +192,31 @@ def test_workers_are_renewed_after_many_files(pool, monkeypatch):
     assert pool._idle.queue[0] is None
     pool.parse(seed)
     assert pool._idle.queue[0].process.pid != first
+
+
+def test_a_forked_worker_for_one_shot_commands_keeps_the_time_limit():
+    """`nianbao check` forks its one worker straight from the command (no forkserver to start): the
+    report is the same, and a file over its time limit still costs only the worker."""
+    clock = FakeClock()
+    pool = ParsePool(workers=1, timeout=10, clock=clock, start_method="fork")
+    pool.start()
+    try:
+        report = pool.parse((SEEDS / "002_0a7990abdff832d1.txt").read_bytes(), "002.txt")
+        assert report.agency_short == "兴仁镇" and [f.rule for f in report.findings] == ["TEXT-SUM"]
+        slow_thread = []
+
+        def parse_slow():
+            slow_thread.append(threading.current_thread())
+            return pool.parse(slow_text(1_200_000), "slow.txt")
+
+        with ThreadPoolExecutor(1) as threads:
+            slow = threads.submit(parse_slow)
+            while not (slow_thread and slow_thread[0] in clock.readers):  # the slow file's timer has started
+                time.sleep(0.01)
+            clock.now = 11
+            with pytest.raises(ReportError) as caught:
+                slow.result()
+            assert caught.value.code == "timeout"
+        assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020  # a new worker
+    finally:
+        pool.close()

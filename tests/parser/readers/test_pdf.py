@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -152,13 +153,43 @@ def _page_of(doc: Document, label: str) -> int | None:
 
 
 @needs_real
-def test_real_pdf_only_table_pages_go_through_pdfplumber() -> None:
+def test_real_pdf_table_pages_are_read_without_pdfplumber() -> None:
     document = pdfium.PdfDocument(REAL_PDF.read_bytes())
     try:
-        _pages, table_pages = pdf._scan(document)
+        _pages, table_pages, unsettled = pdf._scan(document)
     finally:
         document.close()
     assert table_pages == {2, 3, 4}  # 0-based: the pages with tables 2, 3 and 4
+    assert unsettled == set()  # pdfium's boxes and paths settle them all: pdfplumber is not needed
+
+
+def _lines_through_pdfplumber(data: bytes, monkeypatch) -> list:
+    def unsettled(*_args, **_kwargs):
+        raise pdf.pdf_grid.Unsettled("forced")
+
+    with monkeypatch.context() as m:
+        m.setattr(pdf, "_grid_items", unsettled)
+        return [(line.cells, line.page, line.is_row) for line in pdf.read(data).lines]
+
+
+@pytest.mark.parametrize("which", ["real", "ruled", "split", "borderless"])
+def test_fast_tables_are_pdfplumbers_tables(which: str, monkeypatch) -> None:
+    """The fast path finds the rows and lines pdfplumber finds (which reads what the fast path cannot)."""
+    if which == "real":
+        if not REAL_PDF.exists():
+            pytest.skip("shared/real/ is not beside the project")
+        data = REAL_PDF.read_bytes()
+    else:
+        if not pdf_docs.soffice_available():
+            pytest.skip("LibreOffice is not installed")
+        spec = {
+            "ruled": pdf_docs.report_spec(),
+            "split": pdf_docs.report_spec(filler=12),
+            "borderless": pdf_docs.report_spec(borders=False),
+        }[which]
+        data = pdf_docs.render(spec)
+    fast = [(line.cells, line.page, line.is_row) for line in pdf.read(data).lines]
+    assert fast == _lines_through_pdfplumber(data, monkeypatch)
 
 
 # --- PDFs LibreOffice renders from DOCX with merged-cell tables
@@ -213,7 +244,9 @@ def test_rendered_table_without_ruling_lines_comes_as_text_lines() -> None:
     # table 3's rows are placed in its seven columns by the x of their numbers; the rest is text
     rows = [line for line in doc.lines if line.is_row]
     assert rows and all(len(line.cells) == 8 for line in rows)
-    assert ["一、本年新收政府信息公开申请数量", "3001", "53", "0", "0", "61", "4", "3119"] in [r.cells for r in rows]
+    assert ["一、本年新收政府信息公开申请数量", "3001", "53", "0", "0", "61", "4", "3119"] in [
+        r.cells for r in rows
+    ]
     texts = [line.text for line in doc.lines]
     # each table row is one line: its label's first line, then its numbers left to right
     assert "一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119" in texts
@@ -370,3 +403,82 @@ def test_read_in_a_worker_process() -> None:
     with ProcessPoolExecutor(max_workers=1) as pool:
         doc = pool.submit(pdf.read, data).result(timeout=60)
     assert doc.pages == 6 and any(line.is_row for line in doc.lines)
+
+
+# --- damaged files and pdfminer's noise
+
+
+def _damaged_mediabox(data: bytes) -> bytes:
+    """The same PDF with a junk byte inside every page's MediaBox (same length: offsets stay right).
+    pdfium reads past it; pdfminer (pdfplumber) cannot parse the page at all."""
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 (\d{3})\.(\d)", data)
+    assert box, "no MediaBox to damage"
+    damaged = data.replace(box.group(0), box.group(0)[:-1] + b"\xbb")
+    assert len(damaged) == len(data) and damaged != data
+    return damaged
+
+
+@needs_soffice
+def test_damaged_pdf_is_read_with_pdfium(monkeypatch) -> None:
+    """Flipped bytes pdfminer chokes on: the fast path never needed pdfminer, and where pdfplumber
+    must step in, each page keeps pypdfium2's text — never the generic parser failure."""
+    from parser.api import parse_report
+
+    data = _damaged_mediabox(pdf_docs.render(pdf_docs.report_spec()))
+    doc = pdf.read(data)
+    _table3_rows(doc)
+
+    def unsettled(*_args, **_kwargs):
+        raise pdf.pdf_grid.Unsettled("forced")
+
+    monkeypatch.setattr(pdf, "_grid_items", unsettled)
+    doc = pdf.read(data)  # pdfplumber fails on every page (and on closing): pdfium's lines stay
+    texts = [line.text.replace(" ", "") for line in doc.lines]
+    assert "测试县人民政府2024年政府信息公开工作年度报告" in texts
+    assert any("3001" in t and "3119" in t for t in texts)
+    report = parse_report(data, "damaged.pdf")
+    assert report.agency == "测试县人民政府" and report.year == 2024
+
+
+def _pdf_without_font_bbox() -> bytes:
+    """A one-page PDF whose font descriptor has no FontBBox (as browsers print them), on a page turned
+    by 90° (which the fast path leaves to pdfplumber), holding lines of numbers (a table page)."""
+    content = (
+        b"BT /F1 12 Tf 72 700 Td (1 2 3 4 5) Tj 0 -20 Td (6 7 8 9 10) Tj 0 -20 Td (11 12 13 14 15) Tj ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Rotate 90"
+        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /BrowserFont /FontDescriptor 5 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /BrowserFont /Flags 32 /ItalicAngle 0 /Ascent 905 /Descent -212"
+        b" /CapHeight 716 /StemV 80 >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdfminer_font_warnings_stay_out_of_the_log(caplog) -> None:
+    import logging
+
+    data = _pdf_without_font_bbox()
+    document = pdfium.PdfDocument(data)
+    try:
+        _pages, _table_pages, unsettled = pdf._scan(document)
+    finally:
+        document.close()
+    assert unsettled == {0}  # this page goes through pdfplumber, whose pdfminer meets the font
+    with caplog.at_level(logging.WARNING):
+        doc = pdf.read(data)
+    assert len([n for line in doc.lines for n in line.text.split()]) == 15  # every number read
+    assert not [r for r in caplog.records if "FontBBox" in r.getMessage()]

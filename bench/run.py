@@ -1,0 +1,201 @@
+"""Every speed figure in one run, as ratios against the floor, so that a change that slows reading shows at once.
+
+    .venv/bin/python bench/run.py [--repeat 5] [--import-files 120] [--scans 2]
+
+- PDF reading in process (`parser.readers.pdf.read`, and `parse_report`) against pypdfium2's bare text
+  extraction of the same file (the floor): the real PDF in ../shared/real/, and reports LibreOffice
+  renders from tests/docgen specs (cached under tests/.cache/render/). Target: within 5x.
+- `nianbao check FILE --json --no-store` wall time, as a user runs it, for a TXT and a PDF report
+  (the PDF less its in-process parse). Target: under 0.4 s.
+- `nianbao import DIR` on generated text-layer reports (PDF, DOCX, TXT): reports a second. Target: >= 60.
+- Scans: seconds a page, from bench/scans.py when it is there.
+
+Figures only: nothing here asserts a time (tests must not depend on the machine's speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+REAL = ROOT.parent / "shared" / "real"
+PYTHON = sys.executable
+
+
+def pdfium_floor(data: bytes) -> int:
+    """pypdfium2's bare text extraction of every page: the floor any PDF reader stands on."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        chars = 0
+        for page in pdf:
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return chars
+    finally:
+        pdf.close()
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up: imports, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def pdf_figures(name: str, data: bytes, repeat: int) -> dict:
+    from parser.api import parse_report
+    from parser.readers import pdf
+
+    pages = pdf.read(data).pages or 1
+    floor = median_ms(lambda: pdfium_floor(data), repeat)
+    read = median_ms(lambda: pdf.read(data), repeat)
+    parse = median_ms(lambda: parse_report(data, name), repeat)
+    return {"name": name, "pages": pages, "floor": floor, "read": read, "parse": parse}
+
+
+def print_pdf_rows(rows: list[dict]) -> None:
+    head = f"  {'file':<34} {'pages':>5} {'floor ms/p':>10} {'read ms/p':>9} {'x':>5} {'parse ms/p':>10} {'x':>5}"
+    print(head)
+    for r in rows:
+        p = r["pages"]
+        print(
+            f"  {r['name'][:34]:<34} {p:>5} {r['floor'] / p:>10.1f} {r['read'] / p:>9.1f} "
+            f"{r['read'] / r['floor']:>5.1f} {r['parse'] / p:>10.1f} {r['parse'] / r['floor']:>5.1f}"
+        )
+
+
+def rendered_reports(count: int) -> list[tuple[str, bytes]]:
+    """Reports LibreOffice renders from docgen specs (every template and printing variation)."""
+    from docgen import build_docx, docx_to_pdfs, varied_specs
+
+    specs = varied_specs()[:count]
+    return [(s.name, pdf) for s, pdf in zip(specs, docx_to_pdfs([build_docx(s) for s in specs]), strict=True)]
+
+
+def cli_seconds(args: list[str], repeat: int) -> float:
+    """Best wall time of `repeat` runs of the CLI (the best is the one least disturbed by other work)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = subprocess.run([PYTHON, "-m", "bot.cli", *args], cwd=ROOT, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if out.returncode not in (0, 1):
+            raise RuntimeError(out.stderr[-800:])
+    return min(times)
+
+
+def import_figures(files: int, pdfs: list[bytes]) -> tuple[int, float, str]:
+    """`nianbao import` of `files` distinct generated reports, a third each PDF, DOCX and TXT."""
+    from docgen import build_docx, build_txt, make_spec
+    from docgen.spec import AGENCIES
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        for k in range(files):
+            kind = ("pdf", "docx", "txt")[k % 3]
+            if kind == "pdf":  # a comment after %%EOF: the same report, another file (distinct sha256)
+                data = pdfs[k % len(pdfs)] + f"\n% copy {k}\n".encode()
+            else:
+                agency = list(AGENCIES)[k % len(AGENCIES)]
+                spec = make_spec(f"bench-{k}", k, "2021" if k % 2 else "2019", agency)
+                data = build_docx(spec) if kind == "docx" else build_txt(spec)
+            (folder / f"{k:04d}.{kind}").write_bytes(data)
+        start = time.perf_counter()
+        out = subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "bot.cli",
+                "import",
+                str(folder),
+                "--db",
+                str(Path(tmp) / "bench.db"),
+                "--no-progress",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - start
+    summary = (out.stdout.strip().splitlines() or ["(no summary)"])[-1]
+    return files, seconds, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--rendered", type=int, default=8, help="rendered reports to time (default 8)")
+    ap.add_argument("--import-files", type=int, default=120)
+    ap.add_argument("--scans", type=int, default=2, help="scanned reports for bench/scans.py (0: skip)")
+    args = ap.parse_args(argv)
+    print(f"nianbao speed, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+
+    print("PDF reading in process, against pypdfium2's bare text extraction (target: within 5x)")
+    rows = []
+    for path in sorted(REAL.glob("*.pdf")):
+        rows.append(pdf_figures(path.name, path.read_bytes(), args.repeat))
+    rendered = rendered_reports(args.rendered)
+    rendered_rows = [pdf_figures(name, data, args.repeat) for name, data in rendered]
+    print_pdf_rows(rows + rendered_rows)
+    if rendered_rows:
+        reads = [r["read"] / r["floor"] for r in rendered_rows]
+        parses = [r["parse"] / r["floor"] for r in rendered_rows]
+        print(
+            f"  rendered reports: median read {statistics.median(reads):.1f}x (worst {max(reads):.1f}x), "
+            f"parse {statistics.median(parses):.1f}x (worst {max(parses):.1f}x)"
+        )
+
+    print(
+        "\n`nianbao check FILE --json --no-store`, best wall time (target: under 0.4 s; PDF: 0.4 s + parse)"
+    )
+    from docgen import build_txt, varied_specs
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        txt = Path(tmp) / "report.txt"
+        txt.write_bytes(build_txt(varied_specs()[0]))
+        start_up = cli_seconds(["--help"], args.repeat)
+        print(f"  start-up (nianbao --help)        {start_up:6.3f} s")
+        print(
+            f"  TXT report                       {cli_seconds(['check', str(txt), '--json', '--no-store'], args.repeat):6.3f} s"
+        )
+        for name, data in ([(p.name, p.read_bytes()) for p in sorted(REAL.glob("*.pdf"))] + rendered)[:2]:
+            path = Path(tmp) / "report.pdf"
+            path.write_bytes(data)
+            wall = cli_seconds(["check", str(path), "--json", "--no-store"], args.repeat)
+            parse = next(r["parse"] for r in rows + rendered_rows if r["name"] == name) / 1000
+            print(f"  PDF {name[:28]:<28} {wall:6.3f} s = {wall - parse:.3f} s + parse {parse:.3f} s")
+
+    print("\n`nianbao import DIR` on generated text-layer reports (target: >= 60 a second)")
+    files, seconds, summary = import_figures(args.import_files, [data for _, data in rendered] or [b""])
+    print(f"  {files} reports (PDF, DOCX, TXT) in {seconds:.1f} s: {files / seconds:.0f} reports a second")
+    print(f"  {summary}")
+
+    if args.scans:
+        print("\nScans (bench/scans.py; target: <= 2.5 s a page)")
+        try:
+            from bench import scans  # written beside this file by the scan work; optional
+        except ImportError:
+            print("  bench/scans.py is not there: skipped")
+        else:
+            scans.main(["-n", str(args.scans)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
