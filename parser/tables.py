@@ -214,6 +214,12 @@ def fit_slots(group: Group, width: int) -> list[int | None] | None:
             slots.pop(0)
         if len(slots) > width:
             return None
+        # Cut at both ends, or more than a spanning label leaves (two cells), with blanks left among the
+        # numbers: which cells the numbers stood in is a guess (a PDF that laid table 2's rows out in
+        # table 3's columns) — unknown rather than a number in the wrong cell
+        cut_both = 0 < slots[0] and slots[-1] < len(group.values) - 1
+        if (cut_both or len(group.values) - len(slots) > 2) and any(group.values[i] is None for i in slots):
+            return None
         return slots + [None] * (width - len(slots))
     if len(slots) > width:
         return None
@@ -322,14 +328,13 @@ def align(groups: list[Group], rows: list[RowSpec], threshold: float = 0.34) -> 
     return matched, score[n][m]
 
 
-_NUMBERED = re.compile(
-    r"[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]"
-    r"|(?<![\d.])\d{1,2}\s*[.、．](?!\d)"
-)
+# A row's own numbering: 一、 1. and the rows （一）（二）（七）; not the group headings （三）–（六） that
+# table 3's layout prints beside their first or middle leaf (a segment from the leaf's number on keeps them)
+_NUMBERED = re.compile(r"[(（]\s*[一二七]\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|(?<![\d.])\d{1,2}\s*[.、．](?!\d)")
 
 
 def _last_label(group: Group) -> str:
-    """The text after the last row numbering in the group's label, when other text comes before it."""
+    """The text from the last row numbering in the group's label on, when other text comes before it."""
     raw = nfkc(group.raw_label)
     marks = list(_NUMBERED.finditer(raw))
     if not marks:

@@ -5,7 +5,8 @@ mechanism, tested on documents the tests build — firing where the report is wr
 2. a heading printed on a table row's line (a PDF whose table runs over the text after it) went missing;
 3. labels of blank rows, which a text stream drops, gathered before the next numbers and took them;
 4. a balance row left at 0 in every column gave one finding per column instead of one at the row;
-5. table 2 with all rows blank but one was read as unreadable.
+5. table 2 with all rows blank but one was read as unreadable;
+6. a row with more cells than the template's (a PDF reader's grid) put numbers in the wrong columns.
 """
 
 from __future__ import annotations
@@ -117,6 +118,22 @@ SPECS = {
             "blank-six", 246, "2019", "沙坡头区兴仁镇", missing_numbering=True, heading_sep=".", font="宋体"
         ),
         "other",
+    ),
+    # 2019, narrow label columns, blank cells, table 3 over two pages: in pdftotext text the blank rows'
+    # labels and 「（五）不」 come before 3.要求提供公开出版物's numbers
+    # (and pdf.py lays table 2's last rows out in table 3's columns on that page)
+    "narrow-break-2019": make_spec(
+        "narrow-break-2019",
+        19,
+        "2019",
+        "永宁县人民政府",
+        blanks=True,
+        scale="tiny",
+        negative_changes=True,
+        col_widths="narrow",
+        borders=False,
+        page_break_table3=True,
+        heading_sep="．",
     ),
 }
 
@@ -365,3 +382,47 @@ def test_table_2_with_one_filled_row_is_read(fmt):
     report = parse_report(data, f"{spec.agency}{suffix}")
     assert report.active.rules.in_force == 6 and "active" not in report.unreadable
     assert wrong_cells(spec, report) == [] and rules(report) == []
+
+
+# ---- 6. a row with more cells than the template's, blanks among its numbers
+
+
+def test_table_2_rows_in_table_3s_columns_are_unknown_not_misplaced():
+    """A PDF reader that lays table 2's rows out in table 3's eight columns: where the numbers stood
+    among the blanks is a guess — the cells are left unknown, never put in the wrong column."""
+    from parser.tables import read_active
+
+    lines = [
+        text_line("信息内容 上一年项目数量 本年增/减 处理决定数量"),
+        text_line("行政许可 14 -1 10"),
+        row_line(["其他对外管理服务事项", "", "", "-1", "", "", "", ""]),
+        text_line("行政处罚 0 1 0"),
+        text_line("行政强制 0 -1 0"),
+        row_line(["行政事业性收费", "", "", "", "1", "", "", ""]),
+    ]
+    table = read_active(lines, "2019").table
+    assert table.licensing.values() == [14, -1, 10]
+    assert table.other_services.values() == [None, None, None]
+    assert table.fees.values() == [None, None]
+
+
+def test_padding_a_spanning_label_leaves_is_still_trimmed():
+    """Tab-separated text: a label spanning three columns leaves two empty cells before the numbers."""
+    lines = [row_line(["一、本年新收政府信息公开申请数量", "", "", "1", "", "0", "0", "0", "0", "1"])]
+    from parser.tables import build_groups, fit
+
+    assert fit(build_groups(lines)[0], 7) == [1, None, 0, 0, 0, 0, 1]
+
+
+@pytest.mark.parametrize("mode", ["pdf", "-layout", "-raw"])
+def test_narrow_2019_table_with_blank_rows_over_a_page_break(mode, pdfs):
+    """Blank rows' labels and the group heading 「（五）不」 printed on the numbers' line: the numbers are the
+    last leaf's (3.要求提供公开出版物), not the first blank leaf's."""
+    spec, pdf = SPECS["narrow-break-2019"], pdfs["narrow-break-2019"]
+    report = (
+        parse_report(pdf, f"{spec.agency}.pdf")
+        if mode == "pdf"
+        else parse_report(pdftotext(pdf, mode), "x.txt")
+    )
+    assert rules(report) == []
+    assert wrong_cells(spec, report) == []
