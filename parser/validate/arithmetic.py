@@ -112,6 +112,8 @@ def unfilled_row(report: Report) -> UnfilledRow | None:
     for row in BALANCE_ROWS:
         if unread(report, row) or any(getattr(apps, row).values()):
             continue
+        if any(d.path.startswith(f"applications.{row}.") and not d.confirmed for d in report.doubtful):
+            continue  # zeros OCR read with doubt may be a misreading, not a row left unfilled
         implied: dict[str, int] = {}
         for c in APPLICANT_COLUMNS:
             new, over, done, forward = (_cell(apps, r, c) for r in BALANCE_ROWS)
