@@ -360,7 +360,10 @@ def _similarity(group: Group, row: RowSpec) -> float:
     # 事务 1 0 0 …」 is 5.'s row)
     last = own_text(_last_label(group), row)
     if last:
-        sim = max(0.85 * sim, coverage(row.canonical, last), 0.9 * coverage(head, last))
+        # from its number on, a label cut short before the numbers is all of this row's words
+        # (「5.要求行政机关确认」 of 「5.要求行政机关确认或重新出具已获取信息」)
+        cut = 0.95 * coverage(last, row.canonical) if len(last) >= 4 else 0.0
+        sim = max(0.85 * sim, coverage(row.canonical, last), 0.9 * coverage(head, last), cut)
     # The label's own end weighs more than noise carried over from wrapped neighbours: the text right
     # before the numbers is the row's own (「（六）其他处理」 of a blank row, then 「总计 376 …」: 总计's,
     # not （六）'s; 「5.属于三类内部事务」 wrapped before the numbers: 5.'s, not 1.'s)

@@ -296,6 +296,28 @@ def test_the_last_numbered_label_owns_the_numbers_unit():
     assert table.denied_state_secret.values() == [None] * 7
 
 
+def test_a_label_cut_short_before_the_numbers_is_its_row_unit():
+    """「5.要求行政机关确认」 then the numbers, the rest of its label after them; blank row 4.'s label before it."""
+    lines = [
+        text_line("一、本年新收政府信息公开申请数量 2 0 0 0 0 0 2"),
+        text_line("二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0"),
+        text_line("（一）予以公开 0 0 0 0 0 0 0"),
+        text_line("3.要求提供公开出版"),
+        text_line("0 0 0 0 0 0 0"),
+        text_line("物"),
+        text_line("4.无正当理由大量反"),
+        text_line("复申请"),
+        text_line("5.要求行政机关确认 2 0 0 0 0 0 2"),
+        text_line("或重新出具已获取信"),
+        text_line("息"),
+        text_line("（七）总计 2 0 0 0 0 0 2"),
+        text_line("四、结转下年度继续办理 0 0 0 0 0 0 0"),
+    ]
+    table = read_applications(lines).table
+    assert table.not_processed_confirmation.values() == [2, 0, 0, 0, 0, 0, 2]
+    assert table.not_processed_excessive.values() == [None] * 7
+
+
 # ---- 4. a row left at 0
 
 
