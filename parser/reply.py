@@ -18,6 +18,7 @@ from parser.model import (
     Report,
     cell_label,
 )
+from parser.validate.arithmetic import meant, row_label, unfilled_row
 
 LIMIT = 4096
 TEMPLATE_NAMES = {"2021": "2021 年版（国办公开办函〔2021〕30号）", "2019": "2019 年版（国办公开办函〔2019〕60号）"}
@@ -60,10 +61,14 @@ def key_figures(report: Report) -> list[str]:
             f"行政强制 {_n(active.coercion.decisions)}")
     else:
         lines.append("主动公开（表二）：未找到")
-    apps = report.applications_as_meant()
+    apps = meant(report)
     if apps is not None:
-        # an unfilled 总计 column: the figures are the row sums, and the line says so
-        how = "（表三总计栏未填写，以下按各列之和）" if report.totals_from_rows() else ""
+        # an unfilled 总计 column or a row left unfilled: the figures are what the checks give, and the line says so
+        gap = unfilled_row(report)
+        how = (
+            "（表三总计栏未填写，以下按各列之和）" if report.totals_from_rows()
+            else f"（表三「{row_label(gap.row)}」行未填写，以下按核对结果）" if gap else ""
+        )
         lines.append(
             f"依申请公开{how}：新收申请 {_n(apps.new_received.total)} 件，上年结转 {_n(apps.carried_over.total)} 件，"
             f"办结 {_n(apps.total_processed.total)} 件（予以公开 {_n(apps.granted.total)} 件），"

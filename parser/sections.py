@@ -80,10 +80,31 @@ def _match_key(rest: str) -> tuple[str, float] | None:
     return best
 
 
+# A top-level numbering inside a text, not at its start: where a heading may begin mid-cell
+_INNER_NUMBERING = re.compile(r"(?<=\S)[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?=\S)")
+
+
+def _beside_row(lines: list[Line], i: int) -> tuple[Heading, float] | None:
+    """A heading printed on the same line as a table row: a PDF whose table runs over the text after it
+    (a borderless table continued on a new page) gives 「四、结转下年度继续办理六、其他需要报告的事项」
+    in the row's label cell. Only a heading with its own, right number at the end of the cell counts,
+    and it yields to the same heading on a line of its own. The row stays in the section before."""
+    line = lines[i]
+    for cell in line.cells:
+        cell = nfkc(cell)
+        for m in _INNER_NUMBERING.finditer(cell):
+            printed, value, _, rest = split_numbering(cell[m.start() :])
+            found = _match_key(rest)
+            if found and found[1] >= 0.8 and value == ORDINALS[found[0]]:
+                text = cell[m.start() :]
+                return Heading(found[0], i + 1, i + 1, printed, text, line.page), 0.5 + found[1]
+    return None
+
+
 def _candidate(lines: list[Line], i: int) -> tuple[Heading, float] | None:
     line = lines[i]
     if line.is_row and len([c for c in line.cells if c]) > 1:
-        return None
+        return _beside_row(lines, i)
     texts = [line.text]
     if i + 1 < len(lines) and not lines[i + 1].is_row:
         texts.append(line.text + lines[i + 1].text)  # a heading split over two lines

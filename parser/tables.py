@@ -28,7 +28,7 @@ from parser.model import (
     ReviewLitigation,
     Source,
 )
-from parser.textutil import coverage, nfkc, squash
+from parser.textutil import bigrams, coverage, nfkc, squash
 
 Value = int | float | None
 
@@ -214,6 +214,12 @@ def fit_slots(group: Group, width: int) -> list[int | None] | None:
             slots.pop(0)
         if len(slots) > width:
             return None
+        # Cut at both ends, or more than a spanning label leaves (two cells), with blanks left among the
+        # numbers: which cells the numbers stood in is a guess (a PDF that laid table 2's rows out in
+        # table 3's columns) — unknown rather than a number in the wrong cell
+        cut_both = 0 < slots[0] and slots[-1] < len(group.values) - 1
+        if (cut_both or len(group.values) - len(slots) > 2) and any(group.values[i] is None for i in slots):
+            return None
         return slots + [None] * (width - len(slots))
     if len(slots) > width:
         return None
@@ -244,6 +250,47 @@ class RowSpec:
     key: str
     canonical: str
     width: int
+    # longer labels of the same table that contain this one (「其他」 in 「其他处理」 and in
+    # 「其他法律行政法规禁止公开」): the short label found inside them is not this row's
+    shadows: tuple[str, ...] = ()
+
+
+def with_shadows(specs: list[RowSpec]) -> list[RowSpec]:
+    return [
+        RowSpec(
+            s.key,
+            s.canonical,
+            s.width,
+            tuple(o.canonical for o in specs if o.canonical != s.canonical and s.canonical in o.canonical),
+        )
+        for s in specs
+    ]
+
+
+def _shadowed(label: str, start: int, row: RowSpec) -> bool:
+    """Whether the row's label found at `label[start:]` is part of a longer label that contains it:
+    the text around it goes on as that label does (two characters either side suffice, so a
+    misspelt or wrapped longer label still counts)."""
+    end = start + len(row.canonical)
+    for shadow in row.shadows:
+        k = shadow.find(row.canonical)
+        before, after = shadow[:k][-2:], shadow[k + len(row.canonical) :][:2]
+        if (after and label.startswith(after, end)) or (before and label[:start].endswith(before)):
+            return True
+    return False
+
+
+def own_text(label: str, row: RowSpec) -> str:
+    """The label with the row's words blanked out where they belong to a longer label (「（六）其他处理」
+    is no evidence for 「3.其他」)."""
+    if not row.shadows:
+        return label
+    out, pos = [], 0
+    for m in re.finditer(re.escape(row.canonical), label):
+        if _shadowed(label, m.start(), row):
+            out += [label[pos : m.start()], "|"]
+            pos = m.end()
+    return "".join(out) + label[pos:]
 
 
 def align(groups: list[Group], rows: list[RowSpec], threshold: float = 0.34) -> tuple[dict[str, Group], float]:
@@ -281,20 +328,50 @@ def align(groups: list[Group], rows: list[RowSpec], threshold: float = 0.34) -> 
     return matched, score[n][m]
 
 
+# A row's own numbering: 一、 1. and the rows （一）（二）（七）; not the group headings （三）–（六） that
+# table 3's layout prints beside their first or middle leaf (a segment from the leaf's number on keeps them)
+_NUMBERED = re.compile(r"[(（]\s*[一二七]\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|(?<![\d.])\d{1,2}\s*[.、．](?!\d)")
+
+
+def _last_label(group: Group) -> str:
+    """The text from the last row numbering in the group's label on, when other text comes before it."""
+    raw = nfkc(group.raw_label)
+    marks = list(_NUMBERED.finditer(raw))
+    if not marks:
+        return ""
+    last = squash(raw[marks[-1].end() :])
+    return last if len(last) >= 2 and squash(raw[: marks[-1].start()]) else ""
+
+
 def _similarity(group: Group, row: RowSpec) -> float:
     if fit(group, row.width) is None:
         return 0.0
     if not group.label:
         return 0.35  # a row whose label was lost: its place in the order decides
-    sim = coverage(row.canonical, group.label)
+    label = own_text(group.label, row)
+    sim = coverage(row.canonical, label)
     if not sim:
         return 0.0
     # A label wrapped in a narrow cell shows its beginning before the numbers, the rest after
     head = row.canonical[: max(4, len(row.canonical) // 2)]
-    sim = max(sim, 0.9 * coverage(head, group.label))
-    # The label's own end weighs more than noise carried over from wrapped neighbours
-    tail = group.label[-max(len(row.canonical) + 2, 4) :]
-    return max(sim, coverage(row.canonical, tail) + 0.05)
+    sim = max(sim, 0.9 * coverage(head, label))
+    # Labels of blank rows gather before the next numbers (a text stream drops blank rows): the last
+    # numbered label is the row's own, the ones before it weigh less (「1.属于国家秘密 … 5.属于三类内部
+    # 事务 1 0 0 …」 is 5.'s row)
+    last = own_text(_last_label(group), row)
+    if last:
+        # from its number on, a label cut short before the numbers is all of this row's words
+        # (「5.要求行政机关确认」 of 「5.要求行政机关确认或重新出具已获取信息」)
+        cut = 0.95 * coverage(last, row.canonical) if len(last) >= 4 else 0.0
+        sim = max(0.85 * sim, coverage(row.canonical, last), 0.9 * coverage(head, last), cut)
+    # The label's own end weighs more than noise carried over from wrapped neighbours: the text right
+    # before the numbers is the row's own (「（六）其他处理」 of a blank row, then 「总计 376 …」: 总计's,
+    # not （六）'s; 「5.属于三类内部事务」 wrapped before the numbers: 5.'s, not 1.'s)
+    pairs = bigrams(row.canonical)
+    if label[-2:] in pairs or label[-3:-1] in pairs:
+        tail = label[-max(len(row.canonical) + 2, 4) :]
+        sim = max(sim, coverage(row.canonical, tail) + 0.1)
+    return sim
 
 
 # ---- table 3 ----
@@ -327,7 +404,9 @@ APPLICATION_SPECS = [
     RowSpec("total_processed", "总计", 7),
     RowSpec("carried_forward", "结转下年度继续办理", 7),
 ]
+APPLICATION_SPECS = with_shadows(APPLICATION_SPECS)  # 「其他」 is not found in 「其他处理」
 _SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+_SUBROW_MARKS = ("申请人无正当理由逾期不补正", "逾期未按收费通知要求缴纳费用")
 
 
 @dataclass(slots=True)
@@ -348,13 +427,16 @@ def _doubts(prefix: str, row, group: Group, width: int) -> list[Doubt]:
 _ROW_NUMBER = re.compile(r"([一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])\s*$")
 
 
-def _printed_number(group: Group, canonical: str) -> str | None:
+def _printed_number(group: Group, row: RowSpec) -> str | None:
     """The numbering printed just before the row's own label (「七、」 in 「七、结转下年度继续办理」)."""
     raw = nfkc(group.raw_label)
     # the label's first characters, allowing spaces and punctuation between them
-    pattern = r"[^\w]*".join(re.escape(ch) for ch in canonical[:4])
-    # the last occurrence: earlier text is noise carried over from other rows
-    found = next(reversed(list(re.finditer(pattern, raw))), None)
+    pattern = r"[^\w]*".join(re.escape(ch) for ch in row.canonical[:4])
+    # the last occurrence: earlier text is noise carried over from other rows; and not one inside a
+    # longer label (the 「其他」 of 「（六）其他处理」 is not 「3.其他」's)
+    flat = squash(raw)
+    found = next((m for m in reversed(list(re.finditer(pattern, raw)))
+                  if not _shadowed(flat, len(squash(raw[: m.start()])), row)), None)
     if found is None:
         return None
     m = _ROW_NUMBER.search(raw[: found.start()])
@@ -382,7 +464,11 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     # （六）其他处理 is three sub-rows (2021) or one row (2019, and some 2021 reports): try both
     with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
     single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
-    matched = with_subrows if score_sub > score_single + 0.5 else single_row
+    # the sub-rows' printed labels tell the layout, even where their rows are blank (a text stream drops
+    # blank rows) or wrapped among other labels
+    text = squash("".join(line.text for line in lines))
+    printed_subrows = max(coverage(mark, text) for mark in _SUBROW_MARKS) >= 0.8
+    matched = with_subrows if printed_subrows or score_sub > score_single + 0.5 else single_row
     specs = [s for s in APPLICATION_SPECS if s.key != "other"] if matched is with_subrows else \
         [s for s in APPLICATION_SPECS if s.key not in _SUBROWS]
     core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
@@ -392,6 +478,10 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         return None
     has_subrows = any(k in matched for k in _SUBROWS)
     single_other = "other" in matched and not has_subrows
+    if not has_subrows and not single_other:
+        # （六） left blank: a text stream drops blank rows, but their printed labels still show the layout
+        has_subrows = printed_subrows
+        single_other = not has_subrows and coverage("其他处理", text) == 1
     table = Applications()
     sources: dict[str, Source] = {}
     doubts: list[Doubt] = []
@@ -407,7 +497,8 @@ def read_applications(lines: list[Line]) -> TableResult | None:
             values = fit(group, 7) or [None] * 7
             counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
             sources[f"applications.{spec.key}"] = Source(
-                page=group.page, quote=group.quote, printed_number=_printed_number(group, spec.canonical))
+                page=group.page, quote=group.quote, printed_number=_printed_number(group, spec)
+            )
             doubts += _doubts(f"applications.{spec.key}", counts, group, 7)
         setattr(table, spec.key, counts)
     # A misplaced row must never become a finding: when the sums fail through rows whose place only
@@ -533,8 +624,10 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
     model = Active2019 if template == "2019" else Active2021
     groups = build_groups(lines)
     matched, _ = align(groups, specs)
-    if len(matched) < 3:
-        if _shows_table(lines, _MARKS_2019 + _MARKS_2021):
+    shown = _shows_table(lines, _MARKS_2019 + _MARKS_2021)
+    # rows left blank are no groups: with its column heads printed, a table of one or two filled rows is read
+    if len(matched) < 3 and not (shown and matched):
+        if shown:
             return TableResult(model(), {}, template, unreadable=True)
         return None
     table = model()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parser.model import APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, Active2021, Finding, Report, Severity
 from parser.validate import Hit, short_quote
+from parser.validate.arithmetic import meant
 from parser.validate.doubts import unsure
 
 REUSE_RUN = 12
@@ -85,7 +86,7 @@ def yoy_carry(previous: Report, current: Report) -> Iterable[Hit]:
     if repeated_cells(previous, current, "applications") is not None:
         return
     # an unfilled 总计 column is taken from the row sums in both years (rules.md, APP-ROW-TOTAL)
-    last, this = previous.applications_as_meant(), current.applications_as_meant()
+    last, this = meant(previous), meant(current)
     if last is not None:
         before = {c: getattr(last.carried_forward, c) for c in APPLICANT_COLUMNS}
         before_from_text = False

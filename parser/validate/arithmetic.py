@@ -95,6 +95,93 @@ def _paths(rows, columns, table: str = "applications") -> list[str]:
     return [f"{table}.{r}.{c}" for r in rows for c in columns]
 
 
+@dataclass(slots=True)
+class UnfilledRow:
+    row: str
+    rule: str  # the check whose finding says it: APP-OUTCOME-SUM for （七）总计, else APP-BALANCE
+    values: dict[str, int]  # column → the value the checks through the row give it
+
+
+def unfilled_row(report: Report) -> UnfilledRow | None:
+    """A row of the balance left at 0 (or blank) in every column while the checks through it say what it
+    holds — e.g. （七）总计 all 0 under outcome rows that hold numbers. One mistake: said once, at the row,
+    not once per column. Only when exactly one row explains every failing column this way, with values
+    that are whole counts adding up across the row; a row of zeros that the checks agree with (no
+    requests at all) is no finding."""
+    apps = report.applications_as_meant()
+    if apps is None:
+        return None
+    leaves = leaf_rows(apps)
+    balance_ok = not any(unread(report, r) for r in BALANCE_ROWS)
+    outcome_ok = not any(unread(report, r) for r in [*leaves, "total_processed"])
+    found = []
+    for row in BALANCE_ROWS:
+        if unread(report, row) or any(getattr(apps, row).values()):
+            continue
+        if unsure(report, _paths([row], APPLICANT_COLUMNS)):
+            continue  # zeros OCR read with doubt may be a misreading, not a row left unfilled
+        implied: dict[str, int] = {}
+        for c in APPLICANT_COLUMNS:
+            new, over, done, forward = (_cell(apps, r, c) for r in BALANCE_ROWS)
+            options = set()
+            if balance_ok:
+                options.add(
+                    {
+                        "new_received": done + forward - over,
+                        "carried_over": done + forward - new,
+                        "total_processed": new + over - forward,
+                        "carried_forward": new + over - done,
+                    }[row]
+                )
+            if row == "total_processed" and outcome_ok:
+                options.add(sum(_cell(apps, r, c) for r in leaves))
+            if len(options) != 1:
+                break  # no check through this cell, or the checks disagree: not just a row left unfilled
+            implied[c] = options.pop()
+        else:
+            by_outcomes = row == "total_processed" and outcome_ok
+            # the outcome rows are the parts of （七）总计: numbers there and 0 in the total is a row left
+            # unfilled. The balance alone is weaker evidence (any of its four rows may be wrong): ask for
+            # numbers in two applicant columns at least
+            needed = 1 if by_outcomes else 2
+            if (
+                all(v >= 0 for v in implied.values())
+                and sum(1 for c in SIX if implied[c]) >= needed
+                and implied["total"] == sum(implied[c] for c in SIX)
+            ):
+                found.append(UnfilledRow(row, "APP-OUTCOME-SUM" if by_outcomes else "APP-BALANCE", implied))
+    return found[0] if len(found) == 1 else None
+
+
+def meant(report: Report) -> Applications | None:
+    """Table 3 as the checks use it: the report's meaning (an unfilled 总计 column taken from the row
+    sums), and a row left unfilled taken from the checks through it (its finding says so, once)."""
+    apps = report.applications_as_meant()
+    gap = unfilled_row(report)
+    if apps is None or gap is None:
+        return apps
+    apps = apps.model_copy(deep=True)
+    row = getattr(apps, gap.row)
+    for column, value in gap.values.items():
+        setattr(row, column, value)
+    return apps
+
+
+def _unfilled_hit(report: Report, gap: UnfilledRow) -> Hit:
+    label = row_label(gap.row)
+    values = "、".join(f"{APPLICANT_COLUMN_LABELS[c]} {gap.values[c]}" for c in SIX if gap.values[c])
+    if gap.rule == "APP-OUTCOME-SUM":
+        why = f"而各项办理结果（（一）至（六））之和为 {gap.values['total']}"
+    else:
+        why = f"而按第一项加第二项等于第三项加第四项，该行应为 {gap.values['total']}"
+    text = (
+        f"表三「{label}」行各列均为 0 或空白，{why}：该行似未填写。"
+        f"请填写该行（{values}，总计 {gap.values['total']}）；其余核对已按此进行。"
+    )
+    page, quote = _source(report, gap.row)
+    return Hit(f"applications.{gap.row}", text, page, quote)
+
+
 def _column_fails(apps: Applications, report: Report, columns=APPLICANT_COLUMNS) -> list[ColumnFail]:
     fails = []
     leaves = leaf_rows(apps)
@@ -134,7 +221,7 @@ def _row_fails(apps: Applications, report: Report, rows=None) -> list[RowFail]:
 
 def culprits(report: Report) -> dict[tuple[str, str], int]:
     """(row, column) → the value that makes the failing row and column checks through that cell hold."""
-    apps = report.applications_as_meant()
+    apps = meant(report)
     if apps is None:
         return {}
     cols, rows = _column_fails(apps, report), _row_fails(apps, report)
@@ -166,7 +253,10 @@ def _source(report: Report, row: str) -> tuple[int | None, str | None]:
 
 
 def _column_hits(report: Report, kind: str) -> Iterator[Hit]:
-    apps = report.applications_as_meant()
+    gap = unfilled_row(report)
+    if gap is not None and gap.rule == ("APP-BALANCE" if kind == "balance" else "APP-OUTCOME-SUM"):
+        yield _unfilled_hit(report, gap)
+    apps = meant(report)
     if apps is None:
         return
     blame = culprits(report)
@@ -206,7 +296,7 @@ def app_row_total(report: Report) -> Iterator[Hit]:
     if report.totals_from_rows():
         yield _unfilled_total_column(report)
         return
-    apps = report.applications_as_meant()
+    apps = meant(report)
     if apps is None:
         return
     blame = culprits(report)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from parser.facts import interval, slack
 from parser.model import Fact, Report, cell_label
 from parser.validate import Hit, rule
-from parser.validate.arithmetic import unread
+from parser.validate.arithmetic import meant, unfilled_row, unread
 from parser.validate.doubts import unsure
 from parser.validate.structure import section_name
 
@@ -54,17 +54,30 @@ def active_cell(report: Report, path: str) -> float | None:
     return getattr(row, column)
 
 
+# the prose facts about each row of table 3's balance
+_ROW_FACTS = {
+    "new_received": ("received",),
+    "carried_over": ("carried_over", "received"),
+    "total_processed": ("closed",),
+    "carried_forward": ("carried_forward", "all_closed"),
+}
+
+
 @rule("TEXT-TABLE", "warning")
 def text_table(report: Report) -> Iterator[Hit]:
-    apps, lit = report.applications_as_meant(), report.review_litigation  # an unfilled 总计 column: row sums
+    # an unfilled 总计 column: row sums; a row left unfilled: what the checks through it give (said once)
+    apps, lit = meant(report), report.review_litigation
 
     def total(row: str) -> int | None:
         if apps is None or unread(report, row) or unsure(report, [f"applications.{row}.total"]):
             return None
         return getattr(apps, row).total or 0
 
+    gap = unfilled_row(report)
     for f in report.facts:
         where = f.section or "overview"
+        if gap is not None and f.kind in _ROW_FACTS[gap.row] and (f.kind == "all_closed" or _within(f, 0)):
+            continue  # the prose agrees with the row as printed (left at 0): that row's finding says it
         if f.kind == "received":
             new, over = total("new_received"), total("carried_over")
             if new is None or _within(f, new) or (over is not None and _within(f, new + over)):
