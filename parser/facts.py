@@ -295,30 +295,22 @@ def _table_quantities(sec: Section, year: int | None) -> list[Fact]:
             and ({int(y) for y in _YEAR.findall(sec.text[cs:ce])} - {year})
         ):
             continue  # 「未收到因政府信息公开申请引起的行政复议」, or another year's
-        out.append(
-            Fact(
-                kind="received",
-                value=0,
-                unit="件",
-                label=m.group(0),
-                section=sec.key,
-                page=sec.page(m.start()),
-                sentence=sec.sentence(m.start()),
-            )
-        )
-    for m in _ZERO_FEE.finditer(sec.text):
-        out.append(
-            Fact(
-                kind="fee",
-                value=0,
-                unit="元",
-                label=m.group(0),
-                section=sec.key,
-                page=sec.page(m.start()),
-                sentence=sec.sentence(m.start()),
-            )
-        )
+        out.append(_zero(sec, m, "received", "件"))
+    out += [_zero(sec, m, "fee", "元") for m in _ZERO_FEE.finditer(sec.text)]
     return out
+
+
+def _zero(sec: Section, m: re.Match, kind: str, unit: str) -> Fact:
+    """「没有收到申请」「未收取信息处理费」: a zero the table also holds."""
+    return Fact(
+        kind=kind,
+        value=0,
+        unit=unit,
+        label=m.group(0),
+        section=sec.key,
+        page=sec.page(m.start()),
+        sentence=sec.sentence(m.start()),
+    )
 
 
 # ---- table 2's figures and 「均已办结」 ----
@@ -338,7 +330,7 @@ _NOT_DECISIONS = re.compile(
 # a part of the year's figure: by whose name, jointly, in a quarter, in a campaign
 _PART = re.compile(r"名义|联合|牵头|代拟|季度|上半年|下半年|专项|期间|以来")  # in the sentence
 _PART_CLAUSE = re.compile(r"其中|\d{1,2}\s*月")
-_ALLCLOSE_PAREND = re.compile(
+_ALL_CLOSED = re.compile(
     r"(?:均已|均|全部|已全部|都已)(?:按时|按期|依法|及时)?(?:办结|办理完毕|答复完毕|办理完成)"
 )
 _NOT_ALL = re.compile(
@@ -392,7 +384,7 @@ def _active_quantities(sec: Section, year: int | None) -> list[Fact]:
 def _all_closed(sec: Section, year: int | None) -> list[Fact]:
     """「收到政府信息公开申请 5 件，均已办结」: nothing carried forward, as a fact of value 0."""
     out = []
-    for m in _ALLCLOSE_PAREND.finditer(sec.text):
+    for m in _ALL_CLOSED.finditer(sec.text):
         s_start, s_end = sec.sentence_bounds(m.start())
         sentence = sec.text[s_start:s_end]
         before = sec.text[s_start : m.start()]

@@ -107,15 +107,13 @@ async def load_report(conn, report_id: int) -> Report:
     cells = await cells_of(conn, report_id)
     facts = await facts_of(conn, report_id)
     findings = [
-        Finding(
-            rule=r["rule"],
-            severity=r["severity"],
-            where=r["location"],
-            message=r["message"],
-            page=r["page"],
-            quote=r["quote"],
+        Finding(**dict(r))
+        for r in await _all(
+            conn,
+            'SELECT rule, severity, location AS "where", message, page, quote FROM findings'
+            " WHERE report_id = ? ORDER BY seq",
+            (report_id,),
         )
-        for r in await _all(conn, "SELECT * FROM findings WHERE report_id = ? ORDER BY seq", (report_id,))
     ]
     meta.update(unflatten(cells, row["active_layout"]))
     meta.update(facts=facts, findings=findings, previous_year=row["previous_year"], sha256=row["sha256"])

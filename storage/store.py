@@ -308,7 +308,7 @@ class Store:
         if not include_superseded:
             where.append("r.superseded_by IS NULL")
         sql = f"""
-            SELECT r.id, r.agency_id, a.name AS agency, r.year, r.template, r.format, r.file_name, r.sha256,
+            SELECT r.id, r.agency_id, a.name AS agency, r.year, r.template, r.format, r.file_name AS file, r.sha256,
                    r.uploaded_by, r.uploaded_at, r.superseded_by,
                    (SELECT count(*) FROM findings f WHERE f.report_id = r.id AND {OPEN}) AS findings
             FROM reports r JOIN agencies a ON a.id = r.agency_id
@@ -316,23 +316,7 @@ class Store:
             ORDER BY a.name, r.agency_id, r.year, r.id"""
         async with self.db.read() as conn:
             rows = await _all(conn, sql, params)
-        return [
-            ReportEntry(
-                id=r["id"],
-                agency_id=r["agency_id"],
-                agency=r["agency"],
-                year=r["year"],
-                template=r["template"],
-                format=r["format"],
-                file=r["file_name"],
-                sha256=r["sha256"],
-                uploaded_by=r["uploaded_by"],
-                uploaded_at=r["uploaded_at"],
-                findings=r["findings"],
-                superseded_by=r["superseded_by"],
-            )
-            for r in rows
-        ]
+        return [ReportEntry(**dict(r)) for r in rows]
 
     async def export_rows(self, year: int | None = None) -> ExportTable:
         """One row per agency-year (current versions) with every cell; blank cells stay empty."""
