@@ -21,8 +21,9 @@ IdSet = Annotated[frozenset[int], NoDecode]
 class Settings(DeadlineSettings):
     """Everything the bot reads; the deadline and reminder settings come from DeadlineSettings."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
-                                      case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
 
     bot_token: str | None = None
     bot_api_base_url: str = TELEGRAM_API
@@ -72,10 +73,6 @@ class Settings(DeadlineSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
         return value
-
-    @property
-    def max_file_bytes(self) -> int:
-        return self.max_file_mb * 1024 * 1024
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_user_ids

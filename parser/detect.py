@@ -29,7 +29,7 @@ def detect_format(data: bytes) -> str:
         return "tiff"
     if looks_binary(head):
         return "binary"
-    from parser.readers.text import decode
+    from parser.textutil import decode
 
     text = decode(data[:65536]).lower()
     if "<html" in text or "<table" in text or "<!doctype html" in text or "<body" in text:

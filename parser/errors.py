@@ -41,8 +41,21 @@ def empty() -> ReportError:
 
 
 def too_large(limit_mb: int) -> ReportError:
+    """A file over a size limit: parser.limits.MAX_FILE_MB, or the bot's lower download limit."""
     return ReportError(
         "too_large",
         f"文件过大（超过 {limit_mb} MB），无法处理。",
         f"the file is too large (over {limit_mb} MB)",
+    )
+
+
+def image_too_large() -> ReportError:
+    return ReportError("too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read")
+
+
+def out_of_memory() -> ReportError:
+    return ReportError(
+        "too_large",
+        "文件解析时占用内存过多，已停止处理。",
+        "parsing the file needed too much memory and was stopped",
     )

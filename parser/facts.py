@@ -20,34 +20,26 @@ they allow. Quiet over clever: anything ambiguous yields no fact, since a wrong 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from parser.model import Fact, Report
-from parser.textutil import cn_to_int
-
-# Full-width digits and signs to ASCII, one character for one so positions stay valid for quoting.
-_WIDTH = {0xFF10 + i: str(i) for i in range(10)} | {ord("％"): "%", ord("．"): ".", ord("\u3000"): " ",
-                                                     ord("\xa0"): " ", ord("，"): "，"}
-
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十百千万]+"
-UNITS = ("人次", "万元", "元", "条", "件", "个", "期", "次", "份", "篇", "项", "场", "人", "名")
-_QTY = re.compile(
-    r"(?<![\dA-Za-z.第零〇一二两三四五六七八九十百千万])"
-    rf"(?P<pre>大约|约|将近|接近|近|超过|逾)?\s*(?P<num>{_NUM}|{_CN})\s*(?P<wan>万(?!元))?\s*(?P<post>余|多)?\s*"
-    rf"(?P<unit>{'|'.join(UNITS)})(?P<after>左右|以上)?"
+from parser.quantities import (
+    CLOSE_PAREN,
+    OPEN_PAREN,
+    SENTENCE_END,
+    Quantity,
+    Section,
+    interval,
 )
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-SENTENCE_END = "。！？!?"
-CLAUSE_SEP = "，,；;：:。！？!?（）()"
-_OPEN, _CLOSE = "（(", "）)"
 
 _TOTAL_MARK = re.compile(r"共|总计|合计|累计|全年|总数|总量")
-_COMPARISON = re.compile(r"同比|环比|较上年|比上年|较去年|比去年|上年同期|较\d{4}年|比\d{4}年|增加|减少|增长|下降|提高")
+_COMPARISON = re.compile(
+    r"同比|环比|较上年|比上年|较去年|比去年|上年同期|较\d{4}年|比\d{4}年|增加|减少|增长|下降|提高"
+)
 _CUMULATIVE = re.compile(r"截至|截止|历年|累计至")  # counts over several years, not the report year's
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_NOT_APPLICATION = re.compile(r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民|许可|审批|政务服务|办件")
+_NOT_APPLICATION = re.compile(
+    r"咨询|投诉|留言|诉求|来电|热线|信件|来信|信访|工单|建议|提案|议案|网民|许可|审批|政务服务|办件"
+)
 _SHARE = re.compile(
     r"(?P<kw>约占|占比|占|回复率|答复率|办结率|回应率|办理率)(?P<mid>[^，,。；;%\d]{0,15}?)"
     r"(?P<approx>约|近)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%"
@@ -57,145 +49,6 @@ _ZERO_RECEIVED = re.compile(r"(?:没有|未|无)(?:收到|受理|接到|接收)[
 _ZERO_FEE = re.compile(r"(?:没有|未|不)(?:收取|收缴)[^，,。；;\d]{0,20}?(?:信息)?处理费")
 
 
-@dataclass(slots=True)
-class Quantity:
-    value: float
-    unit: str
-    start: int
-    end: int
-    approx: bool
-    depth: int  # parenthesis depth: parts inside （…） are not parts of the list around them
-
-
-def slack(value: float) -> float:
-    """How far an approximate amount may be off: 3800 余 → 100, 20 余 → 10, 7 → 1."""
-    n = int(abs(value))
-    if n == 0:
-        return 1.0
-    zeros = 0
-    while n % 10 == 0:
-        n //= 10
-        zeros += 1
-    return float(10**zeros)
-
-
-def interval(value: float, approx: bool) -> tuple[float, float]:
-    s = slack(value) if approx else 0.0
-    return value - s, value + s
-
-
-def normalize(text: str) -> str:
-    return text.translate(_WIDTH)
-
-
-def find_quantities(text: str) -> list[Quantity]:
-    """Every 「number + unit」 in `text` (already normalized), in order."""
-    depth_at = _depths(text)
-    out: list[Quantity] = []
-    for m in _QTY.finditer(text):
-        raw = m.group("num")
-        if raw[0].isdigit():
-            value = float(raw.replace(",", ""))
-        else:
-            # 「三个问题」「一件事」: a Chinese numeral before a noun is wording, not a count
-            nxt = text[m.end() : m.end() + 1]
-            if _HAN.match(nxt) and not m.group("after"):
-                continue
-            number = cn_to_int(raw)
-            if number is None:
-                continue
-            value = float(number)
-        if m.group("wan"):
-            value *= 10000
-        approx = bool(m.group("pre") or m.group("post") or m.group("after"))
-        out.append(Quantity(value, m.group("unit"), m.start(), m.end(), approx, depth_at[m.start()]))
-    return out
-
-
-def _depths(text: str) -> list[int]:
-    depths, depth = [], 0
-    for ch in text:
-        if ch in _CLOSE:
-            depth = max(depth - 1, 0)
-        depths.append(depth)
-        if ch in _OPEN:
-            depth += 1
-    return depths
-
-
-class _Section:
-    """One section's prose joined into one text, with the page of every offset and its sentences."""
-
-    def __init__(self, key: str, paragraphs: list[tuple[int | None, str]]):
-        self.key = key
-        pieces, self.starts, self.pages = [], [], []
-        offset = 0
-        for page, text in paragraphs:
-            self.starts.append(offset)
-            self.pages.append(page)
-            pieces.append(text)
-            offset += len(text) + 1
-        self.original = "\n".join(pieces)
-        self.text = normalize(self.original)
-        self.depth = _depths(self.text)
-        self.qty = find_quantities(self.text)  # in text order
-        # positions, sorted, so that each look-up is a bisection: long prose stays linear
-        self._qty_starts = [q.start for q in self.qty]
-        self._sentence_ends = [i for i, ch in enumerate(self.text) if ch in SENTENCE_END]
-        self._clause_seps = [i for i, ch in enumerate(self.text) if ch in CLAUSE_SEP]
-
-    def qty_in(self, start: int, end: int) -> list[Quantity]:
-        """Quantities that start in [start, end)."""
-        return self.qty[bisect_left(self._qty_starts, start) : bisect_left(self._qty_starts, end)]
-
-    def page(self, pos: int) -> int | None:
-        index = bisect_right(self.starts, pos) - 1
-        return self.pages[index] if index >= 0 else None
-
-    @staticmethod
-    def _bounds(marks: list[int], pos: int, end_offset: int, length: int) -> tuple[int, int]:
-        """From just after the last mark before `pos` to the first mark at or after it."""
-        k = bisect_left(marks, pos)
-        start = marks[k - 1] + 1 if k else 0
-        return start, (marks[k] + end_offset if k < len(marks) else length)
-
-    def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self._sentence_ends, pos, 1, len(self.text))
-
-    def sentence(self, pos: int) -> str:
-        return self.span(*self.sentence_bounds(pos))
-
-    def span(self, start: int, end: int) -> str:
-        return re.sub(r"\s*\n\s*", "", self.original[start:end]).strip()
-
-    def clause_bounds(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self._clause_seps, pos, 0, len(self.text))
-
-    def segments(self, q: Quantity) -> tuple[str, str, str]:
-        """(left, right, clause): the words between q and its neighbours within its clause; the right
-        side stops at 「、」 (「新收 5 件、上年结转 2 件」: 上年结转 belongs to the 2)."""
-        cs, ce = self.clause_bounds(q.start)
-        left_start, right_end = cs, ce
-        for other in self.qty_in(cs, ce):
-            if other.end <= q.start and other.end > left_start:
-                left_start = other.end
-            if other.start >= q.end and other.start < right_end:
-                right_end = other.start
-        pause = self.text.find("、", q.end, right_end)
-        if pause >= 0:
-            right_end = pause
-        return self.text[left_start : q.start], self.text[q.end : right_end], self.text[cs:ce]
-
-    def label(self, q: Quantity) -> str:
-        left = self.segments(q)[0]
-        left = re.sub(r"[\s、“”\"'《》]", "", left)
-        return re.sub(r"^(?:其中|另有|通过|全年|共计|共|合计|累计|总计|约|近|有|为|达|的)+", "", left)
-
-    def fact(self, kind: str, q: Quantity, **extra) -> Fact:
-        return Fact(kind=kind, value=q.value, approx=q.approx, unit=q.unit, label=self.label(q),
-                    section=self.key, page=self.page(q.start), sentence=self.sentence(q.start), **extra)
-
-
 def extract_facts(report: Report) -> list[Fact]:
     by_section: dict[str, list[tuple[int | None, str]]] = {}
     for p in report.paragraphs:
@@ -203,7 +56,7 @@ def extract_facts(report: Report) -> list[Fact]:
             by_section.setdefault(p.section, []).append((p.page, p.text))
     facts: list[Fact] = []
     for key, paragraphs in by_section.items():
-        sec = _Section(key, paragraphs)
+        sec = Section(key, paragraphs)
         totals = _totals(sec)
         facts.extend(fact for fact, _, _ in totals)
         facts.extend(_shares(sec, totals))
@@ -217,7 +70,7 @@ def extract_facts(report: Report) -> list[Fact]:
 # ---- totals and their parts (「共 N 条，其中 a 条、b 条」) ----
 
 
-def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
+def _totals(sec: Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
     text = sec.text
     out = []
     for m in re.finditer("其中", text):
@@ -228,7 +81,11 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
             # 「…395 条。其中，…」: the total closes the sentence before
             prev_start, _ = sec.sentence_bounds(max(s_start - 1, 0)) if s_start else (0, 0)
             only_gap = not re.search(r"[^\s，,：:]", text[s_start : m.start()])
-            before = [q for q in sec.qty_in(prev_start, s_start) if q.end <= s_start] if s_start and only_gap else []
+            before = (
+                [q for q in sec.qty_in(prev_start, s_start) if q.end <= s_start]
+                if s_start and only_gap
+                else []
+            )
         if not before:
             continue
         parts = _parts(sec, m.end(), before[-1].unit)
@@ -238,26 +95,33 @@ def _totals(sec: _Section) -> list[tuple[Fact, Quantity, list[Quantity]]]:
         # (「共收到申请 66 件，结转 2 件。其中自然人 58 件，法人 8 件」)
         plo = sum(interval(q.value, q.approx)[0] for q in parts)
         phi = sum(interval(q.value, q.approx)[1] for q in parts)
-        fitting = [q for q in before if q.unit == parts[0].unit and interval(q.value, q.approx)[0] <= phi
-                   and interval(q.value, q.approx)[1] >= plo]
+        fitting = [
+            q
+            for q in before
+            if q.unit == parts[0].unit
+            and interval(q.value, q.approx)[0] <= phi
+            and interval(q.value, q.approx)[1] >= plo
+        ]
         total = fitting[-1] if fitting else before[-1]
-        fact = sec.fact("total", total, parts=[q.value for q in parts], parts_approx=any(q.approx for q in parts))
+        fact = sec.fact(
+            "total", total, parts=[q.value for q in parts], parts_approx=any(q.approx for q in parts)
+        )
         # quote from the total to the last part: 「…3800 余条。其中…1800 余条；」 may span two sentences
         fact.sentence = sec.span(sec.sentence_bounds(total.start)[0], sec.sentence_bounds(parts[-1].start)[1])
         out.append((fact, total, parts))
     return out
 
 
-def _parts(sec: _Section, pos: int, unit: str) -> list[Quantity]:
+def _parts(sec: Section, pos: int, unit: str) -> list[Quantity]:
     """The parts listed from `pos` (just after 其中) to the end of the list."""
     text = sec.text
     clauses: list[tuple[int, int]] = []
     depth, start, i = 0, pos, pos
     while i < len(text):
         ch = text[i]
-        if ch in _OPEN:
+        if ch in OPEN_PAREN:
             depth += 1
-        elif ch in _CLOSE:
+        elif ch in CLOSE_PAREN:
             depth -= 1
             if depth < 0:  # the list sat inside （…）, which closes here
                 break
@@ -305,9 +169,9 @@ def _new_flow(body: str, first: str) -> bool:
 def _drop_parens(text: str) -> str:
     out, depth = [], 0
     for ch in text:
-        if ch in _OPEN:
+        if ch in OPEN_PAREN:
             depth += 1
-        elif ch in _CLOSE:
+        elif ch in CLOSE_PAREN:
             depth = max(depth - 1, 0)
         elif depth == 0:
             out.append(ch)
@@ -317,7 +181,7 @@ def _drop_parens(text: str) -> str:
 # ---- shares (「占比 X%」「约占 X%」「回复率 X%」) ----
 
 
-def _shares(sec: _Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) -> list[Fact]:
+def _shares(sec: Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) -> list[Fact]:
     text = sec.text
     out = []
     whole_of = {id(p): t for _, t, parts in totals for p in parts}
@@ -340,13 +204,24 @@ def _shares(sec: _Section, totals: list[tuple[Fact, Quantity, list[Quantity]]]) 
         if den.unit != num.unit or num.value > den.value or den.value <= 0:
             continue
         approx = bool(m.group("approx") or m.group("kw").startswith("约") or num.approx or den.approx)
-        out.append(Fact(kind="share", value=num.value, of=den.value, share=pct, approx=approx, unit=num.unit,
-                        label=sec.label(num), section=sec.key, page=sec.page(m.start()),
-                        sentence=sec.sentence(m.start())))
+        out.append(
+            Fact(
+                kind="share",
+                value=num.value,
+                of=den.value,
+                share=pct,
+                approx=approx,
+                unit=num.unit,
+                label=sec.label(num),
+                section=sec.key,
+                page=sec.page(m.start()),
+                sentence=sec.sentence(m.start()),
+            )
+        )
     return out
 
 
-def _share_count(sec: _Section, pos: int, in_sentence: list[Quantity]) -> Quantity | None:
+def _share_count(sec: Section, pos: int, in_sentence: list[Quantity]) -> Quantity | None:
     """The count a share is of: in its clause, named by its subject (「动漫解读占比」), or just before."""
     cs, _ = sec.clause_bounds(pos)
     in_clause = [q for q in in_sentence if q.start >= cs]
@@ -365,7 +240,7 @@ def _share_count(sec: _Section, pos: int, in_sentence: list[Quantity]) -> Quanti
     return None
 
 
-def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
+def _whole_before(sec: Section, num: Quantity) -> Quantity | None:
     """The nearest earlier count of the same unit that the prose marks as a total (共、全年、合计…)."""
     s_start, _ = sec.sentence_bounds(num.start)
     window_start = sec.sentence_bounds(max(s_start - 1, 0))[0] if s_start else 0
@@ -380,10 +255,12 @@ def _whole_before(sec: _Section, num: Quantity) -> Quantity | None:
 
 _PUBLISHING = re.compile(r"公开|发布|发表|推送|刊登|刊发|出版|编印|解读|更新|转载|原创|召开")
 _FIGURE_UNITS = ("条", "篇", "期", "个", "次", "场", "件")
-_LABEL_LEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|全年|本年度?|今年|年内|共|累计|先后|依托|同时|此外|其中|另外)+")
+_LABEL_LEAD = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?|全年|本年度?|今年|年内|共|累计|先后|依托|同时|此外|其中|另外)+"
+)
 
 
-def _figures(sec: _Section, year: int | None, taken: set[str]) -> list[Fact]:
+def _figures(sec: Section, year: int | None, taken: set[str]) -> list[Fact]:
     """Publication figures the prose states (「通过政府网站主动公开信息 74 条」): what `/compare` lines up
     across years under the same label. The validator leaves them alone."""
     out = []
@@ -404,7 +281,7 @@ def _figures(sec: _Section, year: int | None, taken: set[str]) -> list[Fact]:
     return out
 
 
-def _table_quantities(sec: _Section, year: int | None) -> list[Fact]:
+def _table_quantities(sec: Section, year: int | None) -> list[Fact]:
     out = []
     for q in sec.qty:
         kind = _table_kind(sec, q, year)
@@ -412,15 +289,28 @@ def _table_quantities(sec: _Section, year: int | None) -> list[Fact]:
             out.append(sec.fact(kind, q))
     for m in _ZERO_RECEIVED.finditer(sec.text):
         cs, ce = sec.clause_bounds(m.start())
-        if re.search(r"复议|诉讼|投诉|咨询", sec.text[cs:ce]) or year is not None and (
-                {int(y) for y in _YEAR.findall(sec.text[cs:ce])} - {year}):
+        if (
+            re.search(r"复议|诉讼|投诉|咨询", sec.text[cs:ce])
+            or year is not None
+            and ({int(y) for y in _YEAR.findall(sec.text[cs:ce])} - {year})
+        ):
             continue  # 「未收到因政府信息公开申请引起的行政复议」, or another year's
-        out.append(Fact(kind="received", value=0, unit="件", label=m.group(0), section=sec.key,
-                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
-    for m in _ZERO_FEE.finditer(sec.text):
-        out.append(Fact(kind="fee", value=0, unit="元", label=m.group(0), section=sec.key,
-                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
+        out.append(_zero(sec, m, "received", "件"))
+    out += [_zero(sec, m, "fee", "元") for m in _ZERO_FEE.finditer(sec.text)]
     return out
+
+
+def _zero(sec: Section, m: re.Match, kind: str, unit: str) -> Fact:
+    """「没有收到申请」「未收取信息处理费」: a zero the table also holds."""
+    return Fact(
+        kind=kind,
+        value=0,
+        unit=unit,
+        label=m.group(0),
+        section=sec.key,
+        page=sec.page(m.start()),
+        sentence=sec.sentence(m.start()),
+    )
 
 
 # ---- table 2's figures and 「均已办结」 ----
@@ -434,16 +324,22 @@ _DOC_COLUMNS = (
 )
 # decisions (table 2 counts 处理决定): only 「作出行政处罚 N 件」 or 「行政处罚决定 N 件」 say so unambiguously
 _DECISIONS = (("licensing", "行政许可"), ("penalty", "行政处罚"), ("coercion", "行政强制"))
-_NOT_DECISIONS = re.compile(r"公开|公示|发布|推送|信息|受理|办理|申请|审批|事项|案件|案卷|清理|双随机|听证|复议|诉讼|目录")
+_NOT_DECISIONS = re.compile(
+    r"公开|公示|发布|推送|信息|受理|办理|申请|审批|事项|案件|案卷|清理|双随机|听证|复议|诉讼|目录"
+)
 # a part of the year's figure: by whose name, jointly, in a quarter, in a campaign
 _PART = re.compile(r"名义|联合|牵头|代拟|季度|上半年|下半年|专项|期间|以来")  # in the sentence
 _PART_CLAUSE = re.compile(r"其中|\d{1,2}\s*月")
-_ALL_CLOSED = re.compile(r"(?:均已|均|全部|已全部|都已)(?:按时|按期|依法|及时)?(?:办结|办理完毕|答复完毕|办理完成)")
-_NOT_ALL = re.compile(r"结转|上年|上一年|其余|其他|除|外|截至|截止|目前|咨询|投诉|留言|热线|来电|来信|信访|工单|建议|提案"
-                      r"|复议|诉讼|诉求|事项")
+_ALL_CLOSED = re.compile(
+    r"(?:均已|均|全部|已全部|都已)(?:按时|按期|依法|及时)?(?:办结|办理完毕|答复完毕|办理完成)"
+)
+_NOT_ALL = re.compile(
+    r"结转|上年|上一年|其余|其他|除|外|截至|截止|目前|咨询|投诉|留言|热线|来电|来信|信访|工单|建议|提案"
+    r"|复议|诉讼|诉求|事项"
+)
 
 
-def _active_quantities(sec: _Section, year: int | None) -> list[Fact]:
+def _active_quantities(sec: Section, year: int | None) -> list[Fact]:
     """Figures of table 2 the prose states: 「制发行政规范性文件 3 件」「作出行政处罚决定 12 件」. Ambiguous
     wordings (「办理行政许可 N 件」: requests or decisions?) and other periods give nothing."""
     out = []
@@ -477,13 +373,15 @@ def _active_quantities(sec: _Section, year: int | None) -> list[Fact]:
         if kind is None:
             continue
         sentence = sec.sentence(q.start)
-        if _CUMULATIVE.search(sentence) and not (kind.endswith("in_force") and year and str(year) in sentence):
+        if _CUMULATIVE.search(sentence) and not (
+            kind.endswith("in_force") and year and str(year) in sentence
+        ):
             continue  # 「截至目前」: not the year's figure (「截至2024年底现行有效」 is)
         out.append(sec.fact(kind, q))
     return out
 
 
-def _all_closed(sec: _Section, year: int | None) -> list[Fact]:
+def _all_closed(sec: Section, year: int | None) -> list[Fact]:
     """「收到政府信息公开申请 5 件，均已办结」: nothing carried forward, as a fact of value 0."""
     out = []
     for m in _ALL_CLOSED.finditer(sec.text):
@@ -494,12 +392,21 @@ def _all_closed(sec: _Section, year: int | None) -> list[Fact]:
             continue
         if year is not None and {int(y) for y in _YEAR.findall(sentence)} - {year}:
             continue
-        out.append(Fact(kind="all_closed", value=0, unit="件", label=m.group(0), section=sec.key,
-                        page=sec.page(m.start()), sentence=sec.sentence(m.start())))
+        out.append(
+            Fact(
+                kind="all_closed",
+                value=0,
+                unit="件",
+                label=m.group(0),
+                section=sec.key,
+                page=sec.page(m.start()),
+                sentence=sec.sentence(m.start()),
+            )
+        )
     return out
 
 
-def _table_kind(sec: _Section, q: Quantity, year: int | None) -> str | None:
+def _table_kind(sec: Section, q: Quantity, year: int | None) -> str | None:
     left, right, clause = sec.segments(q)
     near = left + right
     s_start, s_end = sec.sentence_bounds(q.start)

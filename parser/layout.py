@@ -7,7 +7,9 @@ nothing about reports; the table reader knows nothing about formats.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 
 @dataclass(slots=True)
@@ -45,3 +47,35 @@ PICTURE_TEXT = "［图片］"
 
 def picture_line(page: int | None = None) -> Line:
     return Line([PICTURE_TEXT], page, picture=True)
+
+
+# A table whose cells hold this much prose is a layout frame around the text, not data; a cell
+# alone in its row may be longer (a note under a real table spanning all its columns)
+LAYOUT_CELL_CHARS = 200
+LAYOUT_LONE_CELL_CHARS = 1000
+# ...as is one holding a real table of its own
+LAYOUT_NESTED_ROWS = 3
+
+Cell = TypeVar("Cell")
+
+
+def is_layout_table(
+    rows: Sequence[Sequence[Cell]],
+    own_chars: Callable[[Cell], int],
+    nested_rows: Callable[[Cell], Iterable[int]],
+) -> bool:
+    """A table that frames the text rather than holding data (DOCX and HTML judge alike): every row a
+    single cell, a cell with much prose of its own, or a cell holding a real table.
+
+    `own_chars(cell)` counts the cell's characters outside tables nested in it; `nested_rows(cell)`
+    gives the row count of each table nested in it."""
+    if all(len(cells) <= 1 for cells in rows):
+        return True
+    for cells in rows:
+        limit = LAYOUT_CELL_CHARS if len(cells) > 1 else LAYOUT_LONE_CELL_CHARS
+        for cell in cells:
+            if own_chars(cell) > limit:
+                return True
+            if any(n >= LAYOUT_NESTED_ROWS for n in nested_rows(cell)):
+                return True
+    return False

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parser.textutil import CN_NUMERALS
+
 Template = Literal["2021", "2019"]
 Severity = Literal["error", "warning"]
 
@@ -95,7 +97,15 @@ class Active2019(BaseModel):
 
 # ---- table 3 (applications) ----
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 APPLICANT_COLUMN_LABELS = {
     "natural_person": "自然人",
     "commercial": "商业企业",
@@ -147,7 +157,11 @@ APPLICATION_ROWS: dict[str, str] = {
     "carried_forward": "四、结转下年度继续办理",
 }
 OTHER_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
-OUTCOME_ROWS = tuple(k for k in APPLICATION_ROWS if k not in ("new_received", "carried_over", "total_processed", "carried_forward"))
+OUTCOME_ROWS = tuple(
+    k
+    for k in APPLICATION_ROWS
+    if k not in ("new_received", "carried_over", "total_processed", "carried_forward")
+)
 
 
 class Applications(BaseModel):
@@ -224,8 +238,13 @@ LITIGATION_GROUP_LABELS = {
     "litigation_after_review": "行政诉讼（复议后起诉）",
 }
 OUTCOME_COLUMNS = ("maintained", "corrected", "other", "pending", "total")
-OUTCOME_COLUMN_LABELS = {"maintained": "结果维持", "corrected": "结果纠正", "other": "其他结果",
-                         "pending": "尚未审结", "total": "总计"}
+OUTCOME_COLUMN_LABELS = {
+    "maintained": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
 
 
 class OutcomeCounts(_Row):
@@ -267,7 +286,7 @@ ACTIVE_COLUMN_LABELS = {
     "change": "本年增/减",
     "projects": "采购项目数量",
 }
-_ROW_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.")
+_ROW_NUMBERING = re.compile(rf"[{CN_NUMERALS}]+、|（[{CN_NUMERALS}]+）|\d+\.")
 
 
 def cell_label(path: str) -> str:
@@ -412,8 +431,12 @@ class Report(BaseModel):
             "published": self.published.isoformat() if self.published else None,
             "sections": list(self.sections),
             "active": self.active.model_dump() if self.active is not None else None,
-            "applications": self.applications.to_json(self.template) if self.applications is not None else None,
-            "review_litigation": self.review_litigation.model_dump() if self.review_litigation is not None else None,
+            "applications": self.applications.to_json(self.template)
+            if self.applications is not None
+            else None,
+            "review_litigation": self.review_litigation.model_dump()
+            if self.review_litigation is not None
+            else None,
             "findings": [f.model_dump() for f in self.findings],
             "previous_year": self.previous_year,
         }

@@ -13,27 +13,59 @@ from dataclasses import dataclass
 
 from parser.layout import Line
 from parser.model import SECTION_KEYS
-from parser.textutil import cn_to_int, nfkc, squash
+from parser.textutil import CN_ORDINAL, cn_to_int, nfkc, squash
 
 # Per section: phrases that make up its heading (any one suffices), longest first.
 HEADING_PHRASES: dict[str, tuple[str, ...]] = {
     "overview": ("总体情况", "总体概况", "基本情况", "概述", "总体要求"),
     "active": ("主动公开政府信息情况", "主动公开政府信息", "主动公开情况", "主动公开"),
-    "applications": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请", "收到和处理政府信息",
-                     "政府信息公开申请情况", "依申请公开政府信息情况", "依申请公开情况", "依申请公开"),
-    "review_litigation": ("政府信息公开行政复议行政诉讼情况", "行政复议行政诉讼情况", "行政复议行政诉讼",
-                          "行政复议和行政诉讼", "行政复议及行政诉讼", "复议诉讼情况", "复议诉讼"),
-    "problems": ("存在的主要问题及改进情况", "存在的主要问题和改进情况", "存在的主要问题及改进措施",
-                 "存在的问题及改进情况", "存在的问题和改进情况", "存在的问题及改进措施", "主要问题及改进情况",
-                 "问题及改进情况", "存在问题及改进情况", "存在问题和改进措施", "存在的主要问题", "存在的问题",
-                 "存在问题", "主要问题"),
-    "other_matters": ("其他需要报告的事项", "其他需要报告事项", "其他需报告的事项", "其他需报告事项", "其他事项"),
+    "applications": (
+        "收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请",
+        "收到和处理政府信息",
+        "政府信息公开申请情况",
+        "依申请公开政府信息情况",
+        "依申请公开情况",
+        "依申请公开",
+    ),
+    "review_litigation": (
+        "政府信息公开行政复议行政诉讼情况",
+        "行政复议行政诉讼情况",
+        "行政复议行政诉讼",
+        "行政复议和行政诉讼",
+        "行政复议及行政诉讼",
+        "复议诉讼情况",
+        "复议诉讼",
+    ),
+    "problems": (
+        "存在的主要问题及改进情况",
+        "存在的主要问题和改进情况",
+        "存在的主要问题及改进措施",
+        "存在的问题及改进情况",
+        "存在的问题和改进情况",
+        "存在的问题及改进措施",
+        "主要问题及改进情况",
+        "问题及改进情况",
+        "存在问题及改进情况",
+        "存在问题和改进措施",
+        "存在的主要问题",
+        "存在的问题",
+        "存在问题",
+        "主要问题",
+    ),
+    "other_matters": (
+        "其他需要报告的事项",
+        "其他需要报告事项",
+        "其他需报告的事项",
+        "其他需报告事项",
+        "其他事项",
+    ),
 }
 ORDINALS = {key: i + 1 for i, key in enumerate(SECTION_KEYS)}
 
 _NUMBERING = re.compile(
-    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，]|[(（]\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|(?P<arabic>\d{1,2})\s*[、.．](?!\d)|第(?P<part>[一二三四五六七八九十]{1,3})部分)\s*"
+    rf"^\s*(?:(?P<cn>{CN_ORDINAL})\s*[、.．,，]|[(（]\s*(?P<paren>{CN_ORDINAL})\s*[)）]"
+    rf"|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d)|第(?P<part>{CN_ORDINAL})部分)\s*"
 )
 
 
@@ -151,7 +183,11 @@ def find_headings(lines: list[Line]) -> list[Heading]:
     chains: list[tuple[float, list[Heading]]] = []
     for heading, score in chosen:
         base = max(
-            (c for c in chains if ORDINALS[c[1][-1].key] < ORDINALS[heading.key] and c[1][-1].end <= heading.line),
+            (
+                c
+                for c in chains
+                if ORDINALS[c[1][-1].key] < ORDINALS[heading.key] and c[1][-1].end <= heading.line
+            ),
             key=lambda c: c[0],
             default=(0.0, []),
         )

@@ -39,6 +39,12 @@ async def fetch_all(conn: aiosqlite.Connection, sql: str, params=()) -> list[aio
         return await cur.fetchall()
 
 
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params=()) -> aiosqlite.Row | None:
+    """The first row of one query (None when there is none), its cursor closed."""
+    async with conn.execute(sql, params) as cur:
+        return await cur.fetchone()
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, sql) of storage/migrations/NNNN_*.sql in order."""
     found = []

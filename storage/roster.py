@@ -1,7 +1,7 @@
 """The roster of agencies expected to report, reminder subscriptions and the reminder send log.
 
 Roster names are resolved to stored agencies each time they are read, the way the store resolves
-a report's agency name (storage.store._resolve_agency, without creating one): an exact name or
+a report's agency name (storage.agency_store.resolve_agency, without creating one): an exact name or
 alias, else the one agency whose every full name is compatible with it (掌政镇 finds
 银川市兴庆区掌政镇人民政府, but 城关镇 finds neither of two counties' 城关镇). So an agency on the
 roster is matched as soon as its first report is stored, and after an alias merges two agencies.
@@ -45,7 +45,7 @@ class _AgencyNames:
 
     def __init__(self, rows):
         self.by_norm: dict[str, set[int]] = {}
-        self.full: dict[int, list[str]] = {}  # kind 'name' only, as the store's _names_of
+        self.full: dict[int, list[str]] = {}  # kind 'name' only, as storage.agency_store.names_of
         self.matchable: list[tuple[str, int]] = []  # kinds 'name' and 'alias'
         for r in rows:
             if r["kind"] in ("name", "alias"):

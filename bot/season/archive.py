@@ -16,13 +16,14 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 
-from parser.errors import ReportError
+from parser.errors import ReportError, too_large
+from parser.limits import MAX_FILE_BYTES
 from parser.readers.archive import MAX_RATIO, RATIO_MIN_SIZE, ZIP_ERRORS, read_member, suspicious
 
 MAX_ENTRIES = 2000  # entries of every kind, folders and junk included
 MAX_REPORTS = 500  # files that may be reports
 MAX_TOTAL = 1024 * 1024 * 1024  # uncompressed bytes, declared and actually read
-MAX_MEMBER = 50 * 1024 * 1024  # one report (as `nianbao check` accepts)
+MAX_MEMBER = MAX_FILE_BYTES  # one report (as `nianbao check` accepts)
 
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
 _ARCHIVE_EXTENSIONS = (
@@ -110,11 +111,7 @@ class Archive:
 
 
 def _too_large() -> ReportError:
-    return ReportError(
-        "too_large",
-        f"文件过大（超过 {MAX_MEMBER >> 20} MB），未检查。",
-        f"the file is larger than {MAX_MEMBER >> 20} MB",
-    )
+    return too_large(MAX_MEMBER >> 20)
 
 
 def decode_name(info: zipfile.ZipInfo) -> str:

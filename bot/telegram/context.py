@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from telegram import Document
+from telegram.error import BadRequest
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.settings import TELEGRAM_API, Settings
+from parser.errors import too_large
+from parser.limits import MAX_FILE_MB
 
 if TYPE_CHECKING:
     from bot.deadlines import DeadlineSettings
@@ -65,10 +69,28 @@ class BotData:
 
     @property
     def download_limit_mb(self) -> int:
-        limit = self.settings.max_file_mb
+        """MAX_FILE_MB, never above what the parser reads (parser.limits) nor what Telegram serves."""
+        limit = min(self.settings.max_file_mb, MAX_FILE_MB)
         if self.settings.bot_api_base_url.rstrip("/").startswith(TELEGRAM_API):
             limit = min(limit, TELEGRAM_DOWNLOAD_LIMIT_MB)
         return limit
+
+    def over_limit(self, doc: Document) -> bool:
+        """The size Telegram announces is already over the download limit: refuse before downloading."""
+        return bool(doc.file_size and doc.file_size > self.download_limit_mb * 1024 * 1024)
+
+    async def download(self, doc: Document) -> bytes:
+        """A document's bytes; too_large when the Bot API refuses it or it turns out over the limit."""
+        try:
+            file = await doc.get_file()
+        except BadRequest as exc:
+            if "too big" not in str(exc).lower():
+                raise
+            raise too_large(self.download_limit_mb) from None
+        content = bytes(await file.download_as_bytearray())
+        if len(content) > self.download_limit_mb * 1024 * 1024:
+            raise too_large(self.download_limit_mb)
+        return content
 
 
 # The `context` of every handler and job: bot, user_data, chat_data, bot_data.

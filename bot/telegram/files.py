@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Document, Message, Update
-from telegram.error import BadRequest
 
 from bot import review
 from bot.season.archive import is_zip_of_files
@@ -30,8 +29,8 @@ async def document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
     name = doc.file_name or "未命名文件"
-    limit_mb = data.download_limit_mb
-    if doc.file_size and doc.file_size > limit_mb * 1024 * 1024:
+    if data.over_limit(doc):
+        limit_mb = data.download_limit_mb
         await message.reply_text(
             f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。\n"
             f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。",
@@ -61,21 +60,7 @@ async def _check_document(update: Update, context: Context, data: BotData, doc: 
     if await _sent_before(context, data, doc, name, status, message):
         return
     try:
-        try:
-            file = await doc.get_file()
-        except BadRequest as exc:
-            if "too big" not in str(exc).lower():
-                raise
-            raise ReportError(
-                "too_large",
-                f"文件过大，Telegram 服务器只允许机器人下载 {data.download_limit_mb} MB 以内的文件。",
-                "file too big for the Bot API to download",
-            ) from None
-        content = bytes(await file.download_as_bytearray())
-        if len(content) > data.download_limit_mb * 1024 * 1024:
-            raise ReportError(
-                "too_large", f"文件过大，最大支持 {data.download_limit_mb} MB。", "file too large"
-            )
+        content = await data.download(doc)
         # a ZIP named or typed otherwise (「年报.dat」, octet-stream) is the season's ZIP import
         if is_zip_of_files(content):
             await check_archive_content(update, context, name, content, status)
@@ -102,8 +87,16 @@ async def _check_document(update: Update, context: Context, data: BotData, doc: 
     if result.report_id is not None:
         data.remember_file(doc.file_unique_id, result.report_id, result.agency_id)
     await edit(status, status_line(result, name))
-    await send_report(context, chat_id, result.report, result.comparison, message.message_id,
-                      agency_id=result.agency_id, reviews=result.reviews, changes=result.changes)
+    await send_report(
+        context,
+        chat_id,
+        result.report,
+        result.comparison,
+        message.message_id,
+        agency_id=result.agency_id,
+        reviews=result.reviews,
+        changes=result.changes,
+    )
 
 
 async def _sent_before(
@@ -121,8 +114,13 @@ async def _sent_before(
     if report.previous_year is not None and report.year is not None:
         comparison = await data.checker.compare_or_none(agency_id, report.previous_year, report.year)
     reviews = await review.reviews_for(data.checker, agency_id, report.year)
-    await edit(status, status_line(CheckResult(report, "duplicate", report_id, agency_id, comparison, reviews=reviews),
-                                   name))
-    await send_report(context, message.chat.id, report, comparison, message.message_id, agency_id=agency_id,
-                      reviews=reviews)
+    await edit(
+        status,
+        status_line(
+            CheckResult(report, "duplicate", report_id, agency_id, comparison, reviews=reviews), name
+        ),
+    )
+    await send_report(
+        context, message.chat.id, report, comparison, message.message_id, agency_id=agency_id, reviews=reviews
+    )
     return True

@@ -14,7 +14,6 @@ from datetime import date
 
 from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import charts
@@ -46,8 +45,8 @@ async def archive_document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
     name = doc.file_name or "压缩包.zip"
-    limit_mb = data.download_limit_mb
-    if doc.file_size and doc.file_size > limit_mb * 1024 * 1024:
+    if data.over_limit(doc):
+        limit_mb = data.download_limit_mb
         await message.reply_text(
             f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。"
             "请分成几个压缩包发送。",
@@ -70,17 +69,7 @@ async def _check_archive(update: Update, context: Context, name: str) -> None:
     message = update.effective_message
     status = await message.reply_text(f"📥 正在下载《{name}》…", do_quote=True)
     try:
-        try:
-            file = await message.document.get_file()
-        except BadRequest as exc:
-            if "too big" not in str(exc).lower():
-                raise
-            raise ReportError(
-                "too_large",
-                f"文件过大，Telegram 服务器只允许机器人下载 {data.download_limit_mb} MB 以内的文件。",
-                "file too big for the Bot API to download",
-            ) from None
-        content = bytes(await file.download_as_bytearray())
+        content = await data.download(message.document)
     except ReportError as exc:
         await edit(status, f"❌ 《{name}》无法处理：{exc.zh}")
         return

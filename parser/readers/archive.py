@@ -12,8 +12,9 @@ import zipfile
 import zlib
 
 from parser.errors import ReportError, corrupt, too_large
+from parser.limits import MAX_FILE_BYTES
 
-MAX_TOTAL = 200 * 1024 * 1024  # uncompressed bytes, all members together
+MAX_TOTAL = 4 * MAX_FILE_BYTES  # uncompressed bytes, all members together: 200 MB
 MAX_MEMBERS = 10_000
 MAX_RATIO = 200  # a member above both MAX_RATIO and RATIO_MIN_SIZE is a bomb, not a document
 RATIO_MIN_SIZE = 10 * 1024 * 1024
@@ -29,8 +30,17 @@ def suspicious(kind: str, detail: str) -> ReportError:
 
 
 # What zipfile raises on damaged archives, beyond BadZipFile
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError,
-              RuntimeError, struct.error)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 
 def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.ZipFile:
@@ -46,7 +56,9 @@ def open_zip(data: bytes, kind: str, required: tuple[str, ...] = ()) -> zipfile.
     for info in infos:
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise suspicious(kind, f"member {info.filename} expands {info.file_size // max(info.compress_size, 1)}x")
+            raise suspicious(
+                kind, f"member {info.filename} expands {info.file_size // max(info.compress_size, 1)}x"
+            )
     if total > MAX_TOTAL:
         raise too_large(MAX_TOTAL // (1024 * 1024))
     names = {info.filename for info in infos}

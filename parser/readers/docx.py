@@ -19,16 +19,15 @@ from __future__ import annotations
 import email
 import email.policy
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable
 
 from lxml import etree
 
 from parser.errors import ReportError, corrupt
-from parser.layout import Document, Line, picture_line, row_line, text_line
+from parser.layout import Document, Line, is_layout_table, picture_line, row_line, text_line
 from parser.readers.archive import open_zip, read_member
-from parser.textutil import join_pieces
+from parser.textutil import clean_text, join_cell
 
 KIND = "DOCX"
 MAIN_PART = "word/document.xml"
@@ -39,29 +38,10 @@ REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}i
 RELS_PART = "word/_rels/document.xml.rels"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
-# A table whose cells hold this much prose is a layout frame around the text, not data; a cell
-# alone in its row may be longer (a note under a real table spanning all its columns)
-LAYOUT_CELL_CHARS = 200
-LAYOUT_LONE_CELL_CHARS = 1000
-# ...as is one holding a real table of its own
-LAYOUT_NESTED_ROWS = 3
-
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-
-
-def clean_text(text: str) -> str:
-    """Every kind of space (NBSP, full-width, tabs, newlines) becomes one ASCII space; ends stripped."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
-
-
-def join_cell(pieces: list[str]) -> str:
-    """A cell's lines as one string: wrapped Chinese labels rejoin without a gap, but two
-    numbers that happened to sit on separate lines stay apart."""
-    return join_pieces(clean_text(piece) for piece in pieces)
-
-
-_PICTURES = ("{http://schemas.openxmlformats.org/drawingml/2006/main}blip", "{urn:schemas-microsoft-com:vml}imagedata")
+_PICTURES = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+    "{urn:schemas-microsoft-com:vml}imagedata",
+)
 
 
 def _has_picture(paragraph: etree._Element) -> bool:
@@ -89,8 +69,16 @@ class _Tags:
         self.choice = f"{{{MC}}}Choice"
         # inline wrappers whose runs are ordinary text of the paragraph
         self.inline_wrappers = {
-            self.hyperlink, self.smartTag, self.customXml, self.ins, self.moveTo, self.fldSimple,
-            self.dir, self.bdo, self.sdt, self.sdtContent,
+            self.hyperlink,
+            self.smartTag,
+            self.customXml,
+            self.ins,
+            self.moveTo,
+            self.fldSimple,
+            self.dir,
+            self.bdo,
+            self.sdt,
+            self.sdtContent,
         }
         self.math_ns = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
@@ -299,18 +287,10 @@ class _Reader:
         return n
 
     def _is_layout(self, rows: list[list[etree._Element]]) -> bool:
-        if all(len(cells) <= 1 for cells in rows):
-            return True
-        t = self.t
-        for cells in rows:
-            limit = LAYOUT_CELL_CHARS if len(cells) > 1 else LAYOUT_LONE_CELL_CHARS
-            for tc in cells:
-                if self._own_text_len(tc) > limit:
-                    return True
-                for inner in tc.iter(t.tbl):
-                    if len(self._rows(inner)) >= LAYOUT_NESTED_ROWS:
-                        return True
-        return False
+        tbl = self.t.tbl
+        return is_layout_table(
+            rows, self._own_text_len, lambda tc: (len(self._rows(inner)) for inner in tc.iter(tbl))
+        )
 
     def table(self, tbl: etree._Element) -> None:
         rows = [self._cells(tr) for tr in self._rows(tbl)]
@@ -356,7 +336,11 @@ class _Reader:
 
 def _parse_xml(xml: bytes, name: str = MAIN_PART) -> etree._Element:
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        remove_comments=True,
         remove_pis=True,
     )
     try:

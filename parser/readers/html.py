@@ -15,34 +15,130 @@ import lxml.html
 from lxml import etree
 
 from parser.errors import corrupt, empty
-from parser.layout import Document, Line, picture_line, row_line, text_line
-from parser.readers.docx import clean_text, join_cell
+from parser.layout import Document, Line, is_layout_table, picture_line, row_line, text_line
+from parser.textutil import clean_text, join_cell
+from parser.textutil import decode as decode_bytes
 
 KIND = "HTML"
 
 ALWAYS_DROP = {
-    "script", "style", "noscript", "template", "head", "title", "nav", "select", "option", "iframe",
-    "frame", "frameset", "object", "embed", "svg", "math", "canvas", "video", "audio", "map", "button",
-    "input", "textarea", "link", "meta", "base",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "nav",
+    "select",
+    "option",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "canvas",
+    "video",
+    "audio",
+    "map",
+    "button",
+    "input",
+    "textarea",
+    "link",
+    "meta",
+    "base",
 }
 # chrome by tag, unless it holds content (see _substantial)
 CHROME_TAGS = {"footer", "aside", "form"}
 BLOCK_TAGS = {
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td",
-    "th", "table", "thead", "tbody", "tfoot", "caption", "section", "article", "main", "header", "footer",
-    "aside", "blockquote", "pre", "hr", "center", "address", "figure", "figcaption", "form", "fieldset",
-    "legend", "details", "summary", "body", "html",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "pre",
+    "hr",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+    "body",
+    "html",
 }
 HEADINGS = ("h1", "h2", "h3")
 TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
 
 # id/class words that name site chrome: whole words, and stems that are safe inside longer names
 CHROME_WORDS = {
-    "nav", "navi", "navigation", "menu", "menus", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "bread",
-    "footer", "foot", "sidebar", "side", "aside", "share", "topbar", "position", "location", "dqwz",
-    "toolbar", "tools", "copyright", "banner", "logo",
+    "nav",
+    "navi",
+    "navigation",
+    "menu",
+    "menus",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "bread",
+    "footer",
+    "foot",
+    "sidebar",
+    "side",
+    "aside",
+    "share",
+    "topbar",
+    "position",
+    "location",
+    "dqwz",
+    "toolbar",
+    "tools",
+    "copyright",
+    "banner",
+    "logo",
 }
-CHROME_STEMS = ("breadcrumb", "crumb", "navbar", "sidebar", "topbar", "footer", "bdshare", "share", "menu", "nav")
+CHROME_STEMS = (
+    "breadcrumb",
+    "crumb",
+    "navbar",
+    "sidebar",
+    "topbar",
+    "footer",
+    "bdshare",
+    "share",
+    "menu",
+    "nav",
+)
 # "header"/"head"/"top" also name an article's own head holding its title: dropped only when
 # made of links (see _site_header)
 HEADER_WORDS = {"header", "head", "top"}
@@ -50,11 +146,6 @@ HEADER_WORDS = {"header", "head", "top"}
 # a container keeps its place when it has this much non-link text, or a table this long
 SUBSTANTIAL_CHARS = 1000
 SUBSTANTIAL_ROWS = 5
-
-# same judgement of layout tables as for DOCX (see parser.readers.docx)
-LAYOUT_CELL_CHARS = 200
-LAYOUT_LONE_CELL_CHARS = 1000
-LAYOUT_NESTED_ROWS = 3
 
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -89,27 +180,12 @@ def _codec(name: str) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """BOM; else strict UTF-8 when the bytes are UTF-8; else the page's own <meta> charset; else GB18030.
-
-    UTF-8 goes before the declaration because CMS templates keep a stale "gb2312" on pages they
-    serve as UTF-8, and GB18030 would decode those bytes into plausible-looking nonsense; a real
-    GBK page of Chinese text essentially never happens to be valid UTF-8.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+    """The page's text: its own <meta> charset is one guess among others (see parser.textutil.decode)."""
     match = _META_CHARSET.search(data[:32768])
     declared = _codec(match.group(1).decode("ascii", "ignore")) if match else None
     if declared and declared.startswith("utf-16"):
         declared = None  # bytes without a BOM that still parse as ASCII markup are not UTF-16
-    for codec in ("utf-8", declared, "gb18030"):
-        if codec:
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-    return data.decode(declared or "gb18030", errors="replace")
+    return decode_bytes(data, declared)
 
 
 # -- chrome ----------------------------------------------------------------
@@ -134,6 +210,7 @@ def _names_chrome(el: etree._Element) -> bool:
 
 def _link_share(el: etree._Element) -> tuple[int, int]:
     """(all text, link text) lengths, spaces not counted."""
+
     def size(node: etree._Element) -> int:
         return len(_SPACES_ONLY.sub("", node.text_content()))
 
@@ -289,18 +366,11 @@ class _Walker:
         return [c for c in tr if c.tag in ("td", "th")]
 
     def _is_layout(self, rows: list[list[etree._Element]]) -> bool:
-        if all(len(cells) <= 1 for cells in rows):
-            return True
-        for cells in rows:
-            limit = LAYOUT_CELL_CHARS if len(cells) > 1 else LAYOUT_LONE_CELL_CHARS
-            for cell in cells:
-                inner = _outer_tables(cell)
-                own = len(cell.text_content()) - sum(len(t.text_content()) for t in inner)
-                if own > limit:
-                    return True
-                if any(len(self._rows(t)) >= LAYOUT_NESTED_ROWS for t in inner):
-                    return True
-        return False
+        return is_layout_table(
+            rows,
+            lambda cell: len(cell.text_content()) - sum(len(t.text_content()) for t in _outer_tables(cell)),
+            lambda cell: (len(self._rows(t)) for t in _outer_tables(cell)),
+        )
 
     def table(self, table: etree._Element) -> None:
         for caption in table.iterchildren("caption"):

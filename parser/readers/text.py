@@ -7,24 +7,7 @@ separate pages.
 from __future__ import annotations
 
 from parser.layout import Document, Line, row_line, text_line
-
-
-def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    head = data[:4096]
-    if head and b"\x00" in head:
-        # UTF-16 without BOM: ASCII characters leave a zero byte on one side
-        le = head[1::2].count(0) >= head[0::2].count(0)
-        return data.decode("utf-16-le" if le else "utf-16-be", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # GB18030 is a superset of GBK and GB2312; a text in neither still decodes with replacements
-    return data.decode("gb18030", errors="replace")
+from parser.textutil import decode
 
 
 def split_lines(text: str) -> list[Line]:

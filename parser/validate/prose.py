@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parser.facts import interval, slack
 from parser.model import Fact, Report, cell_label
+from parser.quantities import interval, slack
 from parser.validate import Hit, rule
 from parser.validate.arithmetic import meant, unfilled_row, unread
 from parser.validate.doubts import unsure
@@ -89,11 +89,15 @@ def text_table(report: Report) -> Iterator[Hit]:
             n = total(row)
             if n is None or _within(f, n):
                 continue
-            table = {"carried_over": f"表三「二、上年结转政府信息公开申请数量」总计为 {n} 件",
-                     "carried_forward": f"表三「四、结转下年度继续办理」总计为 {n} 件",
-                     "closed": f"表三办理结果「（七）总计」为 {n} 件"}[f.kind]
+            table = {
+                "carried_over": f"表三「二、上年结转政府信息公开申请数量」总计为 {n} 件",
+                "carried_forward": f"表三「四、结转下年度继续办理」总计为 {n} 件",
+                "closed": f"表三办理结果「（七）总计」为 {n} 件",
+            }[f.kind]
         elif f.kind in ("reviews", "lawsuits") and lit is not None:
-            groups = [lit.review] if f.kind == "reviews" else [lit.litigation_direct, lit.litigation_after_review]
+            groups = (
+                [lit.review] if f.kind == "reviews" else [lit.litigation_direct, lit.litigation_after_review]
+            )
             if all(v is None for g in groups for v in g.values()):
                 continue  # a table 4 whose numbers could not be placed: nothing to compare with
             names = ["review"] if f.kind == "reviews" else ["litigation_direct", "litigation_after_review"]
@@ -112,8 +116,10 @@ def text_table(report: Report) -> Iterator[Hit]:
             n = total("carried_forward")
             if not n:
                 continue
-            message = (f"{section_name(f.section)}中写“{f.label}”，但表三「四、结转下年度继续办理」总计为 {n} 件，"
-                       f"即仍有 {n} 件申请结转下年度办理，两者不一致。")
+            message = (
+                f"{section_name(f.section)}中写“{f.label}”，但表三「四、结转下年度继续办理」总计为 {n} 件，"
+                f"即仍有 {n} 件申请结转下年度办理，两者不一致。"
+            )
             yield Hit(where, message, f.page, excerpt(f.sentence, f.label))
             continue
         elif f.kind.startswith("active."):
@@ -160,8 +166,10 @@ def text_sum(report: Report) -> Iterator[Hit]:
             detail = f"相差超出“余/约”所允许的范围（约 {fmt(slack(f.value))}）"
         else:
             detail = f"两者相差 {fmt(abs(sum(f.parts) - f.value))} {unit}"
-        message = (f"{section_name(f.section)}中写“{stated}”，但其后列出的各项 {terms} 合计 "
-                   f"{fmt(sum(f.parts))} {unit}，{detail}。请核对总数或各分项。")
+        message = (
+            f"{section_name(f.section)}中写“{stated}”，但其后列出的各项 {terms} 合计 "
+            f"{fmt(sum(f.parts))} {unit}，{detail}。请核对总数或各分项。"
+        )
         yield Hit(f.section or "overview", message, f.page, excerpt(f.sentence, _anchor(f.sentence, f)))
 
 
@@ -182,7 +190,15 @@ def text_percent(report: Report) -> Iterator[Hit]:
             continue
         unit = f.unit or ""
         true = 100 * f.value / f.of
-        message = (f"{section_name(f.section)}中写的比例 {fmt(f.share)}% 与文中数字不符：{f.label or '该项'} "
-                   f"{fmt(f.value)} {unit}占 {fmt(f.of)} {unit}的 {true:.1f}%，而非 {fmt(f.share)}%。")
-        yield Hit(f.section or "overview", message, f.page,
-                  excerpt(f.sentence, f"{fmt(f.share)}%" if f"{fmt(f.share)}%" in f.sentence else _anchor(f.sentence, f)))
+        message = (
+            f"{section_name(f.section)}中写的比例 {fmt(f.share)}% 与文中数字不符：{f.label or '该项'} "
+            f"{fmt(f.value)} {unit}占 {fmt(f.of)} {unit}的 {true:.1f}%，而非 {fmt(f.share)}%。"
+        )
+        yield Hit(
+            f.section or "overview",
+            message,
+            f.page,
+            excerpt(
+                f.sentence, f"{fmt(f.share)}%" if f"{fmt(f.share)}%" in f.sentence else _anchor(f.sentence, f)
+            ),
+        )

@@ -12,9 +12,13 @@ from storage.store import Store
 
 
 async def test_round_trip_keeps_null_apart_from_zero(tmp_path):
-    r = make_report("银川市兴庆区掌政镇人民政府", 2024, short="掌政镇",
-                    facts=[Fact(kind="received", value=3, sentence="共收到申请 3 件", section="overview")],
-                    findings=[Finding(rule="STRUCT-FEE", severity="warning", where="other_matters", message="m")])
+    r = make_report(
+        "银川市兴庆区掌政镇人民政府",
+        2024,
+        short="掌政镇",
+        facts=[Fact(kind="received", value=3, sentence="共收到申请 3 件", section="overview")],
+        findings=[Finding(rule="STRUCT-FEE", severity="warning", where="other_matters", message="m")],
+    )
     r.applications.granted = ApplicantCounts(natural_person=None, commercial=0, total=None)
     r.applications.other_other = None
     r.active.fees.amount = 1.25
@@ -31,8 +35,12 @@ async def test_round_trip_keeps_null_apart_from_zero(tmp_path):
     assert got.check_json() == expected.check_json()
     assert got.paragraphs == r.paragraphs and got.facts == r.facts and got.sources == r.sources
     con = sqlite3.connect(tmp_path / "r.db")
-    rows = dict(con.execute("SELECT path, value FROM cells WHERE path LIKE 'applications.granted.%'").fetchall())
-    assert rows["applications.granted.natural_person"] is None and rows["applications.granted.commercial"] == 0
+    rows = dict(
+        con.execute("SELECT path, value FROM cells WHERE path LIKE 'applications.granted.%'").fetchall()
+    )
+    assert (
+        rows["applications.granted.natural_person"] is None and rows["applications.granted.commercial"] == 0
+    )
     assert con.execute("SELECT uploaded_by FROM reports").fetchone()[0] == "12345"
     con.close()
 
@@ -95,15 +103,15 @@ async def test_a_save_that_fails_leaves_nothing_behind(tmp_path):
         bad = make_report("兴庆区掌政镇", 2024)
         bad.findings = [Finding(rule="X", severity="warning", where="w", message="m")] * 2
         # break the insert half way: a duplicate primary key in findings
-        import storage.store as st
+        import storage.report_rows as st  # where the rows are written
 
-        original = st._insert_findings
+        original = st.insert_findings
 
         async def broken(conn, report_id, findings, start):
             await original(conn, report_id, findings, start)
             await original(conn, report_id, findings, start)
 
-        st._insert_findings = broken
+        st.insert_findings = broken
         try:
             try:
                 await store.save(bad, b"bad", "cli")
@@ -112,11 +120,15 @@ async def test_a_save_that_fails_leaves_nothing_behind(tmp_path):
             else:
                 raise AssertionError("expected the broken save to fail")
         finally:
-            st._insert_findings = original
+            st.insert_findings = original
         assert len(await store.list()) == 1
     con = sqlite3.connect(tmp_path / "f.db")
-    assert con.execute("SELECT count(*) FROM cells c LEFT JOIN reports r ON r.id = c.report_id"
-                       " WHERE r.id IS NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM cells c LEFT JOIN reports r ON r.id = c.report_id WHERE r.id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
     assert con.execute("SELECT count(DISTINCT report_id) FROM cells").fetchone()[0] == 1
     con.close()
 
@@ -132,8 +144,19 @@ async def test_list_and_export(tmp_path):
         await store.save(r3, payload(r3, "v2"), "cli")
         entries = await store.list()
         assert [(e.agency, e.year, e.superseded) for e in entries] == [
-            ("兴庆区掌政镇", 2023, True), ("兴庆区掌政镇", 2023, False), ("沙坡头区兴仁镇", 2024, False)]
-        assert set(entries[0].list_json()) == {"agency", "year", "template", "file", "sha256", "findings", "superseded"}
+            ("兴庆区掌政镇", 2023, True),
+            ("兴庆区掌政镇", 2023, False),
+            ("沙坡头区兴仁镇", 2024, False),
+        ]
+        assert set(entries[0].list_json()) == {
+            "agency",
+            "year",
+            "template",
+            "file",
+            "sha256",
+            "findings",
+            "superseded",
+        }
         table = await store.export_rows()
         assert len(table.rows) == 2  # one per agency-year, current versions only
         col = table.columns.index("applications.new_received.total")
