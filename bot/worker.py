@@ -60,8 +60,7 @@ def _run(data: bytes, filename: str | None, progress: Progress | None = None) ->
     except errors.ReportError:
         raise
     except MemoryError:
-        raise errors.ReportError("too_large", "文件解析时占用内存过多，已停止处理。",
-                                 "parsing the file needed too much memory and was stopped") from None
+        raise errors.out_of_memory() from None
     except RecursionError:
         raise errors.corrupt("文件", "structure too deeply nested") from None
 

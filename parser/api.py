@@ -13,6 +13,7 @@ from parser import errors
 from parser.agency import short_name
 from parser.detect import detect_format
 from parser.layout import Document, Line
+from parser.limits import MAX_FILE_BYTES, MAX_FILE_MB
 from parser.meta import (
     cites_2019_notice,
     find_period,
@@ -27,15 +28,13 @@ from parser.tables import (
     TableResult,
     active_template,
     empty_table,
-    is_page_number,
     read_active,
     read_applications,
     read_review_litigation,
 )
-from parser.textutil import join_broken_lines, nfkc
+from parser.textutil import CN_NUMERALS, CN_ORDINAL, is_page_number, join_broken_lines, nfkc
 
-MAX_BYTES = 50 * 1024 * 1024
-_PARAGRAPH_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]是)")
+_PARAGRAPH_START = re.compile(rf"^\s*(?:[（(][{CN_NUMERALS}\d]{{1,3}}[)）]|{CN_ORDINAL}[、.．]|\d{{1,2}}[.．、](?!\d)|[{CN_NUMERALS}]是)")
 
 
 def read_document(data: bytes, progress=None) -> Document:
@@ -43,8 +42,8 @@ def read_document(data: bytes, progress=None) -> Document:
 
     `progress(page, pages)`, when given, is called before each page of a scan is read by OCR
     (seconds a page), so that the bot can show which page it is on."""
-    if len(data) > MAX_BYTES:
-        raise errors.too_large(MAX_BYTES // (1024 * 1024))
+    if len(data) > MAX_FILE_BYTES:
+        raise errors.too_large(MAX_FILE_MB)
     kind = detect_format(data)
     if kind == "empty":
         raise errors.empty()

@@ -28,7 +28,7 @@ from parser.model import (
     ReviewLitigation,
     Source,
 )
-from parser.textutil import bigrams, coverage, nfkc, squash
+from parser.textutil import LEADING_NUMBER, TRAILING_NUMBER, bigrams, coverage, is_page_number, nfkc, squash
 
 Value = int | float | None
 
@@ -36,16 +36,6 @@ _NULL_MARKERS = {"/", "-", "—", "——", "－", "–", "无", "\\", "／", "�
 _NUMBER = re.compile(r"^[+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+]?\d+(?:\.\d+)?$")
 # A digit run inside a chunk: a value unless it is a label's numbering (「1.属于」「2、申请人」)
 _EMBEDDED = re.compile(r"\d+(?:\.\d+)?")
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–－~]+\s*\d{1,3}\s*[-—–－~]+|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?"
-    r"|\d{1,3}\s*/\s*\d{1,3}|[-—–－]?\s*\d{1,3}\s*[-—–－]?\s*页)\s*$"
-)
-
-
-def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(nfkc(text)))
-
-
 @dataclass(slots=True)
 class Group:
     label: str  # text since the previous group
@@ -160,7 +150,7 @@ def build_groups(lines: list[Line]) -> list[Group]:
             has_number = any(parse_value(c)[1] is not None for c in slots)
             has_marks = any(parse_value(c)[0] and c for c in slots)
             label = "".join(label_cells)
-            if not (has_number or has_marks) and not (slots and _LEADING_NUMBER.match(nfkc(label))):
+            if not (has_number or has_marks) and not (slots and LEADING_NUMBER.match(nfkc(label))):
                 # Header rows, and label-only rows: the rest of a label from the row above (narrow
                 # cells, rows split over pages) or a row left blank — either way, text before the next row.
                 # A numbered label-only row (「2.重复申请」 left blank) stays a row of its own.
@@ -186,7 +176,6 @@ def build_groups(lines: list[Line]) -> list[Group]:
     return stream.groups
 
 
-_LEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])")
 
 
 def _fmt(value: Value) -> str:
@@ -424,7 +413,6 @@ def _doubts(prefix: str, row, group: Group, width: int) -> list[Doubt]:
             for column in doubtful_columns(group, width, columns)]
 
 
-_ROW_NUMBER = re.compile(r"([一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|\d{1,2}\s*[.、．])\s*$")
 
 
 def _printed_number(group: Group, row: RowSpec) -> str | None:
@@ -439,7 +427,7 @@ def _printed_number(group: Group, row: RowSpec) -> str | None:
                   if not _shadowed(flat, len(squash(raw[: m.start()])), row)), None)
     if found is None:
         return None
-    m = _ROW_NUMBER.search(raw[: found.start()])
+    m = TRAILING_NUMBER.search(raw[: found.start()])
     return m.group(1).replace(" ", "") if m else None
 
 

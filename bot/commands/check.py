@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.commands.compare import DB_HELP
-from parser.errors import ReportError
+from parser.errors import ReportError, too_large
+from parser.limits import MAX_FILE_BYTES, MAX_FILE_MB
 
 if TYPE_CHECKING:
     from bot.service import Checker
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def register(subparsers) -> None:
@@ -50,8 +50,7 @@ def _read(name: str) -> bytes:
     path = Path(name)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ReportError("too_large", f"文件过大（超过 {MAX_FILE_BYTES >> 20} MB），无法处理。",
-                              f"the file is too large (over {MAX_FILE_BYTES >> 20} MB)")
+            raise too_large(MAX_FILE_MB)
         return path.read_bytes()
     except FileNotFoundError:
         raise ReportError("not_found", "找不到文件。", "file not found") from None

@@ -23,7 +23,7 @@ import pypdfium2.raw as pdfium_c
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line, row_line, text_line
 from parser.readers import pdf_grid
-from parser.textutil import close_cjk_gaps, join_pieces
+from parser.textutil import close_cjk_gaps, is_page_number, join_pieces
 
 log = logging.getLogger("nianbao.pdf")
 # pdfminer (under pdfplumber) warns "Could not get FontBBox" once per font per page on browser-printed
@@ -34,17 +34,6 @@ MAX_PAGES = 60  # reports run 4–15 pages; anything far longer is not one (and 
 MARGIN = 0.08  # top/bottom share of the page height where running headers, footers, page numbers sit
 LINE_TOL = 3.0  # points: words whose tops differ less than this are on one line
 
-# Whole lines that are page numbers wherever they stand (outside tables)
-_PAGE_NUMBER = re.compile(
-    r"""^(?:
-        [-—–－~]+\s*\d{1,3}\s*[-—–－~]+            # -3-  - 3 -  — 3 —
-      | 第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?   # 第3页  第 3 页 共 6 页
-      | 共\s*\d{1,3}\s*页\s*[,，]?\s*第\s*\d{1,3}\s*页
-      | \d{1,3}\s*/\s*\d{1,3}                    # 3/6
-      | (?:page|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?
-    )$""",
-    re.X | re.I,
-)
 # In the margin bands: a bare number, or what is left of a page number pypdfium2 split in two ("- ", "3 -")
 _MARGIN_FRAGMENT = re.compile(r"^[\s\-—–－~/第页共]*\d{0,3}[\s\-—–－~/第页共]*$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$")
@@ -248,7 +237,7 @@ def _numeric(lines: list[_Text]) -> bool:
     """Whether the text looks like a table without ruling lines: lines of mostly numbers."""
     hits = 0
     for line in lines:
-        if _PAGE_NUMBER.match(line.text):
+        if is_page_number(line.text):
             continue
         tokens = line.text.split(" ")
         numbers = sum(1 for t in tokens if _NUMBER.match(t))
@@ -455,7 +444,7 @@ def _in_margin(item: _Text) -> bool:
 
 def _furniture(item: _Text, running: set[str]) -> bool:
     """Page numbers, running headers and footers (never table cells: rows don't come here)."""
-    if _PAGE_NUMBER.match(item.text):
+    if is_page_number(item.text):
         return True
     if _in_margin(item):
         return bool(_MARGIN_FRAGMENT.match(item.text)) or _shape(item.text) in running

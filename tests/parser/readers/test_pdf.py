@@ -17,6 +17,7 @@ from shared_files import shared
 from parser.errors import ReportError
 from parser.layout import Document
 from parser.readers import pdf
+from parser.textutil import is_page_number
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pdf_docs  # noqa: E402
@@ -89,7 +90,7 @@ def _row_with(doc: Document, label: str) -> list[str]:
 def _assert_no_page_numbers(doc: Document) -> None:
     for line in doc.lines:
         if not line.is_row:
-            assert not pdf._PAGE_NUMBER.match(line.text), line
+            assert not is_page_number(line.text), line
             assert not line.text.strip("-—– ").isdigit(), line
 
 
