@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from parser.model import APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, Active2021, Finding, Report, Severity
 from parser.validate import Hit, short_quote
-from parser.validate.arithmetic import meant
+from parser.validate.arithmetic import meant, unread
 from parser.validate.doubts import unsure
 
 REUSE_RUN = 12
@@ -87,6 +87,11 @@ def yoy_carry(previous: Report, current: Report) -> Iterable[Hit]:
         return
     # an unfilled 总计 column is taken from the row sums in both years (rules.md, APP-ROW-TOTAL)
     last, this = meant(previous), meant(current)
+    # a row the table reader did not find is unknown, not zeros: it decides nothing (its prose may)
+    if last is not None and unread(previous, "carried_forward"):
+        last = None
+    if this is not None and unread(current, "carried_over"):
+        this = None
     if last is not None:
         before = {c: getattr(last.carried_forward, c) for c in APPLICANT_COLUMNS}
         before_from_text = False

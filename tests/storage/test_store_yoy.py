@@ -46,6 +46,18 @@ def test_carry_reads_an_unfilled_total_column_as_the_row_sums():
                                             ("YOY-CARRY", "applications.carried_over.total")]
 
 
+def test_carry_is_quiet_when_this_years_row_was_not_read():
+    """A carried-over row the table reader did not find is unknown, not zeros (e.g. extracted text)."""
+    prev = make_report("某镇", 2023, carried_forward=2)
+    cur = make_report("某镇", 2024, carried_over=2, new=5)
+    cur.sources["applications.new_received"] = cur.sources.pop("applications.carried_over")
+    for column in type(cur.applications.carried_over).model_fields:
+        setattr(cur.applications.carried_over, column, None)
+    assert yoy_carry(prev, cur) == []
+    cur.sources["applications.carried_over"] = cur.sources["applications.new_received"]  # read, and blank
+    assert _rules(yoy_carry(prev, cur))  # a blank row that was read is 0: last year's 2 must carry
+
+
 def test_carry_uses_last_years_prose_when_it_has_no_table_3():
     said_zero = [Fact(kind="carried_forward", value=0, sentence="0件结转下年度办理")]
     prev = make_report("兴庆区掌政镇", 2023, tables=False, facts=said_zero)
