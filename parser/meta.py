@@ -111,7 +111,10 @@ def _agency_in(text: str, between: bool = False) -> str | None:
     """The agency in the words before or within a title, unless they are a page's navigation. Words
     before a gap belong to the name only when they are a name too (「银川市兴庆区 掌政镇人民政府」); else
     they are a sidebar's or a menu's run into the title's line (「依申请公开 某某局」)."""
-    tokens = _PRINT_STAMP.sub("", text).split()
+    text = _PRINT_STAMP.sub("", text)
+    if _NAV_WORDS.search(text) or _menu_line(text):
+        return None
+    tokens = text.split()
     k = len(tokens) - 1
     while k > 0 and _AGENCY_END.search(tokens[k - 1]):
         k -= 1
@@ -135,6 +138,8 @@ class _Candidate:
 def _lead_line(text: str) -> bool:
     """The first line of a wrapped title: part of the title's words, or a name standing on its own line
     (「银川市兴庆区」, 「某某局」) — not a sidebar's last link (「依申请公开」) run into the title."""
+    if _NAV_WORDS.search(text) or re.search(r"[:：|]", text):
+        return False  # a breadcrumb 「当前位置：首页 > …」
     if re.search(r"\d|政\s*府\s*信|[〇零○Ｏ一二三四五六七八九]{4}", text):
         return True
     name = re.sub(r"\s+", "", strip_pictures(text))
@@ -273,9 +278,13 @@ def find_period(text: str) -> tuple[date, date] | None:
     return None
 
 
+_TAIL = 30  # lines from the end where the signature stands: a web page's links and footer may follow it
+
+
 def find_signature_date(lines: list[str]) -> date | None:
-    """The date alone on a line near the end, under the signature (落款)."""
-    for raw in reversed(lines[-12:]):
+    """The date alone on a line near the end, under the signature (落款); a printed page's sidebar and
+    footer may follow it."""
+    for raw in reversed(lines[-_TAIL:]):
         line = re.sub(r"\s+", "", nfkc(raw))
         m = _SIGNATURE_DATE.match(line)
         if m:
@@ -287,7 +296,7 @@ def find_signature_date(lines: list[str]) -> date | None:
 
 def find_signature_agency(lines: list[str]) -> str | None:
     """The agency signing the report (落款): the line just above the date at its end."""
-    tail = [re.sub(r"\s+", "", nfkc(raw)) for raw in lines[-12:]]
+    tail = [re.sub(r"\s+", "", nfkc(raw)) for raw in lines[-_TAIL:]]
     for k in range(len(tail) - 1, 0, -1):
         if _SIGNATURE_DATE.match(tail[k]):
             name = _clean_agency(tail[k - 1])
