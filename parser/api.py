@@ -129,23 +129,30 @@ def read_report(document: Document) -> Report:
     regions = _regions(lines, headings)
 
     texts = [line.text for line in lines]
+    period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
+        join_broken_lines([line.text for line in regions.get("overview", [])]))
+    quoted = find_quoted_title(join_broken_lines([line.text for line in preamble if not line.picture]))
+    # the year the body speaks of: a printed page's sidebar names other years' reports
+    body_year = period[0].year if period else (quoted.year if quoted else None)
     # pictures (［图片］) stand where they were: never part of a title or a name
-    title = find_title(["" if line.picture else line.text for line in lines[: max(first, 1) if headings else 60]])
+    title = find_title(["" if line.picture else line.text for line in lines[: max(first, 1) if headings else 60]],
+                       body_year)
     # a web page's own title: 「某某局2024年政府信息公开年度报告_某某市人民政府」 or 「…年度报告-某某局」
     page_title = find_title([document.title]) if document.title else None
     if title is None and page_title is not None:
         title = (page_title[0], -1)
+    # the title in the introduction 「现发布《某某局2024年…年度报告》」 when the page's columns ran into the
+    # title itself and what is left names no agency and another year (a sidebar's link)
+    if (title and quoted and quoted.agency and title[0].agency is None and body_year is not None
+            and title[0].year != body_year == quoted.year):
+        title = (quoted, title[1])
     intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
         line.text for line in regions.get("overview", []))
-    quoted = find_quoted_title(join_broken_lines([line.text for line in preamble if not line.picture]))
     agency = ((title[0].agency if title else None) or (quoted.agency if quoted else None)
               or (page_title[0].agency if page_title else None) or find_signature_agency(texts))
     title_year = (title[0].year if title else None) or (quoted.year if quoted else None)
     # no title: still a report when it holds the statistical tables (checked once they are read)
     untitled = title is None and quoted is None and len(headings) < 3
-
-    period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
-        join_broken_lines([line.text for line in regions.get("overview", [])]))
     year = title_year or (period[0].year if period else None)
 
     report = Report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import product
 
 from parser.textutil import cn_to_int, nfkc
 
@@ -93,33 +94,160 @@ def _match_title(line: str) -> re.Match | None:
     return None
 
 
-def find_title(lines: list[str]) -> tuple[Title, int] | None:
-    """The title in the first lines, possibly wrapped over up to three lines; the agency may stand
-    on the line before it, or in a web page title's suffix. Returns the title and the index of its last line."""
-    top = [_arabic_years(strip_pictures(nfkc(raw))).strip() for raw in lines[:60]]
-    for i in range(len(top)):
-        if not top[i]:
-            continue
-        for span in (1, 2, 3):
-            parts = top[i : i + span]
-            if len(parts) < span or any(len(part) > 40 for part in parts[1:]):
-                break
-            line = "".join(parts)
-            m = _match_title(_PRINT_STAMP.sub("", line))
-            if not m or len(line) > 80:
+# a web page's navigation, breadcrumbs and link lists: never part of an agency's name
+_NAV_WORDS = re.compile(r"首页|当前位置|您的位置|所在位置|年报|网站|门户|栏目|导航|链接|走进|专题|[>›»]")
+# the page's furniture between its title and the report: 「发布时间：… 来源：… 浏览次数：… 【字体：大 中 小】」
+_PAGE_META = re.compile(r"发布(?:时间|日期)|来源[:：]|浏览|点击|字体|打印|分享|索引号|文号|作者[:：]|编辑[:：]")
+_BODY_START = re.compile(r"^[一1][、.．]|根据|依据|按照|本报告")
+
+
+def _menu_line(text: str) -> bool:
+    """「首页 政务公开 政民互动 办事服务」: a site's menu or a list of links, many short words on one line."""
+    tokens = text.split()
+    return len(tokens) >= 3 and all(len(t) <= 10 for t in tokens) and not re.search(r"\d|[，。；：,;:]", text)
+
+
+def _agency_in(text: str, between: bool = False) -> str | None:
+    """The agency in the words before or within a title, unless they are a page's navigation. Words
+    before a gap belong to the name only when they are a name too (「银川市兴庆区 掌政镇人民政府」); else
+    they are a sidebar's or a menu's run into the title's line (「依申请公开 某某局」)."""
+    text = _PRINT_STAMP.sub("", text)
+    if _NAV_WORDS.search(text) or _menu_line(text):
+        return None
+    tokens = text.split()
+    k = len(tokens) - 1
+    while k > 0 and _AGENCY_END.search(tokens[k - 1]):
+        k -= 1
+    text = " ".join(tokens[k:])
+    if _NAV_WORDS.search(text) or re.search(r"[【】\[\]<>]", text):
+        return None
+    name = _clean_agency(text)
+    if between and name and not _AGENCY_END.search(name):
+        return None  # 「2024年某某局政府信息公开…」 names an agency; other words there are not one
+    return name
+
+
+@dataclass(slots=True)
+class _Candidate:
+    title: Title
+    start: int  # its first line
+    end: int  # its last line
+    key: str  # what it says, to know the same title printed twice (a page's heading and the article's)
+
+
+def _lead_line(text: str) -> bool:
+    """The first line of a wrapped title: part of the title's words, or a name standing on its own line
+    (「银川市兴庆区」, 「某某局」) — not a sidebar's last link (「依申请公开」) run into the title."""
+    if _NAV_WORDS.search(text) or re.search(r"[:：|]", text):
+        return False  # a breadcrumb 「当前位置：首页 > …」
+    if re.search(r"\d|政\s*府\s*信|[〇零○Ｏ一二三四五六七八九]{4}", text):
+        return True
+    name = re.sub(r"\s+", "", strip_pictures(text))
+    return not name or bool(_AGENCY_END.search(name)) or len(name) >= 10
+
+
+def _pieces(line: str, first: bool, whole: bool = False) -> list[str]:
+    """What of a line may belong to a title. A printed page's sidebar and its article stand side by
+    side and come as one line 「政府信息公开年报 某某局2024年…年度报」: the title may start after a gap
+    (on its first line), and a wrapped title's next line may be the words before or after a gap."""
+    gaps = list(re.finditer(r"\s+", line))
+    if first:
+        starts = [0] + [g.end() for g in gaps if g.end() < len(line)]
+        # cut before a gap only when the title is whole on its line (a sidebar's links to its right)
+        ends = [g.start() for g in gaps if g.start() > 0] if whole else []
+        return [line[a:b] for a in starts for b in [len(line), *ends] if b > a]
+    return [line] + [line[g.end() :] for g in gaps if g.end() < len(line)] + [line[: g.start()] for g in gaps
+                                                                              if g.start() > 0]
+
+
+def _candidates(top: list[str], i: int) -> list[_Candidate]:
+    """The titles starting on line `i`, possibly wrapped over up to three lines."""
+    out: list[_Candidate] = []
+    for span in (1, 2, 3):
+        rest = top[i + 1 : i + span]
+        if len(rest) < span - 1 or any(_menu_line(part) for part in rest):
+            break
+        for parts in product(_pieces(top[i], True, span == 1), *(_pieces(part, False) for part in rest)):
+            if any(len(part) > 40 for part in parts[1:]) or (span > 1 and not _lead_line(parts[0])):
                 continue
-            agency = _clean_agency(m.group("between")) or _clean_agency(m.group("before"))
-            if agency is None:
-                agency = suffix_agency(_PRINT_STAMP.sub("", line)[m.end() :])
-            if agency is None:
-                for back in (1, 2):
-                    if i - back >= 0:
-                        prev = _clean_agency(top[i - back])
-                        if prev and not re.search(r"\d", prev) and _AGENCY_END.search(prev):
-                            agency = prev
-                            break
-            return Title(agency, int(m.group("year"))), i + span - 1
-    return None
+            cand = _candidate(top, i, list(parts), top[i].startswith(parts[0]))
+            if cand and cand not in out:
+                out.append(cand)
+        if out:
+            break
+    return out
+
+
+def _candidate(top: list[str], i: int, parts: list[str], line_start: bool) -> _Candidate | None:
+    line = "".join(parts)
+    m = _match_title(_PRINT_STAMP.sub("", line))
+    if not m or len(line) > 80:
+        return None
+    agency = _agency_in(m.group("between"), between=True) or _agency_in(m.group("before"))
+    if agency is None and not _NAV_WORDS.search(_PRINT_STAMP.sub("", m.group("before"))):
+        agency = suffix_agency(_PRINT_STAMP.sub("", line)[m.end() :])
+    if agency is None and line_start:
+        for back in (1, 2):
+            if i - back >= 0:
+                prev = _agency_in(top[i - back])
+                if prev and not re.search(r"\d", prev) and _AGENCY_END.search(prev):
+                    agency = prev
+                    break
+    year = int(m.group("year"))
+    return _Candidate(Title(agency, year), i, i + len(parts) - 1, f"{agency}/{year}")
+
+
+def _followed_by_body(top: list[str], cand: _Candidate, others: list[_Candidate]) -> bool:
+    """The report's own title is followed by its body (the introduction, or section 一), past the page's
+    furniture and the same title printed again; a sidebar's link is followed by the next link."""
+    j = cand.end + 1
+    for _ in range(8):
+        if j >= len(top):
+            return False
+        line = top[j]
+        again = [c for c in others if c.start == j and c.key == cand.key]
+        if again:
+            j = max(c.end for c in again) + 1
+            continue
+        if _BODY_START.match(line) or (len(line) >= 12 and re.search(r"[，。；《]", line)
+                                        and not _PAGE_META.search(line)):
+            return True
+        if line and not _PAGE_META.search(line):
+            return False
+        j += 1
+    return False
+
+
+def find_title(lines: list[str], body_year: int | None = None) -> tuple[Title, int] | None:
+    """The report's title in the first lines, possibly wrapped over up to three lines; the agency may
+    stand on the line before it, or in a web page title's suffix. Returns the title and the index of
+    its last line.
+
+    A printed web page holds other titles too: links to other years' reports in a sidebar, a menu or a
+    breadcrumb run into the title. The report's own title names its agency, agrees with the year of
+    the report's body (`body_year`: its statistical period) and is followed by that body."""
+    top = [_arabic_years(strip_pictures(nfkc(raw))).strip() for raw in lines[:60]]
+    candidates: list[_Candidate] = []
+    for i, line in enumerate(top):
+        if not line or _menu_line(line):
+            continue
+        candidates += _candidates(top, i)
+    if not candidates:
+        return None
+
+    def rank(c: _Candidate) -> tuple:
+        agency = re.sub(r"[（(][^（）()]*[)）]$", "", c.title.agency or "")
+        return (c.title.agency is not None, bool(_AGENCY_END.search(agency)),
+                body_year is None or c.title.year == body_year,
+                _followed_by_body(top, c, candidates), -c.start)
+
+    best = max(candidates, key=rank)
+    # the same title printed again just below (a page's heading, then the article's): the body follows the last
+    end = best.end
+    for c in candidates:
+        if c.key == best.key and c.start > end and c.start - end <= 4:
+            end = c.end
+    return best.title, end
 
 
 def find_quoted_title(text: str) -> Title | None:
@@ -150,9 +278,13 @@ def find_period(text: str) -> tuple[date, date] | None:
     return None
 
 
+_TAIL = 30  # lines from the end where the signature stands: a web page's links and footer may follow it
+
+
 def find_signature_date(lines: list[str]) -> date | None:
-    """The date alone on a line near the end, under the signature (落款)."""
-    for raw in reversed(lines[-12:]):
+    """The date alone on a line near the end, under the signature (落款); a printed page's sidebar and
+    footer may follow it."""
+    for raw in reversed(lines[-_TAIL:]):
         line = re.sub(r"\s+", "", nfkc(raw))
         m = _SIGNATURE_DATE.match(line)
         if m:
@@ -164,7 +296,7 @@ def find_signature_date(lines: list[str]) -> date | None:
 
 def find_signature_agency(lines: list[str]) -> str | None:
     """The agency signing the report (落款): the line just above the date at its end."""
-    tail = [re.sub(r"\s+", "", nfkc(raw)) for raw in lines[-12:]]
+    tail = [re.sub(r"\s+", "", nfkc(raw)) for raw in lines[-_TAIL:]]
     for k in range(len(tail) - 1, 0, -1):
         if _SIGNATURE_DATE.match(tail[k]):
             name = _clean_agency(tail[k - 1])
