@@ -6,13 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 install() {
-    local need=()
+    local for_tests="${1:-}" need=()
     # Debian's python3 ships venv without ensurepip until python3-venv is installed
     python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
     # LibreOffice converts DOC/WPS files and renders the PDFs the tests check; CJK fonts render Chinese
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
     # pdftotext: the tests check reports extracted to text the ways clerks do it
     command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+    # Chromium prints web pages to PDF the way browsers do, for the tests of browser-printed reports
+    if [ -n "$for_tests" ] && ! command -v chromium >/dev/null 2>&1; then
+        need+=(chromium)
+    fi
     if ! command -v fc-list >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
         need+=(fonts-noto-cjk fontconfig)
     fi
@@ -29,10 +33,10 @@ install() {
 
 case "${1:-run}" in
     install)  # what .ci/run uses before linting
-        install
+        install tests
         ;;
     test)
-        install
+        install tests
         shift || true
         exec .venv/bin/python -m pytest -q "$@"
         ;;
