@@ -14,6 +14,8 @@ from parser.model import (
     SECTION_TITLES,
     Active2019,
     Active2021,
+    Comparison,
+    ComparisonRow,
     Finding,
     Report,
     cell_label,
@@ -90,7 +92,7 @@ def _percent(value: float) -> str:
     return f"{text}%"
 
 
-def _comparison_line(row: Any) -> str:
+def _comparison_line(row: ComparisonRow) -> str:
     change = ""
     if row.change is not None and row.change.absolute is not None:
         if row.change.absolute == 0:
@@ -102,7 +104,7 @@ def _comparison_line(row: Any) -> str:
     return f"{row.label}：{_n(row.values[0])} → {_n(row.values[1])}{change}"
 
 
-def comparison_lines(comparison: Any) -> list[str]:
+def comparison_lines(comparison: Comparison) -> list[str]:
     """Two years side by side (the store's `Comparison`: agency, years, rows of label/values/change)."""
     first, second = comparison.years
     lines = [f"{comparison.agency} {first} 年与 {second} 年对比"]
@@ -119,13 +121,13 @@ def comparison_lines(comparison: Any) -> list[str]:
     return lines
 
 
-def _change_weight(row: Any) -> float:
+def _change_weight(row: ComparisonRow) -> float:
     """How much a row changed: relative to the larger year, damped for small counts (1 → 3 is not +200% news)."""
     a, b = row.values
     return abs(b - a) / (max(abs(a), abs(b)) + 5)
 
 
-def largest_changes_lines(comparison: Any, limit: int = 8) -> list[str]:
+def largest_changes_lines(comparison: Comparison, limit: int = 8) -> list[str]:
     """/compare's short text: the `limit` rows that changed most, largest first, and what the rest are."""
     first, second = comparison.years
     lines = [f"{comparison.agency} {first} 年与 {second} 年对比"]
@@ -154,7 +156,7 @@ def largest_changes_lines(comparison: Any, limit: int = 8) -> list[str]:
     return lines
 
 
-def format_comparison(comparison: Any) -> list[str]:
+def format_comparison(comparison: Comparison) -> list[str]:
     return split_messages(comparison_lines(comparison))
 
 
@@ -221,7 +223,7 @@ def _doubts(report: Report) -> list[str]:
     return lines
 
 
-def format_reply(report: Report, comparison: Any = None, excluded: Sequence[tuple[Finding, str]] = ()) -> list[str]:
+def format_reply(report: Report, comparison: Comparison | None = None, excluded: Sequence[tuple[Finding, str]] = ()) -> list[str]:
     """The summary and findings of one report, as messages of at most 4096 characters.
 
     `comparison` is the store's `Comparison` with the year before, when there is one: it follows the findings.
@@ -230,7 +232,7 @@ def format_reply(report: Report, comparison: Any = None, excluded: Sequence[tupl
     return [text for text, _ in reply_parts(report, comparison, excluded)]
 
 
-def reply_parts(report: Report, comparison: Any = None,
+def reply_parts(report: Report, comparison: Comparison | None = None,
                 excluded: Sequence[tuple[Finding, str]] = ()) -> list[tuple[str, list[tuple[int, Finding]]]]:
     """`format_reply`'s messages, each with the findings it lists (number as printed, finding)."""
     name = report.agency or report.file or "未识别单位"

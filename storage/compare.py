@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from parser.model import OUTCOME_ROWS, Fact, cell_label
+from parser.model import OUTCOME_ROWS, Change, Comparison, ComparisonRow, Fact, Number, cell_label  # noqa: F401 (re-exported)
 
 # Prose fact kinds that state a table quantity (names used by parser/facts.py and common spellings).
 FACT_TABLE_KEYS: dict[str, str] = {
@@ -41,35 +41,6 @@ _NOT_COMPARED.add("all_closed")  # 「均已办结」: a claim, not a figure
 _APP_ALWAYS = ("new_received", "carried_over", "granted", "partially_granted")
 _APP_CLOSING = ("total_processed", "carried_forward")
 _LIT_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-
-Number = int | float
-
-
-class Change(BaseModel):
-    absolute: Number | None = None
-    percent: float | None = None  # relative to the first year; None when it is 0 or unknown
-
-
-class ComparisonRow(BaseModel):
-    key: str
-    label: str
-    values: list[Number | None]
-    change: Change | None = None
-    from_text: list[bool] = Field(default_factory=lambda: [False, False])
-
-    def to_json(self) -> dict:
-        return {"key": self.key, "label": self.label, "values": self.values,
-                "change": self.change.model_dump() if self.change else None}
-
-
-class Comparison(BaseModel):
-    agency: str
-    agency_id: int
-    years: list[int]
-    rows: list[ComparisonRow]
-
-    def to_json(self) -> dict:
-        return {"agency": self.agency, "years": self.years, "rows": [r.to_json() for r in self.rows]}
 
 
 class YearData(BaseModel):
