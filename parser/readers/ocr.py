@@ -18,6 +18,7 @@ taken for a digit (O→0, l→1 …), or when a cell with ink could not be read 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import threading
@@ -34,6 +35,8 @@ MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
 # Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
 # 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
 TARGET_LONG_SIDE = 2600
+DETECT_LONG_SIDE = 1300  # px: text is found on the page reduced to this (a quarter of the pixels)
+REC_BATCH = 8  # crops recognised together; sorted by shape, so a batch pads little
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
@@ -43,19 +46,26 @@ SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, ple
 # onnxruntime threads: the machines this runs on have 2 cores; more threads than cores only spin
 # (measured: 2 threads on a busy 2-core machine used twice the CPU of 1 for the same work)
 OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
-REREAD_PAD = 10  # px of white around a number cell's ink when it is read again alone
+# px of white around a cell's ink (at TARGET_LONG_SIDE): the first reading leaves little, so that the
+# glyphs fill most of the recogniser's 48 px height; a doubtful cell is read again with more
+CELL_PAD, REREAD_PAD = 20, 10
+LINE_GAP = 3  # px of blank rows that part two lines in a cell
+EDGE = 4  # px of the page kept around a cell's ink before the white margin
 CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
                                    "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
-                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1"})
-_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\].,，]+$")
+                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1", "!": "1"})
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\]!.,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 # what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
 # crop is tall and the engine turns it on its side, so such cells are read again
 _DASHES = {"一", "—", "－", "-", "–", "_", "__", "——", "丨"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_ONE_LIKE = re.compile(r"^[1lI|!/\[\]]$")  # a lone stroke: "1", or the null mark "/" read alone
+_NULL_MARKS = {"/", "／"}
+_ROUND = re.compile(r"^[OoQDC〇○。°]$")  # a lone "0" read alone comes back as any of these
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
 
 
@@ -222,6 +232,7 @@ class _Cell:
     chars: list[_Char] = field(default_factory=list)
     text: str = ""
     doubtful: bool = False
+    conf: float = 0.0  # the recogniser's least sure character, when the cell was read whole
 
 
 @dataclass(slots=True)
@@ -271,37 +282,287 @@ def _normalise(frame):
 
 
 def read_page(grey, page: int) -> list[Line]:
-    """One greyscale page (numpy uint8) → its lines, tables as rows."""
-    import cv2
+    """One greyscale page (numpy uint8) → its lines, tables as rows.
 
+    Text is found on a reduced copy of the page (DETECT_LONG_SIDE: finding text lines needs no fine
+    detail, and the detector's cost grows with the pixels), then every piece is read once from the
+    full-resolution page in one batched pass: a table cell holding one line of text as a whole (so a
+    lone "0" the detector missed is read too, and a number is never split between cells), every other
+    piece of text by its detected box."""
     if not (grey < 128).any():
         return []  # a blank page: nothing to read, and the engine's seconds saved
     grey = deskew(grey)
     engine = _engine()
-    try:
-        result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
-    except Exception as exc:  # onnxruntime reports running out of memory as its own error
-        if "bad_alloc" in str(exc):
-            raise MemoryError(str(exc)) from exc
-        raise
-    words = _words(result or [])
+    boxes = _detect(grey, engine)
     tables = find_tables(grey)
+    crops: list = []
+    targets: list[tuple[str, object]] = []  # what each crop is read for: ("cell", _Cell) or ("word", box)
     placed: set[int] = set()
+    for table in tables:
+        cells = [cell for row in table.rows for cell in row]
+        tx0, ty0, tx1, ty1 = table.box
+        for index, (x0, y0, x1, y1) in enumerate(boxes):
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if not (tx0 <= cx <= tx1 and ty0 <= cy <= ty1):
+                continue
+            placed.add(index)  # read with its cell
+        for cell in cells:
+            lines = _cell_lines(grey, cell.box)
+            if len(lines) == 1:
+                crops.append(lines[0][0])
+                targets.append(("cell", cell))
+                continue
+            for crop, box in lines:  # a label wrapped over lines: each line alone, top to bottom
+                crops.append(crop)
+                targets.append(("part", (cell, box)))
+    for index, box in enumerate(boxes):
+        if index not in placed:
+            crop = _box_crop(grey, box)
+            if crop is not None:
+                crops.append(crop)
+                targets.append(("word", box))
+    results = _recognise(engine, crops)
+    words: list[_Word] = []
+    for crop, (kind, target), (text, confs) in zip(crops, targets, results, strict=True):
+        conf = min(confs, default=0.0)
+        if kind == "cell":
+            if _ONE_LIKE.match(text.strip()) and _slanted(crop):
+                text = "/"
+            _set_cell(target, text, confs)
+        elif kind == "part":
+            cell, box = target
+            cell.chars.append(_Char(text, *box, conf, len(cell.chars)))
+        elif text.strip():
+            if _ONE_LIKE.match(text.strip()) and _slanted(crop):
+                text = "/"
+            x0, y0, x1, y1 = target
+            word = _Word(text, x0, y0, x1, y1, conf)
+            word.chars.append(_Char(text, x0, y0, x1, y1, conf, len(words)))
+            words.append(word)
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell.chars:
+                    cell.text = _cell_text(cell.chars)
+    _reread_doubtful(tables, grey, engine)
     items: list[tuple[float, int, Line]] = []
     for n, table in enumerate(tables):
-        _fill(table, words, placed)
-        _reread_cells(table, grey, engine)
         for k, row in enumerate(table.rows):
             cells = [cell.text for cell in row]
             doubtful = [i for i, cell in enumerate(row) if cell.doubtful]
             top = min(cell.box[1] for cell in row)
             items.append((top, 1 + n * 10000 + k, Line(cells, page, is_row=True, doubtful=doubtful)))
-    rest = [w for i, w in enumerate(words) if i not in placed]
     height = grey.shape[0]
-    for top, line in _text_lines(rest, page, height):
+    for top, line in _text_lines(words, page, height):
         items.append((top, 0, line))
     items.sort(key=lambda it: (it[0], it[1]))
     return [it[2] for it in items]
+
+
+def _detect(grey, engine) -> list[tuple[float, float, float, float]]:
+    """Text boxes (x0, y0, x1, y1 on `grey`), found on a copy reduced to DETECT_LONG_SIDE."""
+    import cv2
+
+    h, w = grey.shape
+    scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
+    small = grey if scale == 1.0 else cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    try:
+        found, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    except Exception as exc:  # onnxruntime reports running out of memory as its own error
+        if "bad_alloc" in str(exc):
+            raise MemoryError(str(exc)) from exc
+        raise
+    boxes = []
+    for points in found if found is not None else []:
+        xs = [p[0] / scale for p in points]
+        ys = [p[1] / scale for p in points]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    boxes.sort(key=lambda b: (b[1], b[0]))
+    return boxes
+
+
+def _slanted(crop) -> bool:
+    """Whether a lone stroke leans right like "/" (a null mark), not upright like "1": the recogniser
+    reads both as "1" when it sees the glyph alone."""
+    import numpy as np
+
+    ink = crop[..., 0] < 128
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 12:
+        return False
+    top, bottom = ys.min(), ys.max()
+    height = bottom - top + 1
+    upper = xs[ys < top + 0.3 * height]
+    lower = xs[ys > bottom - 0.3 * height]
+    if not len(upper) or not len(lower):
+        return False
+    return float(upper.mean() - lower.mean()) > 0.12 * height
+
+
+def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
+    """A cell's lines of text, each as a crop for the recogniser and its box on the page: a blank
+    run of pixel rows parts two lines (a label wrapped in its cell); strokes too thin to be a line
+    of their own ("二"'s bars) stay with their line."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+    if inner.size == 0:
+        return []
+    dark = inner < 128
+    if dark.sum() < CELL_MIN_INK:
+        return []
+    rows = np.flatnonzero(dark.sum(axis=1))
+    runs: list[list[int]] = [[rows[0], rows[0]]]
+    for r in rows[1:]:
+        if r - runs[-1][1] > LINE_GAP:
+            runs.append([r, r])
+        else:
+            runs[-1][1] = r
+    tallest = max(b - a + 1 for a, b in runs)
+    merged: list[list[int]] = []
+    for run in runs:  # a sliver (a bar of "二", a speck) joins the line before it
+        if merged and (run[1] - run[0] + 1 < 0.5 * tallest or merged[-1][1] - merged[-1][0] + 1 < 0.5 * tallest):
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    out = []
+    for top, bottom in merged:
+        band = dark[top : bottom + 1]
+        cols = np.flatnonzero(band.sum(axis=0))
+        part = (x0 + 6 + int(cols[0]), y0 + 6 + int(top), x0 + 6 + int(cols[-1]) + 1, y0 + 6 + int(bottom) + 1)
+        out.append((_ink_crop(grey, part, CELL_PAD), part))
+    return out
+
+
+def _ink_crop(grey, part, pad: int):
+    """The ink box `part` with a little of the page around it (the glyphs' soft edges carry thin
+    strokes such as a "1"'s flag), then a white margin (BGR)."""
+    import cv2
+
+    h, w = grey.shape
+    x0, y0, x1, y1 = part
+    edge = min(EDGE, pad)
+    ink = grey[max(0, y0 - edge) : min(h, y1 + edge), max(0, x0 - edge) : min(w, x1 + edge)]
+    crop = cv2.copyMakeBorder(ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+
+
+def _box_crop(grey, box):
+    """A detected box from the full-resolution page, as the recogniser takes it (BGR), or None."""
+    import cv2
+
+    h, w = grey.shape
+    x0, y0, x1, y1 = max(0, int(box[0])), max(0, int(box[1])), min(w, int(box[2]) + 1), min(h, int(box[3]) + 1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    return cv2.cvtColor(grey[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR)
+
+
+def _cell_crop(grey, box, pad: int):
+    """A cell's ink with a white margin (BGR), or None when the cell is empty: borders trimmed off,
+    the margin lets thin strokes (a "1"'s flag) survive the recogniser's scaling."""
+    import cv2
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+    if inner.size == 0:
+        return None
+    dark = inner < 128
+    if dark.sum() < CELL_MIN_INK:
+        return None
+    ys, xs = np.nonzero(dark)
+    # the glyphs' soft edges (lighter than the ink threshold) stay: they carry a thin stroke
+    edge = min(EDGE, pad)
+    ink = inner[max(0, ys.min() - edge) : ys.max() + edge + 1, max(0, xs.min() - edge) : xs.max() + edge + 1]
+    crop = cv2.copyMakeBorder(ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+
+
+def _recognise(engine, crops: list) -> list[tuple[str, list[float]]]:
+    """Each crop's text and its characters' confidences, in one batched pass.
+
+    Crops of similar shape go together and a batch is padded only to its widest member: rapidocr's
+    own recogniser pads every crop to at least 320 px, so a lone digit cost as much as a line of prose."""
+    import cv2
+    import numpy as np
+
+    rec = engine.text_rec
+    height = rec.rec_image_shape[1]
+    chars = rec.postprocess_op.character
+    out: list[tuple[str, list[float]]] = [("", [])] * len(crops)
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    for start in range(0, len(order), REC_BATCH):
+        batch = order[start : start + REC_BATCH]
+        widths = [max(8, math.ceil(height * crops[i].shape[1] / crops[i].shape[0])) for i in batch]
+        width = max(widths)
+        width = (width + 7) // 8 * 8
+        tensor = np.zeros((len(batch), 3, height, width), dtype=np.float32)
+        for j, (i, w) in enumerate(zip(batch, widths, strict=True)):
+            resized = cv2.resize(crops[i], (w, height)).astype(np.float32)
+            tensor[j, :, :, :w] = resized.transpose(2, 0, 1) / 127.5 - 1.0
+        preds = rec.session(tensor)[0]
+        index = preds.argmax(axis=2)
+        prob = preds.max(axis=2)
+        for j, i in enumerate(batch):
+            text, confs, last = [], [], 0
+            for t, c in enumerate(index[j]):
+                if c != 0 and c != last:
+                    text.append(chars[c])
+                    confs.append(float(prob[j, t]))
+                last = c
+            out[i] = ("".join(text), confs)
+    return out
+
+
+def _set_cell(cell: _Cell, text: str, confs: list[float]) -> None:
+    """A cell read whole: numbers made digits, doubtful when the recogniser was unsure."""
+    text = text.strip()
+    fixed, guessed = _number_text(text)
+    if fixed in _DASHES:
+        cell.text = "—"  # the mark for a blank cell the table reader knows
+        cell.doubtful = False
+        return
+    cell.text = fixed
+    cell.conf = min(confs, default=0.0)
+    number = bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+    # neither a number nor words ("x", "?"): a number the recogniser could not read
+    junk = not _CJK.search(fixed) and not number and fixed not in _NULL_MARKS
+    cell.doubtful = not fixed or junk or (number and (guessed or cell.conf < DOUBT_CONFIDENCE))
+
+
+def _reread_doubtful(tables: list[_Table], grey, engine) -> None:
+    """Cells read empty, as a dash or doubtful are read again from a crop with a wider margin (the
+    recogniser sees the glyph at another size): two readings that agree settle the cell; ones that
+    disagree leave it doubtful, holding the more confident number."""
+    todo: list[tuple[_Cell, float]] = []
+    crops: list = []
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell.chars or not (cell.doubtful or cell.text == "—"):
+                    continue
+                crop = _cell_crop(grey, cell.box, pad=REREAD_PAD)
+                if crop is not None:
+                    todo.append((cell, cell.conf))
+                    crops.append(crop)
+    for (cell, first), (text, confs) in zip(todo, _recognise(engine, crops), strict=True):
+        fixed, guessed = _number_text(text.strip())
+        if fixed in _DASHES:
+            fixed = "—"
+        number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+        conf = min(confs, default=0.0)
+        if fixed and fixed == cell.text:
+            cell.doubtful = False
+        elif cell.text == "—":
+            cell.doubtful = True
+            if number:  # a lone "1" can come back as a dash
+                cell.text = fixed
+        else:
+            if number and (not cell.text or conf > first):
+                cell.text = fixed
+            cell.doubtful = True
 
 
 # ---- levelling ----
@@ -605,8 +866,14 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
         group.sort(key=lambda w: w.x0)
         cells: list[str] = []
         doubtful: list[int] = []
+        # a row of a borderless table: several numbers, or lone round glyphs standing for zeros
+        numbers = sum(1 for w in group for t in w.text.split() if t.isdigit() or _ROUND.match(t))
         for word in group:
             for token in word.text.split():
+                if numbers >= 3 and _ROUND.match(token):  # a borderless table's lone "0"
+                    doubtful.append(len(cells))
+                    cells.append("0")
+                    continue
                 # prose keeps its letters; only a token that already holds a digit is a number
                 fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
                 if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
