@@ -5,11 +5,13 @@ angle comes from the ink's row profile, so tilted scans of ±3° come out level)
 with RapidOCR (PP-OCR models that ship inside the `rapidocr-onnxruntime` wheel: no network).
 
 Tables with ruling lines are rebuilt from the lines themselves: the grid is found with
-morphology, merged cells are found where a border is missing, and every recognised character
-goes to the cell under its centre. A cell that holds ink but got no text (a lone "0" the
-detector missed) is read again on its own. Everything outside a grid becomes text lines:
-words on one line by their vertical overlap, left to right, one cell per word so that
-`Line.doubtful` can point at a single number.
+morphology, merged cells are found where a border is missing, and each cell is read on its own
+from the full-resolution page, line by line (so a number never slides into a neighbour's cell and
+a lone "0" the detector would miss is read too). Text outside a grid is found by the detector on a
+reduced copy of the page and read from the full page. All pieces of a page are recognised in one
+batched pass; pages are read two at a time. Everything outside a grid becomes text lines: words on
+one line by their vertical overlap, left to right, one cell per word so that `Line.doubtful` can
+point at a single number.
 
 A number is doubtful when a digit was read with low confidence, when a letter had to be
 taken for a digit (O→0, l→1 …), or when a cell with ink could not be read at all.
@@ -43,20 +45,45 @@ MAX_SKEW = 3.0  # degrees searched when levelling a page
 SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one around its best
 SKEW_MIN = 0.1  # degrees: a page turned by less is read as it is (rotating costs time and blurs)
 SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, plenty for a row profile
-# onnxruntime threads: the machines this runs on have 2 cores; more threads than cores only spin
-# (measured: 2 threads on a busy 2-core machine used twice the CPU of 1 for the same work)
-OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
-# px of white around a cell's ink (at TARGET_LONG_SIDE): the first reading leaves little, so that the
-# glyphs fill most of the recogniser's 48 px height; a doubtful cell is read again with more
+# the machines this runs on have 2 cores; more onnxruntime threads than cores only spin (measured: 2
+# threads on a busy 2-core machine used twice the CPU of 1 for the same work)
+OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onnxruntime thread each
+# px of white around a cell's ink (at TARGET_LONG_SIDE) for its first reading; a doubtful cell is read
+# again with a tighter margin, so that the recogniser sees its glyphs at another size
 CELL_PAD, REREAD_PAD = 20, 10
 LINE_GAP = 3  # px of blank rows that part two lines in a cell
 EDGE = 4  # px of the page kept around a cell's ink before the white margin
 CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
-                                   "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
-                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1", "!": "1"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "Q": "0",
+        "D": "0",
+        "C": "0",
+        "〇": "0",
+        "○": "0",
+        "。": "0",
+        "°": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "[": "1",
+        "]": "1",
+        "!": "1",
+    }
+)
 _NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\]!.,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 # what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
@@ -121,20 +148,21 @@ def read_pdf(data: bytes, progress: Progress | None = None, pages: list[int] | N
         wanted = [p - 1 for p in pages] if pages is not None else list(range(count))
         if len(wanted) > MAX_PAGES:
             raise too_many_pages(len(wanted))
-        lines: list[Line] = []
-        for n, index in enumerate(wanted, start=1):
-            if progress:
-                progress(n, len(wanted))
-            page = pdf[index]
-            try:
-                width, height = page.get_size()
-                scale = TARGET_LONG_SIDE / max(width, height, 1.0)
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_numpy().copy()
-                bitmap.close()
-            finally:
-                page.close()
-            lines.extend(read_page(_grey(image), index + 1))
+
+        def rendered():
+            for index in wanted:
+                page = pdf[index]
+                try:
+                    width, height = page.get_size()
+                    scale = TARGET_LONG_SIDE / max(width, height, 1.0)
+                    bitmap = page.render(scale=scale, grayscale=True)
+                    image = bitmap.to_numpy().copy()
+                    bitmap.close()
+                finally:
+                    page.close()
+                yield _grey(image), index + 1
+
+        lines = _read_pages(rendered(), len(wanted), progress)
     finally:
         pdf.close()
     return Document(lines=lines, format="pdf", pages=count, ocr=True)
@@ -171,22 +199,50 @@ def read_image(data: bytes, progress: Progress | None = None) -> Document:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
         if image.width * image.height > MAX_PIXELS:
-            raise ReportError("too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read")
+            raise ReportError(
+                "too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read"
+            )
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise corrupt("图片", str(exc)) from exc
     if frames > MAX_PAGES:
         raise too_many_pages(frames)
-    lines: list[Line] = []
-    for index in range(frames):
-        if progress:
-            progress(index + 1, frames)
-        try:
-            image.seek(index)
-            frame = ImageOps.exif_transpose(image).convert("L")  # phone photos carry their rotation in EXIF
-        except (OSError, ValueError) as exc:
-            raise corrupt("图片", str(exc)) from exc
-        lines.extend(read_page(_normalise(frame), index + 1))
+
+    def frames_read():
+        for index in range(frames):
+            try:
+                image.seek(index)
+                frame = ImageOps.exif_transpose(image).convert(
+                    "L"
+                )  # phone photos carry their rotation in EXIF
+            except (OSError, ValueError) as exc:
+                raise corrupt("图片", str(exc)) from exc
+            yield _normalise(frame), index + 1
+
+    lines = _read_pages(frames_read(), frames, progress)
     return Document(lines=lines, format="image", pages=frames, ocr=True)
+
+
+def _read_pages(pages, count: int, progress: Progress | None) -> list[Line]:
+    """`read_page` over (image, page number) pairs, OCR_WORKERS pages at a time, lines in page order.
+
+    Pages are read side by side, each by one onnxruntime thread: a thread per page keeps both cores
+    busy through the Python steps between model runs, which one page split over two threads cannot.
+    At most OCR_WORKERS pages wait rendered, so memory stays that of a few pages."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines: list[Line] = []
+    with ThreadPoolExecutor(OCR_WORKERS, thread_name_prefix="ocr") as pool:
+        pending: deque = deque()
+        for n, (grey, number) in enumerate(pages, start=1):
+            if progress:
+                progress(n, count)
+            pending.append(pool.submit(read_page, grey, number))
+            while len(pending) >= OCR_WORKERS:
+                lines.extend(pending.popleft().result())
+        while pending:
+            lines.extend(pending.popleft().result())
+    return lines
 
 
 # ---- one page ----
@@ -255,8 +311,13 @@ def _engine():
                 raise missing_engine() from exc
             # a page is never scaled down again inside the engine: we chose its size. Pages come levelled
             # and upright (deskew), so the angle classifier is skipped
-            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False, use_cls=False,
-                                        intra_op_num_threads=OCR_THREADS, inter_op_num_threads=1)
+            _engine_instance = RapidOCR(
+                max_side_len=TARGET_LONG_SIDE * 2,
+                print_verbose=False,
+                use_cls=False,
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+            )
         return _engine_instance
 
 
@@ -365,7 +426,11 @@ def _detect(grey, engine) -> list[tuple[float, float, float, float]]:
 
     h, w = grey.shape
     scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
-    small = grey if scale == 1.0 else cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    small = (
+        grey
+        if scale == 1.0
+        else cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
     try:
         found, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
     except Exception as exc:  # onnxruntime reports running out of memory as its own error
@@ -422,7 +487,9 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
     tallest = max(b - a + 1 for a, b in runs)
     merged: list[list[int]] = []
     for run in runs:  # a sliver (a bar of "二", a speck) joins the line before it
-        if merged and (run[1] - run[0] + 1 < 0.5 * tallest or merged[-1][1] - merged[-1][0] + 1 < 0.5 * tallest):
+        if merged and (
+            run[1] - run[0] + 1 < 0.5 * tallest or merged[-1][1] - merged[-1][0] + 1 < 0.5 * tallest
+        ):
             merged[-1][1] = run[1]
         else:
             merged.append(run)
@@ -430,7 +497,12 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
     for top, bottom in merged:
         band = dark[top : bottom + 1]
         cols = np.flatnonzero(band.sum(axis=0))
-        part = (x0 + 6 + int(cols[0]), y0 + 6 + int(top), x0 + 6 + int(cols[-1]) + 1, y0 + 6 + int(bottom) + 1)
+        part = (
+            x0 + 6 + int(cols[0]),
+            y0 + 6 + int(top),
+            x0 + 6 + int(cols[-1]) + 1,
+            y0 + 6 + int(bottom) + 1,
+        )
         out.append((_ink_crop(grey, part, CELL_PAD), part))
     return out
 
@@ -444,7 +516,9 @@ def _ink_crop(grey, part, pad: int):
     x0, y0, x1, y1 = part
     edge = min(EDGE, pad)
     ink = grey[max(0, y0 - edge) : min(h, y1 + edge), max(0, x0 - edge) : min(w, x1 + edge)]
-    crop = cv2.copyMakeBorder(ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255)
+    crop = cv2.copyMakeBorder(
+        ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255
+    )
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
 
 
@@ -453,16 +527,19 @@ def _box_crop(grey, box):
     import cv2
 
     h, w = grey.shape
-    x0, y0, x1, y1 = max(0, int(box[0])), max(0, int(box[1])), min(w, int(box[2]) + 1), min(h, int(box[3]) + 1)
+    x0, y0, x1, y1 = (
+        max(0, int(box[0])),
+        max(0, int(box[1])),
+        min(w, int(box[2]) + 1),
+        min(h, int(box[3]) + 1),
+    )
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     return cv2.cvtColor(grey[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR)
 
 
 def _cell_crop(grey, box, pad: int):
-    """A cell's ink with a white margin (BGR), or None when the cell is empty: borders trimmed off,
-    the margin lets thin strokes (a "1"'s flag) survive the recogniser's scaling."""
-    import cv2
+    """A cell's ink with `pad` px of margin (BGR), or None when the cell is empty."""
     import numpy as np
 
     x0, y0, x1, y1 = box
@@ -473,11 +550,13 @@ def _cell_crop(grey, box, pad: int):
     if dark.sum() < CELL_MIN_INK:
         return None
     ys, xs = np.nonzero(dark)
-    # the glyphs' soft edges (lighter than the ink threshold) stay: they carry a thin stroke
-    edge = min(EDGE, pad)
-    ink = inner[max(0, ys.min() - edge) : ys.max() + edge + 1, max(0, xs.min() - edge) : xs.max() + edge + 1]
-    crop = cv2.copyMakeBorder(ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255)
-    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    part = (
+        x0 + 6 + int(xs.min()),
+        y0 + 6 + int(ys.min()),
+        x0 + 6 + int(xs.max()) + 1,
+        y0 + 6 + int(ys.max()) + 1,
+    )
+    return _ink_crop(grey, part, pad)
 
 
 def _recognise(engine, crops: list) -> list[tuple[str, list[float]]]:
@@ -600,30 +679,12 @@ def deskew(grey):
         return grey
     h, w = grey.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=255)
+    return cv2.warpAffine(
+        grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
 
 
 # ---- recognised words ----
-
-
-def _words(result: list) -> list[_Word]:
-    words: list[_Word] = []
-    for item in result:
-        box, text, conf = item[0], str(item[1]), float(item[2])
-        xs = [p[0] for p in box]
-        ys = [p[1] for p in box]
-        word = _Word(text, min(xs), min(ys), max(xs), max(ys), conf)
-        index = len(words)
-        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]):
-            for cbox, ctext, cconf in zip(item[3], item[4], item[5], strict=False):
-                cx = [p[0] for p in cbox]
-                cy = [p[1] for p in cbox]
-                word.chars.append(_Char(str(ctext), min(cx), min(cy), max(cx), max(cy), float(cconf), index))
-        else:
-            word.chars.append(_Char(text, word.x0, word.y0, word.x1, word.y1, conf, index))
-        words.append(word)
-    return words
 
 
 def _number_text(text: str) -> tuple[str, bool]:
@@ -639,7 +700,9 @@ def _number_text(text: str) -> tuple[str, bool]:
 
 
 def _low_confidence(chars: list[_Char]) -> bool:
-    return any(c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text))
+    return any(
+        c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text)
+    )
 
 
 # ---- ruled tables ----
@@ -651,8 +714,12 @@ def find_tables(grey) -> list[_Table]:
 
     h, w = grey.shape
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70))))
+    horizontal = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1))
+    )
+    vertical = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70)))
+    )
     # bridge one-pixel gaps a scan leaves in thin rules
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
@@ -730,8 +797,7 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
             span[0], span[1] = min(span[0], r), min(span[1], c)
             span[2], span[3] = max(span[2], r), max(span[3], c)
     cells = [
-        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-        for r0, c0, r1, c1 in spans.values()
+        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in spans.values()
     ]
     if max(c.c1 - c.c0 + 1 for c in cells) == cols and len(cells) <= rows:
         return None  # every row one cell wide: boxed prose
@@ -740,29 +806,6 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
         by_row[cell.r0].append(cell)
     table_rows = [sorted(row, key=lambda c: c.c0) for row in by_row if row]
     return _Table((xs[0], ys[0], xs[-1], ys[-1]), table_rows)
-
-
-def _fill(table: _Table, words: list[_Word], placed: set[int]) -> None:
-    """Each character to the cell under its centre; words inside the table are used up."""
-    x0, y0, x1, y1 = table.box
-    cells = [cell for row in table.rows for cell in row]
-    for index, word in enumerate(words):
-        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
-        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
-            continue
-        placed.add(index)
-        for char in word.chars:
-            for cell in cells:
-                bx0, by0, bx1, by1 = cell.box
-                if bx0 <= char.cx <= bx1 and by0 <= char.cy <= by1:
-                    cell.chars.append(char)
-                    break
-    for cell in cells:
-        cell.text = _cell_text(cell.chars)
-        fixed, guessed = _number_text(cell.text)
-        if fixed != cell.text or _HAS_DIGIT.search(fixed) and not _CJK.search(fixed):
-            cell.text = fixed
-            cell.doubtful = guessed or _low_confidence(cell.chars)
 
 
 def _cell_text(chars: list[_Char]) -> str:
@@ -793,57 +836,13 @@ def _cell_text(chars: list[_Char]) -> str:
 
 
 def _joins_with_space(before: str, after: str) -> bool:
-    return bool(before) and before[-1].isalnum() and not _CJK.match(before[-1]) and after[:1].isalnum() and not _CJK.match(after[:1])
-
-
-def _reread_cells(table: _Table, grey, engine) -> None:
-    """Read number cells again, each alone: the page-wide pass misses lone small glyphs ("0")
-    and misreads some digits; a cell whose two readings disagree is doubtful, and keeps the
-    more confident one."""
-    import cv2
-    import numpy as np
-
-    todo: list[tuple[_Cell, object]] = []
-    for row in table.rows:
-        for cell in row:
-            if cell.text and cell.text not in _DASHES and not (_HAS_DIGIT.search(cell.text)
-                                                              and not _CJK.search(cell.text)):
-                continue  # a label
-            x0, y0, x1, y1 = cell.box
-            inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
-            if inner.size == 0:
-                continue
-            dark = inner < 128
-            if dark.sum() < CELL_MIN_INK:
-                continue
-            ys, xs = np.nonzero(dark)
-            pad = REREAD_PAD
-            crop = inner[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
-            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-            todo.append((cell, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
-    if not todo:
-        return
-    try:
-        results, _ = engine.text_rec([crop for _, crop in todo])
-    except Exception:  # noqa: BLE001 - the recogniser's internal API; the first reading stands
-        results = [("", 0.0)] * len(todo)
-    for (cell, _), result in zip(todo, results, strict=False):
-        fixed, guessed = _number_text(str(result[0]).strip())
-        conf = float(result[1])
-        if fixed in _DASHES:
-            fixed = "—"  # the mark for a blank cell the table reader knows
-        if cell.text in _DASHES:
-            number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
-            cell.doubtful = number or fixed != "—" or conf < DOUBT_CONFIDENCE
-            cell.text = fixed if number else "—"
-        elif not cell.text:
-            cell.text = fixed
-            cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
-        elif fixed.replace(" ", "") != cell.text.replace(" ", ""):
-            first = min((c.conf for c in cell.chars), default=0.0)
-            if fixed and _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and conf > first:
-                cell.text = fixed
-            cell.doubtful = True
+    return (
+        bool(before)
+        and before[-1].isalnum()
+        and not _CJK.match(before[-1])
+        and after[:1].isalnum()
+        and not _CJK.match(after[:1])
+    )
 
 
 # ---- text outside tables ----
@@ -876,7 +875,11 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
                     continue
                 # prose keeps its letters; only a token that already holds a digit is a number
                 fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
-                if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
+                if (
+                    _HAS_DIGIT.search(fixed)
+                    and not _CJK.search(fixed)
+                    and (guessed or _low_confidence(word.chars))
+                ):
                     doubtful.append(len(cells))
                 cells.append(close_cjk_gaps(fixed))
         if not cells:
