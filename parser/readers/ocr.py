@@ -53,6 +53,7 @@ OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onn
 CELL_PAD, REREAD_PAD = 20, 10
 LINE_GAP = 3  # px of blank rows that part two lines in a cell
 EDGE = 4  # px of the page kept around a cell's ink before the white margin
+LIGHT_INK = 190  # grey level under which a pixel belongs to a glyph's extent
 CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
@@ -92,6 +93,8 @@ _DASHES = {"一", "—", "－", "-", "–", "_", "__", "——", "丨"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ONE_LIKE = re.compile(r"^[1lI|!/\[\]]$")  # a lone stroke: "1", or the null mark "/" read alone
 _NULL_MARKS = {"/", "／"}
+# a gap the recogniser reads between a name and the year after it ("…政府 2024年…"): one word
+_YEAR_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=\d{4}\s*年)")
 _ROUND = re.compile(r"^[OoQDC〇○。°]$")  # a lone "0" read alone comes back as any of these
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
 
@@ -477,7 +480,8 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
     dark = inner < 128
     if dark.sum() < CELL_MIN_INK:
         return []
-    rows = np.flatnonzero(dark.sum(axis=1))
+    light = inner < LIGHT_INK  # thin strokes (the slope of a "2", "一" in 150-dpi scans) are grey, not black
+    rows = np.flatnonzero(light.sum(axis=1))
     runs: list[list[int]] = [[rows[0], rows[0]]]
     for r in rows[1:]:
         if r - runs[-1][1] > LINE_GAP:
@@ -494,9 +498,15 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
         else:
             merged.append(run)
     out = []
+    spans = []
     for top, bottom in merged:
-        band = dark[top : bottom + 1]
-        cols = np.flatnonzero(band.sum(axis=0))
+        cols = np.flatnonzero(light[top : bottom + 1].sum(axis=0))
+        spans.append((top, bottom, int(cols[0]), int(cols[-1])))
+    if len(spans) >= 3 and all(c1 - c0 + 1 <= 2.6 * (b - t + 1) for t, b, c0, c1 in spans):
+        # a label wrapped a character or two a line in a narrow cell: laid out as one line, as it is read
+        return [(_vertical_strip(inner, spans), (x0, y0, x1, y1))]
+    for top, bottom, *_ in spans:
+        cols = np.flatnonzero(light[top : bottom + 1].sum(axis=0))
         part = (
             x0 + 6 + int(cols[0]),
             y0 + 6 + int(top),
@@ -505,6 +515,27 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
         )
         out.append((_ink_crop(grey, part, CELL_PAD), part))
     return out
+
+
+def _vertical_strip(inner, spans):
+    """Short lines set one under the other, side by side in one strip at one height (BGR)."""
+    import cv2
+    import numpy as np
+
+    height = max(b - t + 1 for t, b, _, _ in spans)
+    gap = np.full((height, max(2, height // 4)), 255, dtype=np.uint8)
+    pieces = []
+    for top, bottom, c0, c1 in spans:
+        glyph = inner[top : bottom + 1, c0 : c1 + 1]
+        pad_top = (height - glyph.shape[0]) // 2
+        glyph = cv2.copyMakeBorder(
+            glyph, pad_top, height - glyph.shape[0] - pad_top, 0, 0, cv2.BORDER_CONSTANT, value=255
+        )
+        pieces += [glyph, gap]
+    strip = cv2.copyMakeBorder(
+        np.hstack(pieces[:-1]), CELL_PAD, CELL_PAD, CELL_PAD, CELL_PAD, cv2.BORDER_CONSTANT, value=255
+    )
+    return cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR)
 
 
 def _ink_crop(grey, part, pad: int):
@@ -549,7 +580,7 @@ def _cell_crop(grey, box, pad: int):
     dark = inner < 128
     if dark.sum() < CELL_MIN_INK:
         return None
-    ys, xs = np.nonzero(dark)
+    ys, xs = np.nonzero(inner < LIGHT_INK)
     part = (
         x0 + 6 + int(xs.min()),
         y0 + 6 + int(ys.min()),
@@ -848,6 +879,31 @@ def _joins_with_space(before: str, after: str) -> bool:
 # ---- text outside tables ----
 
 
+def _joined(words: list[_Word]) -> list[_Word]:
+    """Words of one line that the detector split within Chinese text (a title's "…政府" and "2024年…")
+    are one word again: a gap under half a character's height is no gap between Chinese characters."""
+    out: list[_Word] = []
+    for word in words:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and word.x0 - last.x1 < 0.5 * min(last.y1 - last.y0, word.y1 - word.y0)
+            and (_CJK.match(last.text[-1:]) or _CJK.match(word.text[:1]))
+        ):
+            out[-1] = _Word(
+                last.text + word.text,
+                last.x0,
+                min(last.y0, word.y0),
+                word.x1,
+                max(last.y1, word.y1),
+                min(last.conf, word.conf),
+                last.chars + word.chars,
+            )
+        else:
+            out.append(word)
+    return out
+
+
 def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float, Line]]:
     lines: list[list[_Word]] = []
     for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
@@ -862,13 +918,13 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
         lines.append([word])
     out: list[tuple[float, Line]] = []
     for group in lines:
-        group.sort(key=lambda w: w.x0)
+        group = _joined(sorted(group, key=lambda w: w.x0))
         cells: list[str] = []
         doubtful: list[int] = []
         # a row of a borderless table: several numbers, or lone round glyphs standing for zeros
         numbers = sum(1 for w in group for t in w.text.split() if t.isdigit() or _ROUND.match(t))
         for word in group:
-            for token in word.text.split():
+            for token in _YEAR_GAP.sub("", word.text).split():
                 if numbers >= 3 and _ROUND.match(token):  # a borderless table's lone "0"
                     doubtful.append(len(cells))
                     cells.append("0")
