@@ -51,6 +51,7 @@ OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onn
 # px of white around a cell's ink (at TARGET_LONG_SIDE) for its first reading; a doubtful cell is read
 # again with a tighter margin, so that the recogniser sees its glyphs at another size
 CELL_PAD, REREAD_PAD = 20, 10
+MIN_LINE = 10  # px: the least height of a line of text in a cell (9 pt is ~25 px)
 LINE_GAP = 3  # px of blank rows that part two lines in a cell
 EDGE = 4  # px of the page kept around a cell's ink before the white margin
 LIGHT_INK = 190  # grey level under which a pixel belongs to a glyph's extent
@@ -488,12 +489,12 @@ def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
             runs.append([r, r])
         else:
             runs[-1][1] = r
-    tallest = max(b - a + 1 for a, b in runs)
+    # a line is at least half the tallest and MIN_LINE px high; a sliver (a bar of "二", a speck)
+    # joins the line before it
+    least = max(0.5 * max(b - a + 1 for a, b in runs), MIN_LINE)
     merged: list[list[int]] = []
-    for run in runs:  # a sliver (a bar of "二", a speck) joins the line before it
-        if merged and (
-            run[1] - run[0] + 1 < 0.5 * tallest or merged[-1][1] - merged[-1][0] + 1 < 0.5 * tallest
-        ):
+    for run in runs:
+        if merged and (run[1] - run[0] + 1 < least or merged[-1][1] - merged[-1][0] + 1 < least):
             merged[-1][1] = run[1]
         else:
             merged.append(run)
