@@ -1,6 +1,6 @@
 """Scan benchmark: cell accuracy, findings precision and seconds per page on scans built by code.
 
-    python bench/scans.py [-n 8] [--errors] [--cli] [--profile]
+    python bench/scans.py [-n 8] [--real] [--show] [--cli] [--profile]
 
 Each report spec (tests/docgen: both templates, every printing variation, random values) is
 rendered by LibreOffice and scanned as an office scanner does it (150 dpi greyscale, turned by
@@ -13,6 +13,9 @@ find. Then:
   rule at the same place is found on the report's own text layer (the rendered PDF);
 - doubts: cells the reply lists for the clerk to compare with the original;
 - seconds per scanned page, in process (`parse_report`), or through `nianbao check` with `--cli`.
+
+`--real` adds the published 淮安 report from ../shared/real/ (read from there, never copied), scanned
+as the OCR tests scan it (150 dpi greyscale, pages turned ±1.5°), scored against its expected JSON.
 """
 
 from __future__ import annotations
@@ -122,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cli", action="store_true", help="time `nianbao check` as a user runs it, not in process"
     )
     ap.add_argument("--profile", type=Path, help="write a cProfile of the OCR runs here")
+    ap.add_argument("--real", action="store_true", help="add the scan of the real report in ../shared/real/")
     ap.add_argument("--show", action="store_true", help="print every wrong cell, false finding and doubt")
     args = ap.parse_args(argv)
     if not ocr.available():
@@ -129,7 +133,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     chosen = [with_mistake(s, k) if k % 2 else s for k, s in enumerate(specs(args.n))]
-    pdfs = docx_to_pdfs([build_docx(s) for s in chosen])
+    pdfs = docx_to_pdfs([build_docx(s) for s in chosen]) if chosen else []
+    # (name, scan, cells it holds, findings it really has)
+    runs = []
+    for k, (spec, pdf) in enumerate(zip(chosen, pdfs, strict=True)):
+        runs.append(
+            (
+                spec.name,
+                scan_docs.realistic_scan(pdf, seed=k),
+                cells(expected_json(spec)),
+                findings_of(checked(pdf, spec.name)),
+            )
+        )
+    if args.real:
+        if not scan_docs.REAL_PDF.exists():
+            print(f"{scan_docs.REAL_PDF} not found")
+            return 1
+        expected = json.loads(scan_docs.REAL_JSON.read_text(encoding="utf-8"))
+        real_found = {(f["rule"], f["where"]) for f in expected.get("findings") or []}
+        runs.append(
+            (
+                "real:" + scan_docs.REAL_PDF.stem[:6],
+                scan_docs.scanned(scan_docs.REAL_PDF.read_bytes(), "PDF"),
+                cells(expected),
+                real_found,
+            )
+        )
     profiler = None
     if args.profile:
         import cProfile
@@ -147,10 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(head)
     print("-" * len(head))
-    for k, (spec, pdf) in enumerate(zip(chosen, pdfs, strict=True)):
-        scan = scan_docs.realistic_scan(pdf, seed=k)
-        truth = checked(pdf, spec.name)
-        want = cells(expected_json(spec))
+    for name, scan, want, truth in runs:
         if args.cli:
             took, got_json = via_cli(scan)
             found = {(f["rule"], f["where"]) for f in got_json["findings"]}
@@ -161,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             if profiler:
                 profiler.enable()
             start, cpu_start = time.perf_counter(), time.process_time()
-            report = checked(scan, spec.name)
+            report = checked(scan, name)
             took = time.perf_counter() - start
             cpu += time.process_time() - cpu_start
             if profiler:
@@ -174,16 +200,16 @@ def main(argv: list[str] | None = None) -> int:
             for p, v in want.items()
             if got.get(p, "missing") != v
         ]
-        false = found - findings_of(truth)
+        false = found - truth
         total_cells += len(want)
         right_cells += len(want) - len(wrong)
         true_found += len(found) - len(false)
         false_found += len(false)
-        missed += len(findings_of(truth) - found)
+        missed += len(truth - found)
         seconds += took
         pages += count
         print(
-            f"{spec.name[:28]:<28} {count:>5} {took / count:>7.2f} {len(want) - len(wrong):>4}/{len(want):<4} "
+            f"{name[:28]:<28} {count:>5} {took / count:>7.2f} {len(want) - len(wrong):>4}/{len(want):<4} "
             f"{len(found):>9} {len(false):>5} {'-' if listed is None else len(listed):>6}"
         )
         if args.show:
@@ -195,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("    doubt", d.path, d.read, d.corrected)
     found_all = true_found + false_found
     print()
-    print(f"reports {len(chosen)}, pages {pages}, threads {os.environ.get('OMP_NUM_THREADS', 'default')}")
+    print(f"reports {len(runs)}, pages {pages}, threads {os.environ.get('OMP_NUM_THREADS', 'default')}")
     print(
         f"cells right        {right_cells}/{total_cells} = {right_cells / max(total_cells, 1):.4f}  (target ≥ 0.99)"
     )

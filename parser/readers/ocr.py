@@ -5,11 +5,13 @@ angle comes from the ink's row profile, so tilted scans of ±3° come out level)
 with RapidOCR (PP-OCR models that ship inside the `rapidocr-onnxruntime` wheel: no network).
 
 Tables with ruling lines are rebuilt from the lines themselves: the grid is found with
-morphology, merged cells are found where a border is missing, and every recognised character
-goes to the cell under its centre. A cell that holds ink but got no text (a lone "0" the
-detector missed) is read again on its own. Everything outside a grid becomes text lines:
-words on one line by their vertical overlap, left to right, one cell per word so that
-`Line.doubtful` can point at a single number.
+morphology, merged cells are found where a border is missing, and each cell is read on its own
+from the full-resolution page, line by line (so a number never slides into a neighbour's cell and
+a lone "0" the detector would miss is read too). Text outside a grid is found by the detector on a
+reduced copy of the page and read from the full page. All pieces of a page are recognised in one
+batched pass; pages are read two at a time. Everything outside a grid becomes text lines: words on
+one line by their vertical overlap, left to right, one cell per word so that `Line.doubtful` can
+point at a single number.
 
 A number is doubtful when a digit was read with low confidence, when a letter had to be
 taken for a digit (O→0, l→1 …), or when a cell with ink could not be read at all.
@@ -18,6 +20,7 @@ taken for a digit (O→0, l→1 …), or when a cell with ink could not be read 
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import threading
@@ -34,28 +37,66 @@ MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
 # Pages are scaled so that their long side has about this many pixels: A4 at ~220 dpi, where
 # 9–10.5 pt table digits are 25–30 px high, what the PP-OCR detector finds reliably
 TARGET_LONG_SIDE = 2600
+DETECT_LONG_SIDE = 1300  # px: text is found on the page reduced to this (a quarter of the pixels)
+REC_BATCH = 8  # crops recognised together; sorted by shape, so a batch pads little
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 DOUBT_CONFIDENCE = 0.90  # a digit read below this is marked doubtful
 MAX_SKEW = 3.0  # degrees searched when levelling a page
 SKEW_COARSE_STEP, SKEW_FINE_STEP = 0.25, 0.05  # degrees: a coarse search, then a fine one around its best
 SKEW_MIN = 0.1  # degrees: a page turned by less is read as it is (rotating costs time and blurs)
 SKEW_PROFILE_WIDTH = 900  # px: the page is measured for skew at this width, plenty for a row profile
-# onnxruntime threads: the machines this runs on have 2 cores; more threads than cores only spin
-# (measured: 2 threads on a busy 2-core machine used twice the CPU of 1 for the same work)
-OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
-REREAD_PAD = 10  # px of white around a number cell's ink when it is read again alone
+# the machines this runs on have 2 cores; more onnxruntime threads than cores only spin (measured: 2
+# threads on a busy 2-core machine used twice the CPU of 1 for the same work)
+OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onnxruntime thread each
+# px of white around a cell's ink (at TARGET_LONG_SIDE) for its first reading; a doubtful cell is read
+# again with a tighter margin, so that the recogniser sees its glyphs at another size
+CELL_PAD, REREAD_PAD = 20, 10
+MIN_LINE = 10  # px: the least height of a line of text in a cell (9 pt is ~25 px)
+LINE_GAP = 3  # px of blank rows that part two lines in a cell
+EDGE = 4  # px of the page kept around a cell's ink before the white margin
+LIGHT_INK = 190  # grey level under which a pixel belongs to a glyph's extent
 CELL_MIN_INK = 12  # dark pixels below which a cell is empty (scanner specks)
 
 # letters the recogniser gives for digits in a number cell; the cell is then doubtful
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "C": "0", "〇": "0", "○": "0",
-                                   "。": "0", "°": "0", "l": "1", "I": "1", "|": "1", "i": "1", "Z": "2", "z": "2", "S": "5",
-                                   "s": "5", "B": "8", "b": "6", "g": "9", "q": "9", "[": "1", "]": "1"})
-_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\].,，]+$")
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "Q": "0",
+        "D": "0",
+        "C": "0",
+        "〇": "0",
+        "○": "0",
+        "。": "0",
+        "°": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "b": "6",
+        "g": "9",
+        "q": "9",
+        "[": "1",
+        "]": "1",
+        "!": "1",
+    }
+)
+_NUMBERISH = re.compile(r"^[0-9OoQDC〇○。°lI|iZzSsBbgq\[\]!.,，]+$")
 _HAS_DIGIT = re.compile(r"\d")
 # what a blank-cell dash comes back as; also what a lone "1" comes back as when the detector's
 # crop is tall and the engine turns it on its side, so such cells are read again
 _DASHES = {"一", "—", "－", "-", "–", "_", "__", "——", "丨"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_ONE_LIKE = re.compile(r"^[1lI|!/\[\]]$")  # a lone stroke: "1", or the null mark "/" read alone
+_NULL_MARKS = {"/", "／"}
+# a gap the recogniser reads between a name and the year after it ("…政府 2024年…"): one word
+_YEAR_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=\d{4}\s*年)")
+_ROUND = re.compile(r"^[OoQDC〇○。°]$")  # a lone "0" read alone comes back as any of these
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^第\s*\d{1,3}\s*页")
 
 
@@ -111,20 +152,21 @@ def read_pdf(data: bytes, progress: Progress | None = None, pages: list[int] | N
         wanted = [p - 1 for p in pages] if pages is not None else list(range(count))
         if len(wanted) > MAX_PAGES:
             raise too_many_pages(len(wanted))
-        lines: list[Line] = []
-        for n, index in enumerate(wanted, start=1):
-            if progress:
-                progress(n, len(wanted))
-            page = pdf[index]
-            try:
-                width, height = page.get_size()
-                scale = TARGET_LONG_SIDE / max(width, height, 1.0)
-                bitmap = page.render(scale=scale, grayscale=True)
-                image = bitmap.to_numpy().copy()
-                bitmap.close()
-            finally:
-                page.close()
-            lines.extend(read_page(_grey(image), index + 1))
+
+        def rendered():
+            for index in wanted:
+                page = pdf[index]
+                try:
+                    width, height = page.get_size()
+                    scale = TARGET_LONG_SIDE / max(width, height, 1.0)
+                    bitmap = page.render(scale=scale, grayscale=True)
+                    image = bitmap.to_numpy().copy()
+                    bitmap.close()
+                finally:
+                    page.close()
+                yield _grey(image), index + 1
+
+        lines = _read_pages(rendered(), len(wanted), progress)
     finally:
         pdf.close()
     return Document(lines=lines, format="pdf", pages=count, ocr=True)
@@ -161,22 +203,50 @@ def read_image(data: bytes, progress: Progress | None = None) -> Document:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
         if image.width * image.height > MAX_PIXELS:
-            raise ReportError("too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read")
+            raise ReportError(
+                "too_large", "图片过大，无法识别。请缩小后再发送。", "the image is too large to read"
+            )
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise corrupt("图片", str(exc)) from exc
     if frames > MAX_PAGES:
         raise too_many_pages(frames)
-    lines: list[Line] = []
-    for index in range(frames):
-        if progress:
-            progress(index + 1, frames)
-        try:
-            image.seek(index)
-            frame = ImageOps.exif_transpose(image).convert("L")  # phone photos carry their rotation in EXIF
-        except (OSError, ValueError) as exc:
-            raise corrupt("图片", str(exc)) from exc
-        lines.extend(read_page(_normalise(frame), index + 1))
+
+    def frames_read():
+        for index in range(frames):
+            try:
+                image.seek(index)
+                frame = ImageOps.exif_transpose(image).convert(
+                    "L"
+                )  # phone photos carry their rotation in EXIF
+            except (OSError, ValueError) as exc:
+                raise corrupt("图片", str(exc)) from exc
+            yield _normalise(frame), index + 1
+
+    lines = _read_pages(frames_read(), frames, progress)
     return Document(lines=lines, format="image", pages=frames, ocr=True)
+
+
+def _read_pages(pages, count: int, progress: Progress | None) -> list[Line]:
+    """`read_page` over (image, page number) pairs, OCR_WORKERS pages at a time, lines in page order.
+
+    Pages are read side by side, each by one onnxruntime thread: a thread per page keeps both cores
+    busy through the Python steps between model runs, which one page split over two threads cannot.
+    At most OCR_WORKERS pages wait rendered, so memory stays that of a few pages."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines: list[Line] = []
+    with ThreadPoolExecutor(OCR_WORKERS, thread_name_prefix="ocr") as pool:
+        pending: deque = deque()
+        for n, (grey, number) in enumerate(pages, start=1):
+            if progress:
+                progress(n, count)
+            pending.append(pool.submit(read_page, grey, number))
+            while len(pending) >= OCR_WORKERS:
+                lines.extend(pending.popleft().result())
+        while pending:
+            lines.extend(pending.popleft().result())
+    return lines
 
 
 # ---- one page ----
@@ -222,6 +292,7 @@ class _Cell:
     chars: list[_Char] = field(default_factory=list)
     text: str = ""
     doubtful: bool = False
+    conf: float = 0.0  # the recogniser's least sure character, when the cell was read whole
 
 
 @dataclass(slots=True)
@@ -244,8 +315,13 @@ def _engine():
                 raise missing_engine() from exc
             # a page is never scaled down again inside the engine: we chose its size. Pages come levelled
             # and upright (deskew), so the angle classifier is skipped
-            _engine_instance = RapidOCR(max_side_len=TARGET_LONG_SIDE * 2, print_verbose=False, use_cls=False,
-                                        intra_op_num_threads=OCR_THREADS, inter_op_num_threads=1)
+            _engine_instance = RapidOCR(
+                max_side_len=TARGET_LONG_SIDE * 2,
+                print_verbose=False,
+                use_cls=False,
+                intra_op_num_threads=1,
+                inter_op_num_threads=1,
+            )
         return _engine_instance
 
 
@@ -271,37 +347,333 @@ def _normalise(frame):
 
 
 def read_page(grey, page: int) -> list[Line]:
-    """One greyscale page (numpy uint8) → its lines, tables as rows."""
-    import cv2
+    """One greyscale page (numpy uint8) → its lines, tables as rows.
 
+    Text is found on a reduced copy of the page (DETECT_LONG_SIDE: finding text lines needs no fine
+    detail, and the detector's cost grows with the pixels), then every piece is read once from the
+    full-resolution page in one batched pass: a table cell holding one line of text as a whole (so a
+    lone "0" the detector missed is read too, and a number is never split between cells), every other
+    piece of text by its detected box."""
     if not (grey < 128).any():
         return []  # a blank page: nothing to read, and the engine's seconds saved
     grey = deskew(grey)
     engine = _engine()
-    try:
-        result, _ = engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
-    except Exception as exc:  # onnxruntime reports running out of memory as its own error
-        if "bad_alloc" in str(exc):
-            raise MemoryError(str(exc)) from exc
-        raise
-    words = _words(result or [])
+    boxes = _detect(grey, engine)
     tables = find_tables(grey)
+    crops: list = []
+    targets: list[tuple[str, object]] = []  # what each crop is read for: ("cell", _Cell) or ("word", box)
     placed: set[int] = set()
+    for table in tables:
+        cells = [cell for row in table.rows for cell in row]
+        tx0, ty0, tx1, ty1 = table.box
+        for index, (x0, y0, x1, y1) in enumerate(boxes):
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if not (tx0 <= cx <= tx1 and ty0 <= cy <= ty1):
+                continue
+            placed.add(index)  # read with its cell
+        for cell in cells:
+            lines = _cell_lines(grey, cell.box)
+            if len(lines) == 1:
+                crops.append(lines[0][0])
+                targets.append(("cell", cell))
+                continue
+            for crop, box in lines:  # a label wrapped over lines: each line alone, top to bottom
+                crops.append(crop)
+                targets.append(("part", (cell, box)))
+    for index, box in enumerate(boxes):
+        if index not in placed:
+            crop = _box_crop(grey, box)
+            if crop is not None:
+                crops.append(crop)
+                targets.append(("word", box))
+    results = _recognise(engine, crops)
+    words: list[_Word] = []
+    for crop, (kind, target), (text, confs) in zip(crops, targets, results, strict=True):
+        conf = min(confs, default=0.0)
+        if kind == "cell":
+            if _ONE_LIKE.match(text.strip()) and _slanted(crop):
+                text = "/"
+            _set_cell(target, text, confs)
+        elif kind == "part":
+            cell, box = target
+            cell.chars.append(_Char(text, *box, conf, len(cell.chars)))
+        elif text.strip():
+            if _ONE_LIKE.match(text.strip()) and _slanted(crop):
+                text = "/"
+            x0, y0, x1, y1 = target
+            word = _Word(text, x0, y0, x1, y1, conf)
+            word.chars.append(_Char(text, x0, y0, x1, y1, conf, len(words)))
+            words.append(word)
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell.chars:
+                    cell.text = _cell_text(cell.chars)
+    _reread_doubtful(tables, grey, engine)
     items: list[tuple[float, int, Line]] = []
     for n, table in enumerate(tables):
-        _fill(table, words, placed)
-        _reread_cells(table, grey, engine)
         for k, row in enumerate(table.rows):
             cells = [cell.text for cell in row]
             doubtful = [i for i, cell in enumerate(row) if cell.doubtful]
             top = min(cell.box[1] for cell in row)
             items.append((top, 1 + n * 10000 + k, Line(cells, page, is_row=True, doubtful=doubtful)))
-    rest = [w for i, w in enumerate(words) if i not in placed]
     height = grey.shape[0]
-    for top, line in _text_lines(rest, page, height):
+    for top, line in _text_lines(words, page, height):
         items.append((top, 0, line))
     items.sort(key=lambda it: (it[0], it[1]))
     return [it[2] for it in items]
+
+
+def _detect(grey, engine) -> list[tuple[float, float, float, float]]:
+    """Text boxes (x0, y0, x1, y1 on `grey`), found on a copy reduced to DETECT_LONG_SIDE."""
+    import cv2
+
+    h, w = grey.shape
+    scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
+    small = (
+        grey
+        if scale == 1.0
+        else cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
+    try:
+        found, _ = engine.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    except Exception as exc:  # onnxruntime reports running out of memory as its own error
+        if "bad_alloc" in str(exc):
+            raise MemoryError(str(exc)) from exc
+        raise
+    boxes = []
+    for points in found if found is not None else []:
+        xs = [p[0] / scale for p in points]
+        ys = [p[1] / scale for p in points]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    boxes.sort(key=lambda b: (b[1], b[0]))
+    return boxes
+
+
+def _slanted(crop) -> bool:
+    """Whether a lone stroke leans right like "/" (a null mark), not upright like "1": the recogniser
+    reads both as "1" when it sees the glyph alone."""
+    import numpy as np
+
+    ink = crop[..., 0] < 128
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 12:
+        return False
+    top, bottom = ys.min(), ys.max()
+    height = bottom - top + 1
+    upper = xs[ys < top + 0.3 * height]
+    lower = xs[ys > bottom - 0.3 * height]
+    if not len(upper) or not len(lower):
+        return False
+    return float(upper.mean() - lower.mean()) > 0.12 * height
+
+
+def _cell_lines(grey, box) -> list[tuple[object, tuple[int, int, int, int]]]:
+    """A cell's lines of text, each as a crop for the recogniser and its box on the page: a blank
+    run of pixel rows parts two lines (a label wrapped in its cell); strokes too thin to be a line
+    of their own ("二"'s bars) stay with their line."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+    if inner.size == 0:
+        return []
+    dark = inner < 128
+    if dark.sum() < CELL_MIN_INK:
+        return []
+    light = inner < LIGHT_INK  # thin strokes (the slope of a "2", "一" in 150-dpi scans) are grey, not black
+    rows = np.flatnonzero(light.sum(axis=1))
+    runs: list[list[int]] = [[rows[0], rows[0]]]
+    for r in rows[1:]:
+        if r - runs[-1][1] > LINE_GAP:
+            runs.append([r, r])
+        else:
+            runs[-1][1] = r
+    # a line is at least half the tallest and MIN_LINE px high; a sliver (a bar of "二", a speck)
+    # joins the line before it
+    least = max(0.5 * max(b - a + 1 for a, b in runs), MIN_LINE)
+    merged: list[list[int]] = []
+    for run in runs:
+        if merged and (run[1] - run[0] + 1 < least or merged[-1][1] - merged[-1][0] + 1 < least):
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    out = []
+    spans = []
+    for top, bottom in merged:
+        cols = np.flatnonzero(light[top : bottom + 1].sum(axis=0))
+        spans.append((top, bottom, int(cols[0]), int(cols[-1])))
+    if len(spans) >= 3 and all(c1 - c0 + 1 <= 2.6 * (b - t + 1) for t, b, c0, c1 in spans):
+        # a label wrapped a character or two a line in a narrow cell: laid out as one line, as it is read
+        return [(_vertical_strip(inner, spans), (x0, y0, x1, y1))]
+    for top, bottom, *_ in spans:
+        cols = np.flatnonzero(light[top : bottom + 1].sum(axis=0))
+        part = (
+            x0 + 6 + int(cols[0]),
+            y0 + 6 + int(top),
+            x0 + 6 + int(cols[-1]) + 1,
+            y0 + 6 + int(bottom) + 1,
+        )
+        out.append((_ink_crop(grey, part, CELL_PAD), part))
+    return out
+
+
+def _vertical_strip(inner, spans):
+    """Short lines set one under the other, side by side in one strip at one height (BGR)."""
+    import cv2
+    import numpy as np
+
+    height = max(b - t + 1 for t, b, _, _ in spans)
+    gap = np.full((height, max(2, height // 4)), 255, dtype=np.uint8)
+    pieces = []
+    for top, bottom, c0, c1 in spans:
+        glyph = inner[top : bottom + 1, c0 : c1 + 1]
+        pad_top = (height - glyph.shape[0]) // 2
+        glyph = cv2.copyMakeBorder(
+            glyph, pad_top, height - glyph.shape[0] - pad_top, 0, 0, cv2.BORDER_CONSTANT, value=255
+        )
+        pieces += [glyph, gap]
+    strip = cv2.copyMakeBorder(
+        np.hstack(pieces[:-1]), CELL_PAD, CELL_PAD, CELL_PAD, CELL_PAD, cv2.BORDER_CONSTANT, value=255
+    )
+    return cv2.cvtColor(strip, cv2.COLOR_GRAY2BGR)
+
+
+def _ink_crop(grey, part, pad: int):
+    """The ink box `part` with a little of the page around it (the glyphs' soft edges carry thin
+    strokes such as a "1"'s flag), then a white margin (BGR)."""
+    import cv2
+
+    h, w = grey.shape
+    x0, y0, x1, y1 = part
+    edge = min(EDGE, pad)
+    ink = grey[max(0, y0 - edge) : min(h, y1 + edge), max(0, x0 - edge) : min(w, x1 + edge)]
+    crop = cv2.copyMakeBorder(
+        ink, pad - edge, pad - edge, pad - edge, pad - edge, cv2.BORDER_CONSTANT, value=255
+    )
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+
+
+def _box_crop(grey, box):
+    """A detected box from the full-resolution page, as the recogniser takes it (BGR), or None."""
+    import cv2
+
+    h, w = grey.shape
+    x0, y0, x1, y1 = (
+        max(0, int(box[0])),
+        max(0, int(box[1])),
+        min(w, int(box[2]) + 1),
+        min(h, int(box[3]) + 1),
+    )
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    return cv2.cvtColor(grey[y0:y1, x0:x1], cv2.COLOR_GRAY2BGR)
+
+
+def _cell_crop(grey, box, pad: int):
+    """A cell's ink with `pad` px of margin (BGR), or None when the cell is empty."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
+    if inner.size == 0:
+        return None
+    dark = inner < 128
+    if dark.sum() < CELL_MIN_INK:
+        return None
+    ys, xs = np.nonzero(inner < LIGHT_INK)
+    part = (
+        x0 + 6 + int(xs.min()),
+        y0 + 6 + int(ys.min()),
+        x0 + 6 + int(xs.max()) + 1,
+        y0 + 6 + int(ys.max()) + 1,
+    )
+    return _ink_crop(grey, part, pad)
+
+
+def _recognise(engine, crops: list) -> list[tuple[str, list[float]]]:
+    """Each crop's text and its characters' confidences, in one batched pass.
+
+    Crops of similar shape go together and a batch is padded only to its widest member: rapidocr's
+    own recogniser pads every crop to at least 320 px, so a lone digit cost as much as a line of prose."""
+    import cv2
+    import numpy as np
+
+    rec = engine.text_rec
+    height = rec.rec_image_shape[1]
+    chars = rec.postprocess_op.character
+    out: list[tuple[str, list[float]]] = [("", [])] * len(crops)
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+    for start in range(0, len(order), REC_BATCH):
+        batch = order[start : start + REC_BATCH]
+        widths = [max(8, math.ceil(height * crops[i].shape[1] / crops[i].shape[0])) for i in batch]
+        width = max(widths)
+        width = (width + 7) // 8 * 8
+        tensor = np.zeros((len(batch), 3, height, width), dtype=np.float32)
+        for j, (i, w) in enumerate(zip(batch, widths, strict=True)):
+            resized = cv2.resize(crops[i], (w, height)).astype(np.float32)
+            tensor[j, :, :, :w] = resized.transpose(2, 0, 1) / 127.5 - 1.0
+        preds = rec.session(tensor)[0]
+        index = preds.argmax(axis=2)
+        prob = preds.max(axis=2)
+        for j, i in enumerate(batch):
+            text, confs, last = [], [], 0
+            for t, c in enumerate(index[j]):
+                if c != 0 and c != last:
+                    text.append(chars[c])
+                    confs.append(float(prob[j, t]))
+                last = c
+            out[i] = ("".join(text), confs)
+    return out
+
+
+def _set_cell(cell: _Cell, text: str, confs: list[float]) -> None:
+    """A cell read whole: numbers made digits, doubtful when the recogniser was unsure."""
+    text = text.strip()
+    fixed, guessed = _number_text(text)
+    if fixed in _DASHES:
+        cell.text = "—"  # the mark for a blank cell the table reader knows
+        cell.doubtful = False
+        return
+    cell.text = fixed
+    cell.conf = min(confs, default=0.0)
+    number = bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+    # neither a number nor words ("x", "?"): a number the recogniser could not read
+    junk = not _CJK.search(fixed) and not number and fixed not in _NULL_MARKS
+    cell.doubtful = not fixed or junk or (number and (guessed or cell.conf < DOUBT_CONFIDENCE))
+
+
+def _reread_doubtful(tables: list[_Table], grey, engine) -> None:
+    """Cells read empty, as a dash or doubtful are read again from a crop with a wider margin (the
+    recogniser sees the glyph at another size): two readings that agree settle the cell; ones that
+    disagree leave it doubtful, holding the more confident number."""
+    todo: list[tuple[_Cell, float]] = []
+    crops: list = []
+    for table in tables:
+        for row in table.rows:
+            for cell in row:
+                if cell.chars or not (cell.doubtful or cell.text == "—"):
+                    continue
+                crop = _cell_crop(grey, cell.box, pad=REREAD_PAD)
+                if crop is not None:
+                    todo.append((cell, cell.conf))
+                    crops.append(crop)
+    for (cell, first), (text, confs) in zip(todo, _recognise(engine, crops), strict=True):
+        fixed, guessed = _number_text(text.strip())
+        if fixed in _DASHES:
+            fixed = "—"
+        number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
+        conf = min(confs, default=0.0)
+        if fixed and fixed == cell.text:
+            cell.doubtful = False
+        elif cell.text == "—":
+            cell.doubtful = True
+            if number:  # a lone "1" can come back as a dash
+                cell.text = fixed
+        else:
+            if number and (not cell.text or conf > first):
+                cell.text = fixed
+            cell.doubtful = True
 
 
 # ---- levelling ----
@@ -339,30 +711,12 @@ def deskew(grey):
         return grey
     h, w = grey.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=255)
+    return cv2.warpAffine(
+        grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
 
 
 # ---- recognised words ----
-
-
-def _words(result: list) -> list[_Word]:
-    words: list[_Word] = []
-    for item in result:
-        box, text, conf = item[0], str(item[1]), float(item[2])
-        xs = [p[0] for p in box]
-        ys = [p[1] for p in box]
-        word = _Word(text, min(xs), min(ys), max(xs), max(ys), conf)
-        index = len(words)
-        if len(item) >= 6 and item[3] and len(item[3]) == len(item[4]):
-            for cbox, ctext, cconf in zip(item[3], item[4], item[5], strict=False):
-                cx = [p[0] for p in cbox]
-                cy = [p[1] for p in cbox]
-                word.chars.append(_Char(str(ctext), min(cx), min(cy), max(cx), max(cy), float(cconf), index))
-        else:
-            word.chars.append(_Char(text, word.x0, word.y0, word.x1, word.y1, conf, index))
-        words.append(word)
-    return words
 
 
 def _number_text(text: str) -> tuple[str, bool]:
@@ -378,7 +732,9 @@ def _number_text(text: str) -> tuple[str, bool]:
 
 
 def _low_confidence(chars: list[_Char]) -> bool:
-    return any(c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text))
+    return any(
+        c.conf < DOUBT_CONFIDENCE for c in chars if _HAS_DIGIT.search(c.text) or _NUMBERISH.match(c.text)
+    )
 
 
 # ---- ruled tables ----
@@ -390,8 +746,12 @@ def find_tables(grey) -> list[_Table]:
 
     h, w = grey.shape
     ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70))))
+    horizontal = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1))
+    )
+    vertical = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 70)))
+    )
     # bridge one-pixel gaps a scan leaves in thin rules
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
@@ -469,8 +829,7 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
             span[0], span[1] = min(span[0], r), min(span[1], c)
             span[2], span[3] = max(span[2], r), max(span[3], c)
     cells = [
-        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-        for r0, c0, r1, c1 in spans.values()
+        _Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in spans.values()
     ]
     if max(c.c1 - c.c0 + 1 for c in cells) == cols and len(cells) <= rows:
         return None  # every row one cell wide: boxed prose
@@ -479,29 +838,6 @@ def _grid(xs: list[int], ys: list[int], horizontal, vertical) -> _Table | None:
         by_row[cell.r0].append(cell)
     table_rows = [sorted(row, key=lambda c: c.c0) for row in by_row if row]
     return _Table((xs[0], ys[0], xs[-1], ys[-1]), table_rows)
-
-
-def _fill(table: _Table, words: list[_Word], placed: set[int]) -> None:
-    """Each character to the cell under its centre; words inside the table are used up."""
-    x0, y0, x1, y1 = table.box
-    cells = [cell for row in table.rows for cell in row]
-    for index, word in enumerate(words):
-        cx, cy = (word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2
-        if not (x0 <= cx <= x1 and y0 <= cy <= y1):
-            continue
-        placed.add(index)
-        for char in word.chars:
-            for cell in cells:
-                bx0, by0, bx1, by1 = cell.box
-                if bx0 <= char.cx <= bx1 and by0 <= char.cy <= by1:
-                    cell.chars.append(char)
-                    break
-    for cell in cells:
-        cell.text = _cell_text(cell.chars)
-        fixed, guessed = _number_text(cell.text)
-        if fixed != cell.text or _HAS_DIGIT.search(fixed) and not _CJK.search(fixed):
-            cell.text = fixed
-            cell.doubtful = guessed or _low_confidence(cell.chars)
 
 
 def _cell_text(chars: list[_Char]) -> str:
@@ -532,60 +868,41 @@ def _cell_text(chars: list[_Char]) -> str:
 
 
 def _joins_with_space(before: str, after: str) -> bool:
-    return bool(before) and before[-1].isalnum() and not _CJK.match(before[-1]) and after[:1].isalnum() and not _CJK.match(after[:1])
-
-
-def _reread_cells(table: _Table, grey, engine) -> None:
-    """Read number cells again, each alone: the page-wide pass misses lone small glyphs ("0")
-    and misreads some digits; a cell whose two readings disagree is doubtful, and keeps the
-    more confident one."""
-    import cv2
-    import numpy as np
-
-    todo: list[tuple[_Cell, object]] = []
-    for row in table.rows:
-        for cell in row:
-            if cell.text and cell.text not in _DASHES and not (_HAS_DIGIT.search(cell.text)
-                                                              and not _CJK.search(cell.text)):
-                continue  # a label
-            x0, y0, x1, y1 = cell.box
-            inner = grey[y0 + 6 : y1 - 5, x0 + 6 : x1 - 5]
-            if inner.size == 0:
-                continue
-            dark = inner < 128
-            if dark.sum() < CELL_MIN_INK:
-                continue
-            ys, xs = np.nonzero(dark)
-            pad = REREAD_PAD
-            crop = inner[max(0, ys.min() - pad) : ys.max() + pad + 1, max(0, xs.min() - pad) : xs.max() + pad + 1]
-            crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-            todo.append((cell, cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)))
-    if not todo:
-        return
-    try:
-        results, _ = engine.text_rec([crop for _, crop in todo])
-    except Exception:  # noqa: BLE001 - the recogniser's internal API; the first reading stands
-        results = [("", 0.0)] * len(todo)
-    for (cell, _), result in zip(todo, results, strict=False):
-        fixed, guessed = _number_text(str(result[0]).strip())
-        conf = float(result[1])
-        if fixed in _DASHES:
-            fixed = "—"  # the mark for a blank cell the table reader knows
-        if cell.text in _DASHES:
-            number = bool(fixed) and bool(_HAS_DIGIT.search(fixed)) and not _CJK.search(fixed)
-            cell.doubtful = number or fixed != "—" or conf < DOUBT_CONFIDENCE
-            cell.text = fixed if number else "—"
-        elif not cell.text:
-            cell.text = fixed
-            cell.doubtful = guessed or conf < DOUBT_CONFIDENCE or not fixed
-        elif fixed.replace(" ", "") != cell.text.replace(" ", ""):
-            first = min((c.conf for c in cell.chars), default=0.0)
-            if fixed and _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and conf > first:
-                cell.text = fixed
-            cell.doubtful = True
+    return (
+        bool(before)
+        and before[-1].isalnum()
+        and not _CJK.match(before[-1])
+        and after[:1].isalnum()
+        and not _CJK.match(after[:1])
+    )
 
 
 # ---- text outside tables ----
+
+
+def _joined(words: list[_Word]) -> list[_Word]:
+    """Words of one line that the detector split within Chinese text (a title's "…政府" and "2024年…")
+    are one word again: a gap under half a character's height is no gap between Chinese characters."""
+    out: list[_Word] = []
+    for word in words:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and word.x0 - last.x1 < 0.5 * min(last.y1 - last.y0, word.y1 - word.y0)
+            and (_CJK.match(last.text[-1:]) or _CJK.match(word.text[:1]))
+        ):
+            out[-1] = _Word(
+                last.text + word.text,
+                last.x0,
+                min(last.y0, word.y0),
+                word.x1,
+                max(last.y1, word.y1),
+                min(last.conf, word.conf),
+                last.chars + word.chars,
+            )
+        else:
+            out.append(word)
+    return out
 
 
 def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float, Line]]:
@@ -602,14 +919,24 @@ def _text_lines(words: list[_Word], page: int, height: int) -> list[tuple[float,
         lines.append([word])
     out: list[tuple[float, Line]] = []
     for group in lines:
-        group.sort(key=lambda w: w.x0)
+        group = _joined(sorted(group, key=lambda w: w.x0))
         cells: list[str] = []
         doubtful: list[int] = []
+        # a row of a borderless table: several numbers, or lone round glyphs standing for zeros
+        numbers = sum(1 for w in group for t in w.text.split() if t.isdigit() or _ROUND.match(t))
         for word in group:
-            for token in word.text.split():
+            for token in _YEAR_GAP.sub("", word.text).split():
+                if numbers >= 3 and _ROUND.match(token):  # a borderless table's lone "0"
+                    doubtful.append(len(cells))
+                    cells.append("0")
+                    continue
                 # prose keeps its letters; only a token that already holds a digit is a number
                 fixed, guessed = _number_text(token) if _HAS_DIGIT.search(token) else (token, False)
-                if _HAS_DIGIT.search(fixed) and not _CJK.search(fixed) and (guessed or _low_confidence(word.chars)):
+                if (
+                    _HAS_DIGIT.search(fixed)
+                    and not _CJK.search(fixed)
+                    and (guessed or _low_confidence(word.chars))
+                ):
                     doubtful.append(len(cells))
                 cells.append(close_cjk_gaps(fixed))
         if not cells:

@@ -24,9 +24,13 @@ import pdf_docs  # noqa: E402
 import scan_docs  # noqa: E402
 
 OCR_SOURCE = Path(ocr.__file__)
-needs_ocr = pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime (extra 'ocr') is not installed")
+needs_ocr = pytest.mark.skipif(
+    not ocr.available(), reason="rapidocr-onnxruntime (extra 'ocr') is not installed"
+)
 needs_soffice = pytest.mark.skipif(not pdf_docs.soffice_available(), reason="LibreOffice is not installed")
-needs_real = pytest.mark.skipif(not scan_docs.REAL_PDF.exists(), reason="shared/real/ is not beside the project")
+needs_real = pytest.mark.skipif(
+    not scan_docs.REAL_PDF.exists(), reason="shared/real/ is not beside the project"
+)
 TABLES = ("active", "applications", "review_litigation")
 META = ("agency", "agency_short", "year", "template", "period", "sections")
 
@@ -52,7 +56,9 @@ def _score(document: Document, truth: dict) -> tuple[float, list[str]]:
     """Share of the truth's cells read right, and the wrong ones (path, expected, got)."""
     got = _cells(api.read_report(document).check_json())
     want = _cells(truth)
-    wrong = [f"{k}: {v!r} read {got.get(k, 'missing')!r}" for k, v in want.items() if got.get(k, "missing") != v]
+    wrong = [
+        f"{k}: {v!r} read {got.get(k, 'missing')!r}" for k, v in want.items() if got.get(k, "missing") != v
+    ]
     return 1 - len(wrong) / len(want), wrong
 
 
@@ -195,7 +201,13 @@ def test_grid_with_merged_cells() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "text", "doubtful"),
-    [("128", "128", False), ("O", "0", True), ("1O3", "103", True), ("l2", "12", True), ("自然人", "自然人", False)],
+    [
+        ("128", "128", False),
+        ("O", "0", True),
+        ("1O3", "103", True),
+        ("l2", "12", True),
+        ("自然人", "自然人", False),
+    ],
 )
 def test_digit_lookalikes(raw: str, text: str, doubtful: bool) -> None:
     assert ocr._number_text(raw) == (text, doubtful)
@@ -205,8 +217,11 @@ def test_digit_lookalikes(raw: str, text: str, doubtful: bool) -> None:
     ("text", "garbled"),
     [
         ("本报告由淮安市人民政府办公室根据《条例》规定编制。", False),
-        ("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b\ue00c\ue00d\ue00e\ue00f\ue010\ue011"
-         "\ue012\ue013\ue014\ue015", True),
+        (
+            "\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b\ue00c\ue00d\ue00e\ue00f\ue010\ue011"
+            "\ue012\ue013\ue014\ue015",
+            True,
+        ),
         ("(cid:1)(cid:2)(cid:3)(cid:4)(cid:5)(cid:6)", True),
         ("short", False),
     ],
@@ -227,16 +242,24 @@ def test_every_wrong_cell_of_the_scanned_report_is_marked_in_the_report() -> Non
     from parser.validate import validate
 
     expected = json.loads(scan_docs.REAL_JSON.read_text(encoding="utf-8"))
-    document = scan_docs.cached_read(scan_docs.scanned(scan_docs.REAL_PDF.read_bytes(), "PDF"), api.read_document,
-                                     OCR_SOURCE)
+    document = scan_docs.cached_read(
+        scan_docs.scanned(scan_docs.REAL_PDF.read_bytes(), "PDF"), api.read_document, OCR_SOURCE
+    )
     report = api.read_report(document)
     validate(report)
     got = report.check_json()
     doubtful = {d.path for d in report.doubtful}
-    cells = [(f"{table}.{row}.{col}", value) for table in ("active", "applications", "review_litigation")
-             for row, cols in expected[table].items() for col, value in cols.items()]
-    wrong = [path for path, value in cells
-             if got[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]] != value]
+    cells = [
+        (f"{table}.{row}.{col}", value)
+        for table in ("active", "applications", "review_litigation")
+        for row, cols in expected[table].items()
+        for col, value in cols.items()
+    ]
+    wrong = [
+        path
+        for path, value in cells
+        if got[path.split(".")[0]][path.split(".")[1]][path.split(".")[2]] != value
+    ]
     assert len(wrong) <= 0.02 * len(cells), wrong
     assert set(wrong) <= doubtful, (wrong, sorted(doubtful))
 
@@ -265,7 +288,45 @@ def test_pdf_with_text_pages_and_scanned_table_pages() -> None:
     expected = json.loads(scan_docs.REAL_JSON.read_text(encoding="utf-8"))
     report = api.read_report(document)
     got = report.check_json()
-    cells = [(got["applications"][row][col], value) for row, cols in expected["applications"].items()
-             for col, value in cols.items()]
+    cells = [
+        (got["applications"][row][col], value)
+        for row, cols in expected["applications"].items()
+        for col, value in cols.items()
+    ]
     assert sum(a == b for a, b in cells) >= 0.98 * len(cells)
     assert got["active"] == expected["active"]  # page 3, read from its text layer
+
+
+def test_a_lone_slash_is_told_from_a_one() -> None:
+    """The recogniser reads a null mark "/" alone as "1"; its lean tells them apart."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    def glyph(points: list[tuple[int, int]]) -> np.ndarray:
+        image = Image.new("L", (60, 80), 255)
+        ImageDraw.Draw(image).line(points, fill=0, width=4)
+        return np.stack([np.asarray(image)] * 3, axis=-1)
+
+    assert ocr._slanted(glyph([(20, 70), (40, 10)]))  # "/"
+    assert not ocr._slanted(glyph([(30, 70), (30, 10)]))  # "1" without a flag
+    one = glyph([(30, 70), (30, 10)])
+    one[10:22, 18:30] = 0  # the flag leans left
+    assert not ocr._slanted(one)
+
+
+def test_a_cell_is_split_into_lines_only_at_blank_rows() -> None:
+    """A label wrapped in its cell is read line by line; the bars of "二" or a "2" whose slope is grey
+    stay one line."""
+    import numpy as np
+
+    page = np.full((300, 400), 255, dtype=np.uint8)
+    page[40:70, 50:300] = 0  # a line of text
+    page[90:120, 50:200] = 0  # its second line
+    assert [box[1] for _, box in ocr._cell_lines(page, (20, 20, 380, 150))] == [40, 90]
+    page[200:204, 60:100] = 0  # 二: two bars with a gap
+    page[214:218, 55:105] = 0
+    assert len(ocr._cell_lines(page, (20, 180, 380, 240))) == 1
+    page[250:262, 200:220] = 0  # a "2": its top, a grey slope, its base
+    page[262:274, 200:220] = 170
+    page[274:280, 200:220] = 0
+    assert len(ocr._cell_lines(page, (180, 240, 380, 295))) == 1
