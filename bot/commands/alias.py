@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP, resolve_one
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+from bot.commands.compare import resolve_one
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("alias", help="为机关添加别名", description="为机关添加别名；若该名称属于另一个机关，则两者合并")
+    p = subparsers.add_parser(
+        "alias", help="为机关添加别名", description="为机关添加别名；若该名称属于另一个机关，则两者合并"
+    )
     p.add_argument("name", metavar="NAME", help="新的名称")
     p.add_argument("agency", metavar="AGENCY", help="已保存的机关（名称或编号）")
     p.add_argument("--db", help=DB_HELP)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from pydantic import ValidationError
-
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("bot", help="启动 Telegram 机器人", description="启动 Telegram 机器人（设置见 .env.example）")
+    p = subparsers.add_parser(
+        "bot", help="启动 Telegram 机器人", description="启动 Telegram 机器人（设置见 .env.example）"
+    )
     p.add_argument("--env-file", default=".env", help="设置文件（默认 .env；环境变量优先）")
     p.set_defaults(func=run)
 
 
 def load(env_file: str | None):
     """Settings, or None after printing what is wrong with them."""
+    from pydantic import ValidationError
+
     from bot.settings import load_settings
 
     try:
@@ -31,7 +33,10 @@ def run(args) -> int:
     if settings is None:
         return 2
     if not settings.bot_token:
-        print("未设置 BOT_TOKEN。请在 .env 中写入 BOT_TOKEN=…（向 @BotFather 申请，见 README）。", file=sys.stderr)
+        print(
+            "未设置 BOT_TOKEN。请在 .env 中写入 BOT_TOKEN=…（向 @BotFather 申请，见 README）。",
+            file=sys.stderr,
+        )
         return 2
     from bot.app import run as run_bot
 

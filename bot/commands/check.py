@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
+from bot.commands import DB_HELP
 from parser.errors import ReportError, too_large
 from parser.limits import MAX_FILE_BYTES, MAX_FILE_MB
 
 if TYPE_CHECKING:
     from bot.service import Checker
-
 
 
 def register(subparsers) -> None:
@@ -29,7 +28,9 @@ def run(args) -> int:
 
     # Files are checked one after another: one worker forked from here at once (no forkserver to start;
     # it imports the parser while this process opens the store), with its own time and memory limits.
-    return run_command(args.db, lambda checker: _run(args, checker), store=not args.no_store, forked_worker=True)
+    return run_command(
+        args.db, lambda checker: _run(args, checker), store=not args.no_store, forked_worker=True
+    )
 
 
 async def _run(args, checker: Checker) -> int:
@@ -55,7 +56,9 @@ def _read(name: str) -> bytes:
     except FileNotFoundError:
         raise ReportError("not_found", "找不到文件。", "file not found") from None
     except IsADirectoryError:
-        raise ReportError("not_found", "这是一个文件夹，不是文件。", "this is a directory, not a file") from None
+        raise ReportError(
+            "not_found", "这是一个文件夹，不是文件。", "this is a directory, not a file"
+        ) from None
     except PermissionError:
         raise ReportError("not_found", "没有读取该文件的权限。", "permission denied") from None
 

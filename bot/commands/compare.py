@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
 
-DB_HELP = "SQLite 数据库文件（默认：NIANBAO_DB 或 data/nianbao.db）"
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("compare", help="对比同一机关两个年度的报告",
-                              description="对比同一机关两个年度的主要数据及变化")
+    p = subparsers.add_parser(
+        "compare", help="对比同一机关两个年度的报告", description="对比同一机关两个年度的主要数据及变化"
+    )
     p.add_argument("agency", metavar="AGENCY", help="机关名称（可只写“掌政镇”）或编号")
     p.add_argument("year_a", type=int, metavar="YEAR_A")
     p.add_argument("year_b", type=int, metavar="YEAR_B")

@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("deadlines", help="年报截止日期与未报机关",
-                              description="当前报告年度各类机关的截止日期、应报、已报和未报机关")
+    p = subparsers.add_parser(
+        "deadlines",
+        help="年报截止日期与未报机关",
+        description="当前报告年度各类机关的截止日期、应报、已报和未报机关",
+    )
     p.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（默认：今天）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--db", help=DB_HELP)
@@ -47,6 +53,8 @@ async def _run(args, checker: Checker, settings, today: date) -> int:
         return 0
     print(season_text(current, today))
     if not from_roster and any(d.agencies for d in current.deadlines):
-        print("\n（没有应报机关名单：按上一年度已提交报告的机关统计，类别按名称推断。"
-              "可用 nianbao roster import 导入名单。）")
+        print(
+            "\n（没有应报机关名单：按上一年度已提交报告的机关统计，类别按名称推断。"
+            "可用 nianbao roster import 导入名单。）"
+        )
     return 0

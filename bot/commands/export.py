@@ -6,14 +6,20 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("export", help="导出全部报告数据（每个机关每年一行）",
-                              description="导出已保存报告的每一个表格数据，每个机关每个年度一行")
+    p = subparsers.add_parser(
+        "export",
+        help="导出全部报告数据（每个机关每年一行）",
+        description="导出已保存报告的每一个表格数据，每个机关每个年度一行",
+    )
     p.add_argument("--year", type=int, help="只导出该年度")
     p.add_argument("--format", choices=("csv", "xlsx"), help="文件格式（默认按 --out 的扩展名，否则 csv）")
     p.add_argument("--out", help="输出文件（默认：csv 输出到屏幕，xlsx 为 nianbao-export.xlsx）")

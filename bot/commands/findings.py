@@ -11,10 +11,12 @@ import getpass
 import json
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
-from bot.xlsx import SEVERITY_ZH
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 _YEAR = re.compile(r"^((?:19|20)\d\d)年?度?$")
 
@@ -71,6 +73,7 @@ def _split(words: list[str]) -> tuple[str, int | None]:
 
 async def _findings(args, checker: Checker) -> int:
     from bot import review
+    from bot.xlsx import SEVERITY_ZH
 
     name, year = _split(args.words)
     ids = None

@@ -8,28 +8,42 @@ before parsing, so an interrupted import is simply run again.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
 
-STATUS_TEXT = {"new": "新增", "superseded": "新增（替代旧版本）", "duplicate": "已存在", "skipped": "已存在",
-               "failed": "失败"}
+if TYPE_CHECKING:
+    from bot.service import Checker
+
+STATUS_TEXT = {
+    "new": "新增",
+    "superseded": "新增（替代旧版本）",
+    "duplicate": "已存在",
+    "skipped": "已存在",
+    "failed": "失败",
+}
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("import", help="批量导入文件夹或 ZIP 压缩包中的年度报告",
-                              description="递归导入文件夹（或 ZIP 压缩包）中的全部年度报告（各种格式），多进程并行解析；"
-                                          "可中断后重新运行")
+    p = subparsers.add_parser(
+        "import",
+        help="批量导入文件夹或 ZIP 压缩包中的年度报告",
+        description="递归导入文件夹（或 ZIP 压缩包）中的全部年度报告（各种格式），多进程并行解析；"
+        "可中断后重新运行",
+    )
     p.add_argument("dir", metavar="DIR|ZIP")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行解析的进程数（默认：CPU 核数）")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="显示进度条（默认：终端中显示）")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="显示进度条（默认：终端中显示）",
+    )
     p.add_argument("--xlsx", metavar="FILE", help="ZIP：同时写出 XLSX「年报检查情况表」")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run)
@@ -48,8 +62,9 @@ def run(args) -> int:
     files = report_files(root)
     tally = Tally(total=len(files))
     try:
-        run_command(args.db, lambda checker: import_files(checker, files, tally, progress),
-                    workers=max(1, args.jobs))
+        run_command(
+            args.db, lambda checker: import_files(checker, files, tally, progress), workers=max(1, args.jobs)
+        )
     except KeyboardInterrupt:
         print("\n已中断；已保存的报告不受影响，重新运行即可继续。", file=sys.stderr)
         print(tally.summary(), flush=True)
@@ -90,9 +105,11 @@ class Tally:
         seconds = time.monotonic() - self.started
         c = self.counts
         rate = f"，解析 {self.parsed / seconds:.1f} 份/秒" if self.parsed and seconds > 0 else ""
-        return (f"共 {self.total} 个文件，已处理 {self.done}：新增 {c.get('new', 0) + c.get('superseded', 0)}"
-                f"（其中替代旧版本 {c.get('superseded', 0)}），已存在 {c.get('skipped', 0) + c.get('duplicate', 0)}，"
-                f"失败 {c.get('failed', 0)}；用时 {seconds:.1f} 秒{rate}。")
+        return (
+            f"共 {self.total} 个文件，已处理 {self.done}：新增 {c.get('new', 0) + c.get('superseded', 0)}"
+            f"（其中替代旧版本 {c.get('superseded', 0)}），已存在 {c.get('skipped', 0) + c.get('duplicate', 0)}，"
+            f"失败 {c.get('failed', 0)}；用时 {seconds:.1f} 秒{rate}。"
+        )
 
 
 class Progress:
@@ -102,8 +119,15 @@ class Progress:
         from tqdm import tqdm
 
         self.tally = tally
-        self.bar = tqdm(total=tally.total, unit="个", desc="导入", file=sys.stderr, disable=not enabled,
-                        leave=False, dynamic_ncols=True)
+        self.bar = tqdm(
+            total=tally.total,
+            unit="个",
+            desc="导入",
+            file=sys.stderr,
+            disable=not enabled,
+            leave=False,
+            dynamic_ncols=True,
+        )
 
     def line(self, text: str, done: bool = True) -> None:
         """Print a file's outcome; `done` moves the bar one file on."""
@@ -117,8 +141,9 @@ class Progress:
         self.bar.close()
 
 
-async def import_files(checker: Checker, files: list[Path], tally: Tally, progress: bool,
-                       uploaded_by: str = "cli") -> int:
+async def import_files(
+    checker: Checker, files: list[Path], tally: Tally, progress: bool, uploaded_by: str = "cli"
+) -> int:
     bar = Progress(tally, progress)
     try:
         await _import(checker, files, tally, bar, uploaded_by)
@@ -128,6 +153,8 @@ async def import_files(checker: Checker, files: list[Path], tally: Tally, progre
 
 
 async def _import(checker: Checker, files: list[Path], tally: Tally, bar: Progress, uploaded_by: str) -> None:
+    import asyncio
+
     from parser.errors import ReportError
     from storage.files import sha256_of
     from storage.store import StoreError
@@ -176,7 +203,9 @@ async def _import(checker: Checker, files: list[Path], tally: Tally, bar: Progre
                     continue
                 tally.add(saved.status)
                 r = saved.report
-                bar.line(f"✓ {STATUS_TEXT[saved.status]}  {path}  {r.agency} {r.year}年  问题 {len(r.findings)} 条")
+                bar.line(
+                    f"✓ {STATUS_TEXT[saved.status]}  {path}  {r.agency} {r.year}年  问题 {len(r.findings)} 条"
+                )
     finally:
         for task in running:
             task.cancel()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("list", help="列出已保存的报告", description="列出已保存的报告（含被替代的旧版本）")
+    p = subparsers.add_parser(
+        "list", help="列出已保存的报告", description="列出已保存的报告（含被替代的旧版本）"
+    )
     p.add_argument("agency", nargs="?", metavar="AGENCY", help="只列出该机关（名称的一部分即可）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--db", help=DB_HELP)
@@ -37,7 +42,9 @@ async def _run(args, checker: Checker) -> int:
         return 0
     for e in entries:
         state = "（已被新版本替代）" if e.superseded else ""
-        print(f"{e.agency}  {e.year}年  模板{e.template or '?'}  {e.file or '-'}  "
-              f"问题 {e.findings} 条  {e.sha256[:12]}{state}")
+        print(
+            f"{e.agency}  {e.year}年  模板{e.template or '?'}  {e.file or '-'}  "
+            f"问题 {e.findings} 条  {e.sha256[:12]}{state}"
+        )
     print(f"共 {len(entries)} 份报告。")
     return 0

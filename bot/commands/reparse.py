@@ -6,17 +6,22 @@ stored contents in place (same upload, same hash); YOY findings are redone for i
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("reparse", help="用当前解析器重新解析已保存的报告",
-                              description="用当前版本的解析器重新解析已保存报告的原始文件并更新检查结果")
+    p = subparsers.add_parser(
+        "reparse",
+        help="用当前解析器重新解析已保存的报告",
+        description="用当前版本的解析器重新解析已保存报告的原始文件并更新检查结果",
+    )
     p.add_argument("agency", nargs="?", metavar="AGENCY", help="只处理该机关")
     p.add_argument("--year", type=int, help="只处理该年度")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行解析的进程数")
@@ -29,6 +34,8 @@ def run(args) -> int:
 
 
 async def _run(args, checker: Checker) -> int:
+    import asyncio
+
     from parser.errors import ReportError
     from storage.store import StoreError
 
@@ -63,14 +70,19 @@ async def _run(args, checker: Checker) -> int:
                 error = exc.zh
         if error is not None:
             failed += 1
-            print(f"✗ {entry.file or entry.sha256[:12]}（{entry.agency} {entry.year}年）：{error}", flush=True)
+            print(
+                f"✗ {entry.file or entry.sha256[:12]}（{entry.agency} {entry.year}年）：{error}", flush=True
+            )
             continue
         moved = (before.agency, before.year) != (after.agency, after.year)
         differs = moved or before.check_json() != after.check_json()
         changed += differs
         same += not differs
         mark = "↻ 已更新" if differs else "= 无变化"
-        print(f"{mark}  {entry.file or entry.sha256[:12]}  {after.agency} {after.year}年  "
-              f"问题 {len(before.findings)} → {len(after.findings)} 条", flush=True)
+        print(
+            f"{mark}  {entry.file or entry.sha256[:12]}  {after.agency} {after.year}年  "
+            f"问题 {len(before.findings)} → {len(after.findings)} 条",
+            flush=True,
+        )
     print(f"共 {changed + same + failed} 份：更新 {changed}，无变化 {same}，失败 {failed}。")
     return 1 if failed else 0

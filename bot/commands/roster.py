@@ -11,9 +11,12 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 NAME_HEADERS = ("机关名称", "机关", "单位名称", "名称", "单位")
 KIND_HEADERS = ("类别", "类型", "机关类别", "分类")
@@ -24,7 +27,9 @@ class RosterFileError(Exception):
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("roster", help="应报机关名单", description="管理应报年度报告的机关名单（用于截止日期提醒）")
+    p = subparsers.add_parser(
+        "roster", help="应报机关名单", description="管理应报年度报告的机关名单（用于截止日期提醒）"
+    )
     sub = p.add_subparsers(dest="roster_command", metavar="ACTION")
     imp = sub.add_parser("import", help="从 CSV 或 XLSX 导入名单（列：机关名称、类别）")
     imp.add_argument("file", metavar="FILE")
@@ -105,7 +110,7 @@ def read_roster_file(path: Path) -> list[tuple[str, str]]:
     name_col = next(header.index(n) for n in NAME_HEADERS if n in header)
     kind_col = next((header.index(k) for k in KIND_HEADERS if k in header), None)
     out, errors, seen = [], [], set()
-    for n, row in enumerate(table[head + 1:], start=head + 2):
+    for n, row in enumerate(table[head + 1 :], start=head + 2):
         name = row[name_col] if name_col < len(row) else ""
         if not name:
             continue
@@ -131,8 +136,10 @@ async def _import(args, checker: Checker, rows: list[tuple[str, str]]) -> int:
     added = await checker.roster_add_many(rows, "cli", replace=args.replace)
     new = sum(1 for _, is_new in added if is_new)
     matched = sum(1 for e, _ in added if e.agency_id is not None)
-    print(f"已导入 {len(added)} 个机关（新增 {new} 个，更新 {len(added) - new} 个）；"
-          f"其中 {matched} 个已有保存的报告。")
+    print(
+        f"已导入 {len(added)} 个机关（新增 {new} 个，更新 {len(added) - new} 个）；"
+        f"其中 {matched} 个已有保存的报告。"
+    )
     return 0
 
 
@@ -159,8 +166,12 @@ async def _run(args, checker: Checker) -> int:
         return 1
     entries = await checker.roster()
     if args.json:
-        print(json.dumps([{"name": e.name, "kind": e.kind, "agency_id": e.agency_id} for e in entries],
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"name": e.name, "kind": e.kind, "agency_id": e.agency_id} for e in entries],
+                ensure_ascii=False,
+            )
+        )
         return 0
     if not entries:
         print("名单为空。可用 nianbao roster import 名单.xlsx 导入（列：机关名称、类别）。")

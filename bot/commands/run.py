@@ -6,8 +6,6 @@ the reply formatter, the XLSX attachment) on bot/examples/ and prints what a use
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -22,8 +20,11 @@ BOTFATHER = """\
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("run", help="有 BOT_TOKEN 时启动机器人，否则演示检查示例报告",
-                              description="有 BOT_TOKEN 时启动机器人；否则用内置示例报告演示机器人的回复")
+    p = subparsers.add_parser(
+        "run",
+        help="有 BOT_TOKEN 时启动机器人，否则演示检查示例报告",
+        description="有 BOT_TOKEN 时启动机器人；否则用内置示例报告演示机器人的回复",
+    )
     p.add_argument("--env-file", default=".env", help="设置文件（默认 .env）")
     p.add_argument("--example", help="演示时检查的文件（默认：内置示例报告）")
     p.set_defaults(func=run)
@@ -37,16 +38,23 @@ def run(args) -> int:
         from bot.app import run as run_bot
 
         return run_bot(settings)
+    import asyncio
+
     return asyncio.run(demo(args.example))
 
 
 def example_files() -> list[Path]:
     folder = resources.files("bot").joinpath("examples")
-    return sorted(Path(str(p)) for p in folder.iterdir()
-                  if p.is_file() and p.name.endswith((".pdf", ".docx", ".html", ".txt")))
+    return sorted(
+        Path(str(p))
+        for p in folder.iterdir()
+        if p.is_file() and p.name.endswith((".pdf", ".docx", ".html", ".txt"))
+    )
 
 
 async def demo(path: str | None = None) -> int:
+    import tempfile
+
     from bot.service import session
     from bot.telegram.texts import result_messages, xlsx_filename
     from bot.xlsx import report_workbook
@@ -69,6 +77,8 @@ async def demo(path: str | None = None) -> int:
                 for message in result_messages(result, file.name):
                     print(message, end="\n\n")
                 data = report_workbook(result.report, result.comparison)
-                print(f"📎 附件：{xlsx_filename(result.report)}（XLSX，{len(data) // 1024} KB，含解析出的表格和问题清单）\n")
+                print(
+                    f"📎 附件：{xlsx_filename(result.report)}（XLSX，{len(data) // 1024} KB，含解析出的表格和问题清单）\n"
+                )
     print(BOTFATHER)
     return 0

@@ -7,9 +7,12 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.commands.compare import DB_HELP, resolve_one
-from bot.service import Checker, run_command
+from bot.commands import DB_HELP, run_command
+from bot.commands.compare import resolve_one
+
+if TYPE_CHECKING:
+    from bot.service import Checker
 
 
 def register(subparsers) -> None:
