@@ -49,8 +49,14 @@ async def help_time(bot: BotHarness) -> float:
     before = {m.message_id for m in bot.api.chat_messages(USER)}
     t = time.monotonic()
     bot.api.send_text("/help", USER)
-    await bot.api.wait_for(lambda: any(m.message_id not in before and (m.text or "").startswith("📋")
-                                       for m in bot.api.chat_messages(USER)), 120, "/help")
+    await bot.api.wait_for(
+        lambda: any(
+            m.message_id not in before and (m.text or "").startswith("📋")
+            for m in bot.api.chat_messages(USER)
+        ),
+        120,
+        "/help",
+    )
     return time.monotonic() - t
 
 
@@ -64,22 +70,30 @@ async def main() -> None:
     if not files:
         raise SystemExit("no reports found")
     with tempfile.TemporaryDirectory() as tmp:
-        async with BotHarness(Path(tmp), rate_limiter=not args.no_rate_limiter, parse_workers=args.workers,
-                              parse_timeout=120) as bot:
+        async with BotHarness(
+            Path(tmp), rate_limiter=not args.no_rate_limiter, parse_workers=args.workers, parse_timeout=120
+        ) as bot:
             # Warm-up: starts the worker processes (forkserver) so figures are steady-state.
             await upload(bot, files[-1].read_bytes() + b"\n\n", "warmup" + files[-1].suffix)
             print(f"workers={args.workers} rate_limiter={not args.no_rate_limiter} reports={len(files)}")
 
             for f in files:
                 one = await upload(bot, f.read_bytes() + b"\n", f.name)
-                print(f"one report   {f.name[:40]:<40} {f.stat().st_size / 1024:7.0f} KB  upload→reply {one:6.2f} s")
+                print(
+                    f"one report   {f.name[:40]:<40} {f.stat().st_size / 1024:7.0f} KB  upload→reply {one:6.2f} s"
+                )
 
             idle = [await help_time(bot) for _ in range(5)]
             print(f"/help idle                 median {statistics.median(idle) * 1000:6.0f} ms")
 
             # 20 at once: distinct bytes (so none is a stored duplicate), cycling the reports.
-            batch = [(files[i % len(files)].read_bytes() + b"\n" * (i + 2), f"{i:02d}-{files[i % len(files)].name}")
-                     for i in range(20)]
+            batch = [
+                (
+                    files[i % len(files)].read_bytes() + b"\n" * (i + 2),
+                    f"{i:02d}-{files[i % len(files)].name}",
+                )
+                for i in range(20)
+            ]
             t0 = time.monotonic()
             uploads = [asyncio.create_task(upload(bot, data, name)) for data, name in batch]
             await asyncio.sleep(0.3)
@@ -88,11 +102,15 @@ async def main() -> None:
                 busy.append(await help_time(bot))
             times = await asyncio.gather(*uploads)
             wall = time.monotonic() - t0
-            print(f"20 at once   all replied in {wall:6.2f} s; per file upload→reply "
-                  f"min {min(times):.2f} / median {statistics.median(times):.2f} / max {max(times):.2f} s")
+            print(
+                f"20 at once   all replied in {wall:6.2f} s; per file upload→reply "
+                f"min {min(times):.2f} / median {statistics.median(times):.2f} / max {max(times):.2f} s"
+            )
             if busy:
-                print(f"/help while parsing        median {statistics.median(busy) * 1000:6.0f} ms, "
-                      f"max {max(busy) * 1000:6.0f} ms ({len(busy)} samples)")
+                print(
+                    f"/help while parsing        median {statistics.median(busy) * 1000:6.0f} ms, "
+                    f"max {max(busy) * 1000:6.0f} ms ({len(busy)} samples)"
+                )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,9 @@ from bot.worker import ParsePool
 log = logging.getLogger("nianbao.bot")
 
 
-def build_application(settings: Settings, *, checker: Checker | None = None,
-                      rate_limiter: bool = True) -> Application:
+def build_application(
+    settings: Settings, *, checker: Checker | None = None, rate_limiter: bool = True
+) -> Application:
     """An Application wired to the service. Without `checker`, one is opened on NIANBAO_DB at start-up."""
     if not settings.bot_token:
         raise ValueError("BOT_TOKEN is not set")
@@ -99,8 +100,10 @@ async def _post_init(app: Application) -> None:
         data.owns_checker = True
     await app.bot.set_my_commands(BOT_COMMANDS)
     if not (settings.allowed_user_ids or settings.allowed_chat_ids or settings.admin_user_ids):
-        log.warning("ALLOWED_USER_IDS, ALLOWED_CHAT_IDS and ADMIN_USER_IDS are empty: everyone is refused "
-                    "(they can still send /whoami to learn their id)")
+        log.warning(
+            "ALLOWED_USER_IDS, ALLOWED_CHAT_IDS and ADMIN_USER_IDS are empty: everyone is refused "
+            "(they can still send /whoami to learn their id)"
+        )
     log.info("bot @%s ready; database %s", app.bot.username, settings.nianbao_db)
 
 
@@ -116,8 +119,9 @@ async def _post_shutdown(app: Application) -> None:
 
 def run(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT: polling by default, a webhook when WEBHOOK_URL is set."""
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per getUpdates otherwise
     app = build_application(settings)
     # Updates a message type we do not handle are not even fetched.
@@ -126,9 +130,14 @@ def run(settings: Settings) -> int:
         if not settings.webhook_secret:
             raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
         path = settings.webhook_path.strip("/")
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path=path,
-                        webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
-                        secret_token=settings.webhook_secret, allowed_updates=allowed)
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
+            secret_token=settings.webhook_secret,
+            allowed_updates=allowed,
+        )
     else:
         app.run_polling(allowed_updates=allowed)
     return 0

@@ -27,15 +27,39 @@ AFTER = -1  # the reminder "day" of the notice sent the day after a deadline
 
 # Other ways people write a kind in a roster or a command.
 _KIND_ALIASES = {
-    "部门": "部门", "政府部门": "部门", "县级以上人民政府部门": "部门", "人民政府部门": "部门", "单位": "部门",
-    "乡镇": "乡镇", "乡": "乡镇", "镇": "乡镇", "乡镇政府": "乡镇", "乡镇人民政府": "乡镇", "苏木": "乡镇",
-    "街道": "街道", "街道办": "街道", "街道办事处": "街道",
-    "县级政府": "县级政府", "县级": "县级政府", "县级人民政府": "县级政府", "县政府": "县级政府",
-    "区政府": "县级政府", "县区政府": "县级政府",
-    "市级政府": "市级政府", "市级": "市级政府", "市级人民政府": "市级政府", "市政府": "市级政府",
-    "设区的市级人民政府": "市级政府", "地市级政府": "市级政府",
-    "省级政府": "省级政府", "省级": "省级政府", "省级人民政府": "省级政府", "省政府": "省级政府",
+    "部门": "部门",
+    "政府部门": "部门",
+    "县级以上人民政府部门": "部门",
+    "人民政府部门": "部门",
+    "单位": "部门",
+    "乡镇": "乡镇",
+    "乡": "乡镇",
+    "镇": "乡镇",
+    "乡镇政府": "乡镇",
+    "乡镇人民政府": "乡镇",
+    "苏木": "乡镇",
+    "街道": "街道",
+    "街道办": "街道",
+    "街道办事处": "街道",
+    "县级政府": "县级政府",
+    "县级": "县级政府",
+    "县级人民政府": "县级政府",
+    "县政府": "县级政府",
+    "区政府": "县级政府",
+    "县区政府": "县级政府",
+    "市级政府": "市级政府",
+    "市级": "市级政府",
+    "市级人民政府": "市级政府",
+    "市政府": "市级政府",
+    "设区的市级人民政府": "市级政府",
+    "地市级政府": "市级政府",
+    "省级政府": "省级政府",
+    "省级": "省级政府",
+    "省级人民政府": "省级政府",
+    "省政府": "省级政府",
 }
+
+
 def parse_kind(text: str) -> str | None:
     """One of KINDS for what a user wrote (部门, 乡镇, 街道办事处, 县政府, …), else None."""
     return _KIND_ALIASES.get(re.sub(r"\s+", "", text or ""))
@@ -59,7 +83,7 @@ def parse_month_day(text: str) -> tuple[int, int]:
 
 
 def parse_overrides(text: str | None) -> dict[str, tuple[int, int]]:
-    """"乡镇=01-20,部门=01-25" → {"乡镇": (1, 20), "部门": (1, 25)}."""
+    """ "乡镇=01-20,部门=01-25" → {"乡镇": (1, 20), "部门": (1, 25)}."""
     out: dict[str, tuple[int, int]] = {}
     for part in re.split(r"[,，;；\n]+", text or ""):
         part = part.strip()
@@ -68,7 +92,9 @@ def parse_overrides(text: str | None) -> dict[str, tuple[int, int]]:
         m = re.fullmatch(r"(.+?)\s*[=:：]\s*(.+)", part)
         kind = parse_kind(m.group(1)) if m else None
         if kind is None:
-            raise ValueError(f"invalid deadline {part!r}: expected KIND=MM-DD with KIND one of {'、'.join(KINDS)}")
+            raise ValueError(
+                f"invalid deadline {part!r}: expected KIND=MM-DD with KIND one of {'、'.join(KINDS)}"
+            )
         out[kind] = parse_month_day(m.group(2))
     return out
 
@@ -76,8 +102,9 @@ def parse_overrides(text: str | None) -> dict[str, tuple[int, int]]:
 class DeadlineSettings(BaseSettings):
     """Deadline and reminder settings from the environment or `.env` (to be merged into bot.settings)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
-                                      case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
 
     # NIANBAO_DEADLINES="乡镇=01-20,部门=01-25": earlier local dates, by kind.
     nianbao_deadlines: Annotated[dict[str, tuple[int, int]], NoDecode] = Field(default_factory=dict)
@@ -199,8 +226,13 @@ class Season(BaseModel):
         return [d for d in self.deadlines if d.kind in kinds]
 
 
-def season(report_year: int, expected: list[Expected], reported_ids: set[int], deadlines: Deadlines,
-           errors: Mapping[int, int] | None = None) -> Season:
+def season(
+    report_year: int,
+    expected: list[Expected],
+    reported_ids: set[int],
+    deadlines: Deadlines,
+    errors: Mapping[int, int] | None = None,
+) -> Season:
     """Every kind's deadline for the report year, in date order, with who reported and who is missing.
 
     `errors`: agency id → errors open in its stored report, for the reported agencies that have some."""
@@ -210,9 +242,16 @@ def season(report_year: int, expected: list[Expected], reported_ids: set[int], d
         mine = [e for e in expected if e.kind == kind]
         done = [e for e in mine if e.agency_id is not None and e.agency_id in reported_ids]
         missing = [e.name for e in mine if e.agency_id is None or e.agency_id not in reported_ids]
-        out.append(DeadlineStatus(kind=kind, due=deadlines.due(kind, report_year), agencies=len(mine),
-                                  reported=[e.name for e in done], missing=missing,
-                                  errors={e.name: errors[e.agency_id] for e in done if errors.get(e.agency_id)}))
+        out.append(
+            DeadlineStatus(
+                kind=kind,
+                due=deadlines.due(kind, report_year),
+                agencies=len(mine),
+                reported=[e.name for e in done],
+                missing=missing,
+                errors={e.name: errors[e.agency_id] for e in done if errors.get(e.agency_id)},
+            )
+        )
     return Season(report_year=report_year, deadlines=out)
 
 
@@ -247,8 +286,10 @@ def season_text(s: Season, today: date) -> str:
         return "\n".join(lines)
     for d in shown:
         lines.append("")
-        lines.append(f"【{d.kind}】{zh_date(d.due)}截止（{days_phrase(today, d.due)}）："
-                     f"应报 {d.agencies} 个，已报 {len(d.reported)} 个，未报 {len(d.missing)} 个")
+        lines.append(
+            f"【{d.kind}】{zh_date(d.due)}截止（{days_phrase(today, d.due)}）："
+            f"应报 {d.agencies} 个，已报 {len(d.reported)} 个，未报 {len(d.missing)} 个"
+        )
         if d.missing:
             lines.append("　未报：" + "、".join(d.missing))
     empty = [d.kind for d in s.deadlines if not d.agencies]
@@ -265,16 +306,22 @@ def reminder_text(report_year: int, due: date, statuses: list[DeadlineStatus], d
     kinds = "、".join(d.kind for d in statuses if d.agencies)
     if day == AFTER:
         if not missing:
-            head = (f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，"
-                    f"应报的 {total} 个机关均已提交。")
+            head = (
+                f"✅ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止，"
+                f"应报的 {total} 个机关均已提交。"
+            )
             return "\n".join([head, *_errors_open(statuses)])
-        lines = [f"⚠️ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止。",
-                 f"以下 {missing} 个机关逾期尚未提交（应报 {total} 个）："]
+        lines = [
+            f"⚠️ {report_year} 年度政府信息公开工作年度报告（{kinds}）已于 {zh_date(due)} 截止。",
+            f"以下 {missing} 个机关逾期尚未提交（应报 {total} 个）：",
+        ]
     else:
         when = "今天" if (due - today).days == 0 else f"还有 {(due - today).days} 天"
-        lines = [f"⏰ 年报提醒：{report_year} 年度政府信息公开工作年度报告（{kinds}）应于 "
-                 f"{zh_date(due, weekday=True)}前公布，{when}。",
-                 f"以下 {missing} 个机关尚未提交（应报 {total} 个）："]
+        lines = [
+            f"⏰ 年报提醒：{report_year} 年度政府信息公开工作年度报告（{kinds}）应于 "
+            f"{zh_date(due, weekday=True)}前公布，{when}。",
+            f"以下 {missing} 个机关尚未提交（应报 {total} 个）：",
+        ]
     for d in statuses:
         if d.missing:
             lines.append("")
@@ -292,17 +339,25 @@ def _errors_open(statuses: list[DeadlineStatus]) -> list[str]:
     count = sum(len(d.errors) for d in statuses)
     if not count:
         return []
-    lines = ["", f"以下 {count} 个机关已提交的报告仍有错误，请督促更正后重新发布（发送 /season 查看问题清单）："]
+    lines = [
+        "",
+        f"以下 {count} 个机关已提交的报告仍有错误，请督促更正后重新发布（发送 /season 查看问题清单）：",
+    ]
     for d in statuses:
         if d.errors:
             lines.append(f"【{d.kind}】")
-            lines += [f"{n}. {name}（{errors} 个错误）" for n, (name, errors) in enumerate(d.errors.items(), start=1)]
+            lines += [
+                f"{n}. {name}（{errors} 个错误）"
+                for n, (name, errors) in enumerate(d.errors.items(), start=1)
+            ]
     return lines
 
 
 def send_times(due: date, days: tuple[int, ...]) -> list[tuple[int, date]]:
     """(day, date) of each reminder of a deadline: the days before it, then the day after."""
-    return [(d, due - timedelta(days=d)) for d in sorted(set(days), reverse=True)] + [(AFTER, due + timedelta(days=1))]
+    return [(d, due - timedelta(days=d)) for d in sorted(set(days), reverse=True)] + [
+        (AFTER, due + timedelta(days=1))
+    ]
 
 
 # The bot commands this feature adds, for the menu and /help.

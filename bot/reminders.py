@@ -111,16 +111,22 @@ def open_slots(now: datetime, settings: DeadlineSettings) -> list[Slot]:
     return out
 
 
-def pending(now: datetime, settings: DeadlineSettings, subs: Iterable[Subscription],
-            sent: set[LogKey]) -> list[tuple[int, Slot]]:
+def pending(
+    now: datetime, settings: DeadlineSettings, subs: Iterable[Subscription], sent: set[LogKey]
+) -> list[tuple[int, Slot]]:
     """(chat, slot) owed now: open, not in the send log, and due after the chat subscribed."""
     slots = open_slots(now, settings)
-    return [(s.chat_id, slot) for s in subs for slot in slots
-            if slot.key(s.chat_id) not in sent and slot.at >= s.subscribed_at]
+    return [
+        (s.chat_id, slot)
+        for s in subs
+        for slot in slots
+        if slot.key(s.chat_id) not in sent and slot.at >= s.subscribed_at
+    ]
 
 
-def compose(owed: list[tuple[int, Slot]], seasons: Mapping[int, Season], now: datetime,
-            settings: DeadlineSettings) -> list[Outgoing]:
+def compose(
+    owed: list[tuple[int, Slot]], seasons: Mapping[int, Season], now: datetime, settings: DeadlineSettings
+) -> list[Outgoing]:
     """The messages for what is owed, given who has reported; nothing for a deadline nobody is listed for."""
     from bot.telegram.texts import split_messages  # the bot's own splitting at line ends, under 4096
 
@@ -138,8 +144,13 @@ def compose(owed: list[tuple[int, Slot]], seasons: Mapping[int, Season], now: da
     return out
 
 
-def due_reminders(now: datetime, settings: DeadlineSettings, subs: Iterable[Subscription], sent: set[LogKey],
-                  seasons: Mapping[int, Season]) -> list[Outgoing]:
+def due_reminders(
+    now: datetime,
+    settings: DeadlineSettings,
+    subs: Iterable[Subscription],
+    sent: set[LogKey],
+    seasons: Mapping[int, Season],
+) -> list[Outgoing]:
     """Everything to send at `now`: `pending` then `compose` (seasons of every report year concerned)."""
     return compose(pending(now, settings, subs, sent), seasons, now, settings)
 
@@ -186,7 +197,9 @@ class Reminders:
         if not owed:
             return []
         deadlines = self.settings.deadlines
-        seasons = {y: (await load_season(self.db, y, deadlines))[0] for y in {slot.report_year for _, slot in owed}}
+        seasons = {
+            y: (await load_season(self.db, y, deadlines))[0] for y in {slot.report_year for _, slot in owed}
+        }
         return compose(owed, seasons, now, self.settings)
 
     async def run(self, bot, now: datetime | None = None) -> RunResult:
@@ -225,8 +238,12 @@ class Reminders:
                     result.blocked.append(chat_id)
                     continue
                 except TelegramError as exc:
-                    log.warning("reminder to chat %s failed (%s); %s", chat_id, exc,
-                                "partly sent" if parts else "will retry")
+                    log.warning(
+                        "reminder to chat %s failed (%s); %s",
+                        chat_id,
+                        exc,
+                        "partly sent" if parts else "will retry",
+                    )
                     if parts:
                         await roster.mark(self.db, key, "sent")
                     else:
@@ -266,8 +283,13 @@ async def _job(context) -> None:
     await data.for_db(store.db).run(context.bot)
 
 
-def schedule(application, store_getter: Callable, settings: DeadlineSettings,
-             clock: Callable[[], datetime] | None = None, first: float = 2.0) -> _JobData:
+def schedule(
+    application,
+    store_getter: Callable,
+    settings: DeadlineSettings,
+    clock: Callable[[], datetime] | None = None,
+    first: float = 2.0,
+) -> _JobData:
     """Check for due reminders at start-up (after `first` s), every few minutes, and at REMIND_TIME.
 
     Scheduling again replaces the jobs (and the clock) of an earlier call.
@@ -279,6 +301,8 @@ def schedule(application, store_getter: Callable, settings: DeadlineSettings,
         for job in jq.get_jobs_by_name(name):
             job.schedule_removal()
     data = _JobData(store_getter, settings, clock)
-    jq.run_repeating(_job, interval=settings.remind_check_minutes * 60, first=first, data=data, name=JOB_NAMES[0])
+    jq.run_repeating(
+        _job, interval=settings.remind_check_minutes * 60, first=first, data=data, name=JOB_NAMES[0]
+    )
     jq.run_daily(_job, time=settings.remind_time.replace(tzinfo=settings.zone), data=data, name=JOB_NAMES[1])
     return data

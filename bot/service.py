@@ -54,17 +54,24 @@ class Checker:
         """Parse and validate in a worker; nothing is saved."""
         return await self.pool.parse_async(data, filename)
 
-    async def check(self, data: bytes, filename: str | None, uploaded_by: str = "cli",
-                    progress: Callable[..., Awaitable[None]] | None = None) -> CheckResult:
+    async def check(
+        self,
+        data: bytes,
+        filename: str | None,
+        uploaded_by: str = "cli",
+        progress: Callable[..., Awaitable[None]] | None = None,
+    ) -> CheckResult:
         """Parse and validate; with a store, save and compare.
 
         `progress("ocr", page=, pages=)` is scheduled as a scan's pages are read, and
         `progress("saving")` awaited before saving."""
         on_page, edits = None, []
         if progress is not None:
+
             def on_page(page: int, pages: int) -> None:
                 # runs on the event loop: the status edit must not hold up the parse
                 edits.append(asyncio.ensure_future(progress("ocr", page=page, pages=pages)))
+
         try:
             report = await self.pool.parse_async(data, filename, on_page)
         finally:
@@ -89,7 +96,9 @@ class Checker:
         # staff's verdicts on this agency-year's findings hold for every version and every parse
         result.reviews = await review.reviews_for(self, saved.agency_id, year)
         if saved.status == "superseded" and saved.superseded_id is not None:
-            result.changes = await review.corrected(self, saved.report_id, saved.superseded_id, saved.agency_id)
+            result.changes = await review.corrected(
+                self, saved.report_id, saved.superseded_id, saved.agency_id
+            )
         return result
 
     async def compare_or_none(self, agency_id: int, year_a: int, year_b: int) -> Comparison | None:
@@ -140,7 +149,9 @@ class Checker:
                 out.append(report_figures(report).model_copy(update={"year": year}))
         return Trend(agency=agency.name, agency_id=agency_id, years=out)
 
-    async def history(self, agency_ids: list[int] | None = None, year: int | None = None) -> list[ReportEntry]:
+    async def history(
+        self, agency_ids: list[int] | None = None, year: int | None = None
+    ) -> list[ReportEntry]:
         """Every stored report, the versions later uploads replaced included."""
         return await self._store().list(agency_ids, year=year)
 
@@ -190,8 +201,9 @@ class Checker:
 
         return await roster.roster_add(self._store().db, name, kind, added_by)
 
-    async def roster_add_many(self, rows: list[tuple[str, str]], added_by: str,
-                              replace: bool = False) -> list[tuple[RosterEntry, bool]]:
+    async def roster_add_many(
+        self, rows: list[tuple[str, str]], added_by: str, replace: bool = False
+    ) -> list[tuple[RosterEntry, bool]]:
         from storage import roster
 
         return await roster.roster_add_many(self._store().db, rows, added_by, replace=replace)
@@ -221,8 +233,13 @@ class Checker:
 
 
 @asynccontextmanager
-async def session(db: str | os.PathLike | None = None, *, workers: int | None = None,
-                  store: bool = True, forked_worker: bool = False) -> AsyncIterator[Checker]:
+async def session(
+    db: str | os.PathLike | None = None,
+    *,
+    workers: int | None = None,
+    store: bool = True,
+    forked_worker: bool = False,
+) -> AsyncIterator[Checker]:
     """A Checker on the database `db` (None: NIANBAO_DB, else data/nianbao.db), closed on the way out.
 
     `workers` parse processes start only when a file is parsed; `store=False` opens no database.
@@ -245,8 +262,14 @@ async def session(db: str | os.PathLike | None = None, *, workers: int | None = 
         pool.close()
 
 
-def run_command(db: str | os.PathLike | None, main: Callable[[Checker], Awaitable[int]], *,
-                workers: int | None = None, store: bool = True, forked_worker: bool = False) -> int:
+def run_command(
+    db: str | os.PathLike | None,
+    main: Callable[[Checker], Awaitable[int]],
+    *,
+    workers: int | None = None,
+    store: bool = True,
+    forked_worker: bool = False,
+) -> int:
     """Run `main(checker)` for a CLI command (`--db`) on its own event loop; its return is the exit code."""
 
     async def session_main() -> int:

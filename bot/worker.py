@@ -28,7 +28,9 @@ from parser.model import Report
 log = logging.getLogger("nianbao.worker")
 
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_MEMORY_MB = 4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
+DEFAULT_MEMORY_MB = (
+    4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
+)
 MAX_TASKS = 50  # files a worker parses before it is renewed
 PAGE_TIMEOUT = 30.0  # a scanned page takes ~5 s to read; a page that takes 30 s is stuck
 MAX_TIMEOUT = 30 * 60.0
@@ -120,25 +122,44 @@ class _Worker:
 
 
 def timeout_error(seconds: float) -> errors.ReportError:
-    return errors.ReportError("timeout", f"文件解析超时（超过 {seconds:.0f} 秒），已停止处理。",
-                              f"parsing took longer than {seconds:.0f} s and was stopped")
+    return errors.ReportError(
+        "timeout",
+        f"文件解析超时（超过 {seconds:.0f} 秒），已停止处理。",
+        f"parsing took longer than {seconds:.0f} s and was stopped",
+    )
 
 
 def crashed_error() -> errors.ReportError:
-    return errors.ReportError("crashed", "解析文件时出错，已停止处理。请确认文件完好后重试。",
-                              "the parser failed on this file; check the file and try again")
+    return errors.ReportError(
+        "crashed",
+        "解析文件时出错，已停止处理。请确认文件完好后重试。",
+        "the parser failed on this file; check the file and try again",
+    )
 
 
 class ParsePool:
     """`workers` worker processes; each file waits for a free one, and only its own worker pays for it."""
 
     # imported once in the forkserver, so workers start with the parser loaded
-    PRELOAD = ["bot.worker", "parser.api", "parser.validate", "parser.readers.pdf", "parser.readers.docx",
-               "parser.readers.html", "parser.readers.text", "pdfplumber"]
+    PRELOAD = [
+        "bot.worker",
+        "parser.api",
+        "parser.validate",
+        "parser.readers.pdf",
+        "parser.readers.docx",
+        "parser.readers.html",
+        "parser.readers.text",
+        "pdfplumber",
+    ]
 
-    def __init__(self, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int = DEFAULT_MEMORY_MB, clock: Callable[[], float] = time.monotonic,
-                 start_method: str = "forkserver"):
+    def __init__(
+        self,
+        workers: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        clock: Callable[[], float] = time.monotonic,
+        start_method: str = "forkserver",
+    ):
         """`start_method="fork"`: a worker is forked straight from this process when first needed — no
         forkserver to start and nothing preloaded, for one-shot commands (`nianbao check`) that parse
         files one at a time; the worker still has its own time and memory limits."""
@@ -224,14 +245,17 @@ class ParsePool:
             else:
                 raise payload[0]
 
-    async def parse_async(self, data: bytes, filename: str | None = None,
-                          progress: Progress | None = None) -> Report:
+    async def parse_async(
+        self, data: bytes, filename: str | None = None, progress: Progress | None = None
+    ) -> Report:
         """`progress(page, pages)` is called on the event loop's thread."""
         loop = asyncio.get_running_loop()
         relay = None
         if progress is not None:
+
             def relay(page: int, pages: int) -> None:
                 loop.call_soon_threadsafe(progress, page, pages)
+
         return await loop.run_in_executor(self._threads, self.parse, data, filename, relay)
 
     def close(self) -> None:

@@ -78,14 +78,21 @@ def review_text(review) -> str | None:
     return review_note(review)
 
 
-def report_workbook(report: Report, comparison: Comparison | None = None, figures: Trend | None = None,
-                    reviews: Mapping[tuple[str, str], Review] | None = None) -> bytes:
+def report_workbook(
+    report: Report,
+    comparison: Comparison | None = None,
+    figures: Trend | None = None,
+    reviews: Mapping[tuple[str, str], Review] | None = None,
+) -> bytes:
     """概况, the three tables, 问题清单 and (when given) 同比 and 主要数据 (with charts) as sheets of one XLSX file.
 
     `reviews`: staff's verdicts on the findings ((rule, where) → review); dismissed ones do not count."""
     reviews = reviews or {}
-    counted = [f for f in report.findings
-               if not ((r := reviews.get((f.rule, f.where))) is not None and r.verdict == "dismissed")]
+    counted = [
+        f
+        for f in report.findings
+        if not ((r := reviews.get((f.rule, f.where))) is not None and r.verdict == "dismissed")
+    ]
     wb = Workbook()
     wb.remove(wb.active)
     period = "至".join(d.isoformat() for d in report.period) if report.period else None
@@ -104,7 +111,8 @@ def report_workbook(report: Report, comparison: Comparison | None = None, figure
         ["错误", sum(f.severity == "error" for f in counted)],
         ["提示", sum(f.severity == "warning" for f in counted)],
         ["已排除", len(report.findings) - len(counted)],
-        ["对比年度", report.previous_year], ["SHA-256", report.sha256],
+        ["对比年度", report.previous_year],
+        ["SHA-256", report.sha256],
     ]
     add_sheet(wb, "概况", ["项目", "内容"], info, [14, 70])
 
@@ -141,12 +149,23 @@ def report_workbook(report: Report, comparison: Comparison | None = None, figure
         )
 
     rows = [
-        [SEVERITY_ZH.get(f.severity, f.severity), f.rule, f.where, f.message, f.page, f.quote,
-         review_text(reviews.get((f.rule, f.where)))]
+        [
+            SEVERITY_ZH.get(f.severity, f.severity),
+            f.rule,
+            f.where,
+            f.message,
+            f.page,
+            f.quote,
+            review_text(reviews.get((f.rule, f.where))),
+        ]
         for f in report.findings
     ]
     ws = add_sheet(
-        wb, "问题清单", ["级别", "规则", "位置", "说明", "页码", "原文", "核实情况"], rows, [8, 18, 34, 70, 8, 50, 40]
+        wb,
+        "问题清单",
+        ["级别", "规则", "位置", "说明", "页码", "原文", "核实情况"],
+        rows,
+        [8, 18, 34, 70, 8, 50, 40],
     )
     for row in ws.iter_rows(min_row=2):
         for cell in row:

@@ -34,7 +34,9 @@ from parser.tables import (
 )
 from parser.textutil import CN_NUMERALS, CN_ORDINAL, is_page_number, join_broken_lines, nfkc
 
-_PARAGRAPH_START = re.compile(rf"^\s*(?:[（(][{CN_NUMERALS}\d]{{1,3}}[)）]|{CN_ORDINAL}[、.．]|\d{{1,2}}[.．、](?!\d)|[{CN_NUMERALS}]是)")
+_PARAGRAPH_START = re.compile(
+    rf"^\s*(?:[（(][{CN_NUMERALS}\d]{{1,3}}[)）]|{CN_ORDINAL}[、.．]|\d{{1,2}}[.．、](?!\d)|[{CN_NUMERALS}]是)"
+)
 
 
 def read_document(data: bytes, progress=None) -> Document:
@@ -75,8 +77,11 @@ def read_document(data: bytes, progress=None) -> Document:
 
         return text.read(data)
     if kind == "zip":
-        raise errors.ReportError("unsupported", "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
-                                 "a ZIP archive that is not a DOCX document; unpack it and send the reports")
+        raise errors.ReportError(
+            "unsupported",
+            "这是一个压缩包，不是 DOCX 文档。请解压后分别发送年度报告文件。",
+            "a ZIP archive that is not a DOCX document; unpack it and send the reports",
+        )
     if kind in ("ole", "rtf", "odt"):
         from parser.readers import legacy
 
@@ -102,7 +107,9 @@ def _with_scanned_pages(data: bytes, document: Document, progress) -> Document:
     try:
         scanned = ocr.image_pages(data, quiet)
     except Exception as exc:  # noqa: BLE001 - a damaged page's objects: keep the text that was read
-        logging.getLogger("nianbao.pdf").warning("cannot look for scanned pages: %s: %s", type(exc).__name__, exc)
+        logging.getLogger("nianbao.pdf").warning(
+            "cannot look for scanned pages: %s: %s", type(exc).__name__, exc
+        )
         return document
     if not scanned:
         return document
@@ -130,26 +137,41 @@ def read_report(document: Document) -> Report:
 
     texts = [line.text for line in lines]
     period = find_period(join_broken_lines([line.text for line in preamble]) or "") or find_period(
-        join_broken_lines([line.text for line in regions.get("overview", [])]))
+        join_broken_lines([line.text for line in regions.get("overview", [])])
+    )
     quoted = find_quoted_title(join_broken_lines([line.text for line in preamble if not line.picture]))
     # the year the body speaks of: a printed page's sidebar names other years' reports
     body_year = period[0].year if period else (quoted.year if quoted else None)
     # pictures (［图片］) stand where they were: never part of a title or a name
-    title = find_title(["" if line.picture else line.text for line in lines[: max(first, 1) if headings else 60]],
-                       body_year)
+    title = find_title(
+        ["" if line.picture else line.text for line in lines[: max(first, 1) if headings else 60]], body_year
+    )
     # a web page's own title: 「某某局2024年政府信息公开年度报告_某某市人民政府」 or 「…年度报告-某某局」
     page_title = find_title([document.title]) if document.title else None
     if title is None and page_title is not None:
         title = (page_title[0], -1)
     # the title in the introduction 「现发布《某某局2024年…年度报告》」 when the page's columns ran into the
     # title itself and what is left names no agency and another year (a sidebar's link)
-    if (title and quoted and quoted.agency and title[0].agency is None and body_year is not None
-            and title[0].year != body_year == quoted.year):
+    if (
+        title
+        and quoted
+        and quoted.agency
+        and title[0].agency is None
+        and body_year is not None
+        and title[0].year != body_year == quoted.year
+    ):
         title = (quoted, title[1])
-    intro_text = " ".join(line.text for line in preamble) + " " + " ".join(
-        line.text for line in regions.get("overview", []))
-    agency = ((title[0].agency if title else None) or (quoted.agency if quoted else None)
-              or (page_title[0].agency if page_title else None) or find_signature_agency(texts))
+    intro_text = (
+        " ".join(line.text for line in preamble)
+        + " "
+        + " ".join(line.text for line in regions.get("overview", []))
+    )
+    agency = (
+        (title[0].agency if title else None)
+        or (quoted.agency if quoted else None)
+        or (page_title[0].agency if page_title else None)
+        or find_signature_agency(texts)
+    )
     title_year = (title[0].year if title else None) or (quoted.year if quoted else None)
     # no title: still a report when it holds the statistical tables (checked once they are read)
     untitled = title is None and quoted is None and len(headings) < 3
@@ -170,7 +192,8 @@ def read_report(document: Document) -> Report:
     )
     for heading in headings:
         report.sources[f"section.{heading.key}"] = Source(
-            page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number)
+            page=heading.page, quote=heading.text[:80], printed_number=heading.printed_number
+        )
 
     _read_tables(report, regions, headings, lines)
     has_tables = report.active is not None or report.applications is not None
@@ -188,7 +211,9 @@ def _regions(lines: list[Line], headings: list[Heading]) -> dict[str, list[Line]
     return regions
 
 
-def _table_region(regions: dict[str, list[Line]], headings: list[Heading], key: str, lines: list[Line]) -> list[Line]:
+def _table_region(
+    regions: dict[str, list[Line]], headings: list[Heading], key: str, lines: list[Line]
+) -> list[Line]:
     """A table's section, or — where its heading is missing — the section before it; with no heading
     found at all (a page printed from a browser, headings run into their paragraphs), the whole text."""
     if key in regions:
@@ -200,7 +225,9 @@ def _table_region(regions: dict[str, list[Line]], headings: list[Heading], key: 
     return regions[before[-1].key] if before else []
 
 
-def _read_tables(report: Report, regions: dict[str, list[Line]], headings: list[Heading], lines: list[Line]) -> None:
+def _read_tables(
+    report: Report, regions: dict[str, list[Line]], headings: list[Heading], lines: list[Line]
+) -> None:
     active_lines = _table_region(regions, headings, "active", lines)
     app_lines = _table_region(regions, headings, "applications", lines)
     lit_lines = _table_region(regions, headings, "review_litigation", lines)
@@ -259,8 +286,11 @@ def _paragraphs(preamble: list[Line], regions: dict[str, list[Line]], title_end:
             text = line.text.strip()
             if is_page_number(text) or line.picture:
                 continue
-            if buffer and (_PARAGRAPH_START.match(nfkc(text)) or buffer[-1].endswith(("。", "！", "？", "：", ":"))
-                           or _is_subheading(buffer)):
+            if buffer and (
+                _PARAGRAPH_START.match(nfkc(text))
+                or buffer[-1].endswith(("。", "！", "？", "：", ":"))
+                or _is_subheading(buffer)
+            ):
                 flush()
             if not buffer:
                 page = line.page
@@ -277,5 +307,9 @@ def _looks_tabular(text: str) -> bool:
 def _is_subheading(buffer: list[str]) -> bool:
     """「（一）存在问题」 alone on its line: a heading of its own, not the start of a sentence."""
     line = buffer[0]
-    return len(buffer) == 1 and len(line) <= 20 and bool(_PARAGRAPH_START.match(nfkc(line))) and not re.search(
-        r"[。，；：,;:]", line)
+    return (
+        len(buffer) == 1
+        and len(line) <= 20
+        and bool(_PARAGRAPH_START.match(nfkc(line)))
+        and not re.search(r"[。，；：,;:]", line)
+    )

@@ -13,23 +13,37 @@ from parser.textutil import cn_to_int, nfkc
 _REPORT_WORDS = r"政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
 _TITLE = re.compile(r"(?P<before>.*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>.*?)" + _REPORT_WORDS)
 # 「某某局政府信息公开工作年度报告（2024年度）」: the year after the words
-_TITLE_YEAR_AFTER = re.compile(r"(?P<before>.*?)(?P<between>)" + _REPORT_WORDS
-                               + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年?\s*度?\s*[)）]")
-_QUOTED = re.compile(r"《(?P<before>[^《》]*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>[^《》]*?)" + _REPORT_WORDS + r"》")
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<before>.*?)(?P<between>)"
+    + _REPORT_WORDS
+    + r"\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*年?\s*度?\s*[)）]"
+)
+_QUOTED = re.compile(
+    r"《(?P<before>[^《》]*?)(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<between>[^《》]*?)"
+    + _REPORT_WORDS
+    + r"》"
+)
 # what may follow a title on its line: nothing, or a web page's suffix 「-某某局」「_政府信息公开年报_某某区人民政府」
 _SUFFIX_SEP = r"[-_|｜—–－·]"
 _TITLE_END = re.compile(rf"^\s*(?:$|{_SUFFIX_SEP})")
 # a browser's print header before the title: 「2025/1/20 09:30」「2025-01-20 上午9:30」
-_PRINT_STAMP = re.compile(r"^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s*(?:(?:上午|下午|AM|PM)\s*)?"
-                          r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?)?\s*", re.I)
+_PRINT_STAMP = re.compile(
+    r"^\s*\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s*(?:(?:上午|下午|AM|PM)\s*)?"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)?)?\s*",
+    re.I,
+)
 # suffix parts that name the site or the column, not the agency
-_SITE_WORDS = re.compile(r"网站|门户|网$|首页|频道|专栏|栏目|年报|年度报告|信息公开|政务公开|平台|www|gov", re.I)
+_SITE_WORDS = re.compile(
+    r"网站|门户|网$|首页|频道|专栏|栏目|年报|年度报告|信息公开|政务公开|平台|www|gov", re.I
+)
 _AGENCY_END = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|办事处|委员会|局|厅|委|办|中心|署|院|所|馆|站|队|处|部|室|镇|乡|苏木|街道|"
-    r"区|县|市|旗|州|盟|会|团|社|司|行|校|学|园|关|台|场|庭)$")
+    r"区|县|市|旗|州|盟|会|团|社|司|行|校|学|园|关|台|场|庭)$"
+)
 _DATE = r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?"
 _PERIOD = re.compile(
-    _DATE + r"\s*(?:起\s*)?(?:至|到|—+|-+|~|－)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?"
+    _DATE
+    + r"\s*(?:起\s*)?(?:至|到|—+|-+|~|－)\s*(?:(?P<y2>(?:19|20)\d{2})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日?"
 )
 _SIGNATURE_DATE = re.compile(
     r"^(?P<y>(?:19|20)\d{2}|[二〇○零一二三四五六七八九Ｏ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
@@ -97,7 +111,9 @@ def _match_title(line: str) -> re.Match | None:
 # a web page's navigation, breadcrumbs and link lists: never part of an agency's name
 _NAV_WORDS = re.compile(r"首页|当前位置|您的位置|所在位置|年报|网站|门户|栏目|导航|链接|走进|专题|[>›»]")
 # the page's furniture between its title and the report: 「发布时间：… 来源：… 浏览次数：… 【字体：大 中 小】」
-_PAGE_META = re.compile(r"发布(?:时间|日期)|来源[:：]|浏览|点击|字体|打印|分享|索引号|文号|作者[:：]|编辑[:：]")
+_PAGE_META = re.compile(
+    r"发布(?:时间|日期)|来源[:：]|浏览|点击|字体|打印|分享|索引号|文号|作者[:：]|编辑[:：]"
+)
 _BODY_START = re.compile(r"^[一1][、.．]|根据|依据|按照|本报告")
 
 
@@ -156,8 +172,11 @@ def _pieces(line: str, first: bool, whole: bool = False) -> list[str]:
         # cut before a gap only when the title is whole on its line (a sidebar's links to its right)
         ends = [g.start() for g in gaps if g.start() > 0] if whole else []
         return [line[a:b] for a in starts for b in [len(line), *ends] if b > a]
-    return [line] + [line[g.end() :] for g in gaps if g.end() < len(line)] + [line[: g.start()] for g in gaps
-                                                                              if g.start() > 0]
+    return (
+        [line]
+        + [line[g.end() :] for g in gaps if g.end() < len(line)]
+        + [line[: g.start()] for g in gaps if g.start() > 0]
+    )
 
 
 def _candidates(top: list[str], i: int) -> list[_Candidate]:
@@ -209,8 +228,9 @@ def _followed_by_body(top: list[str], cand: _Candidate, others: list[_Candidate]
         if again:
             j = max(c.end for c in again) + 1
             continue
-        if _BODY_START.match(line) or (len(line) >= 12 and re.search(r"[，。；《]", line)
-                                        and not _PAGE_META.search(line)):
+        if _BODY_START.match(line) or (
+            len(line) >= 12 and re.search(r"[，。；《]", line) and not _PAGE_META.search(line)
+        ):
             return True
         if line and not _PAGE_META.search(line):
             return False
@@ -237,9 +257,13 @@ def find_title(lines: list[str], body_year: int | None = None) -> tuple[Title, i
 
     def rank(c: _Candidate) -> tuple:
         agency = re.sub(r"[（(][^（）()]*[)）]$", "", c.title.agency or "")
-        return (c.title.agency is not None, bool(_AGENCY_END.search(agency)),
-                body_year is None or c.title.year == body_year,
-                _followed_by_body(top, c, candidates), -c.start)
+        return (
+            c.title.agency is not None,
+            bool(_AGENCY_END.search(agency)),
+            body_year is None or c.title.year == body_year,
+            _followed_by_body(top, c, candidates),
+            -c.start,
+        )
 
     best = max(candidates, key=rank)
     # the same title printed again just below (a page's heading, then the article's): the body follows the last

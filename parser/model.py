@@ -460,8 +460,12 @@ class ComparisonRow(BaseModel):
     from_text: list[bool] = Field(default_factory=lambda: [False, False])
 
     def to_json(self) -> dict:
-        return {"key": self.key, "label": self.label, "values": self.values,
-                "change": self.change.model_dump() if self.change else None}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "values": self.values,
+            "change": self.change.model_dump() if self.change else None,
+        }
 
 
 class Comparison(BaseModel):

@@ -23,7 +23,10 @@ from parser.model import (
 from parser.validate.arithmetic import meant, row_label, unfilled_row
 
 LIMIT = 4096
-TEMPLATE_NAMES = {"2021": "2021 年版（国办公开办函〔2021〕30号）", "2019": "2019 年版（国办公开办函〔2019〕60号）"}
+TEMPLATE_NAMES = {
+    "2021": "2021 年版（国办公开办函〔2021〕30号）",
+    "2019": "2019 年版（国办公开办函〔2019〕60号）",
+}
 _PLACES = {"applications": "表三", "review_litigation": "表四", "active": "表二"}
 _FIELDS = {"template": "报告格式", "year": "报告年度", "published": "落款日期"}
 
@@ -55,12 +58,14 @@ def key_figures(report: Report) -> list[str]:
         lines.append(
             f"主动公开：制发规章 {_n(active.rules.issued)} 件、规范性文件 {_n(active.normative_documents.issued)} 件；"
             f"行政许可 {_n(active.licensing.decisions)}、行政处罚 {_n(active.penalty.decisions)}、"
-            f"行政强制 {_n(active.coercion.decisions)}；收费 {_n(active.fees.amount)} 万元")
+            f"行政强制 {_n(active.coercion.decisions)}；收费 {_n(active.fees.amount)} 万元"
+        )
     elif isinstance(active, Active2019):
         lines.append(
             f"主动公开：新制作规章 {_n(active.rules.made)} 件、规范性文件 {_n(active.normative_documents.made)} 件；"
             f"行政许可 {_n(active.licensing.decisions)}、行政处罚 {_n(active.penalty.decisions)}、"
-            f"行政强制 {_n(active.coercion.decisions)}")
+            f"行政强制 {_n(active.coercion.decisions)}"
+        )
     else:
         lines.append("主动公开（表二）：未找到")
     apps = meant(report)
@@ -68,19 +73,25 @@ def key_figures(report: Report) -> list[str]:
         # an unfilled 总计 column or a row left unfilled: the figures are what the checks give, and the line says so
         gap = unfilled_row(report)
         how = (
-            "（表三总计栏未填写，以下按各列之和）" if report.totals_from_rows()
-            else f"（表三「{row_label(gap.row)}」行未填写，以下按核对结果）" if gap else ""
+            "（表三总计栏未填写，以下按各列之和）"
+            if report.totals_from_rows()
+            else f"（表三「{row_label(gap.row)}」行未填写，以下按核对结果）"
+            if gap
+            else ""
         )
         lines.append(
             f"依申请公开{how}：新收申请 {_n(apps.new_received.total)} 件，上年结转 {_n(apps.carried_over.total)} 件，"
             f"办结 {_n(apps.total_processed.total)} 件（予以公开 {_n(apps.granted.total)} 件），"
-            f"结转下年 {_n(apps.carried_forward.total)} 件")
+            f"结转下年 {_n(apps.carried_forward.total)} 件"
+        )
     else:
         lines.append("依申请公开（表三）：未找到")
     lit = report.review_litigation
     if lit is not None:
-        lines.append(f"行政复议 {_n(lit.review.total)} 件，行政诉讼 "
-                     f"{_sum(lit.litigation_direct.total, lit.litigation_after_review.total)} 件")
+        lines.append(
+            f"行政复议 {_n(lit.review.total)} 件，行政诉讼 "
+            f"{_sum(lit.litigation_direct.total, lit.litigation_after_review.total)} 件"
+        )
     else:
         lines.append("行政复议、行政诉讼（表四）：未找到")
     return lines
@@ -172,12 +183,17 @@ def _findings(findings: list[Finding], excluded: Sequence[tuple[Finding, str]] =
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity != "error"]
     if findings:
-        lines: list[Tagged] = [(f"发现 {len(findings)} 个问题（错误 {len(errors)} 个，警告 {len(warnings)} 个）：", None)]
+        lines: list[Tagged] = [
+            (f"发现 {len(findings)} 个问题（错误 {len(errors)} 个，警告 {len(warnings)} 个）：", None)
+        ]
     else:
         lines = [("未发现需要处理的问题。", None)]
     number = 0
-    groups = [("【错误】", [(f, None) for f in errors]), ("【警告】", [(f, None) for f in warnings]),
-              (f"【已排除】以下 {len(excluded)} 个经核实不是问题，不计入：", list(excluded))]
+    groups = [
+        ("【错误】", [(f, None) for f in errors]),
+        ("【警告】", [(f, None) for f in warnings]),
+        (f"【已排除】以下 {len(excluded)} 个经核实不是问题，不计入：", list(excluded)),
+    ]
     for title, group in groups:
         if not group:
             continue
@@ -213,8 +229,10 @@ def _doubts(report: Report) -> list[str]:
         lines.append(line)
     sums = failing_sums(report) if any(d.by_sum for d in report.doubtful) else []
     if sums:
-        lines.append(f"以下 {len(sums)} 处合计按识读的数字不成立：可能是识读有误，也可能是报告本身有误，"
-                     "未列为问题，请对照原件核实：")
+        lines.append(
+            f"以下 {len(sums)} 处合计按识读的数字不成立：可能是识读有误，也可能是报告本身有误，"
+            "未列为问题，请对照原件核实："
+        )
     for s in sums:
         lines.append(f"• {f'第 {s.page} 页 ' if s.page else ''}{s.text}")
     confirmed = sum(1 for d in report.doubtful if not d.by_sum) - len(unsure)
@@ -223,7 +241,9 @@ def _doubts(report: Report) -> list[str]:
     return lines
 
 
-def format_reply(report: Report, comparison: Comparison | None = None, excluded: Sequence[tuple[Finding, str]] = ()) -> list[str]:
+def format_reply(
+    report: Report, comparison: Comparison | None = None, excluded: Sequence[tuple[Finding, str]] = ()
+) -> list[str]:
     """The summary and findings of one report, as messages of at most 4096 characters.
 
     `comparison` is the store's `Comparison` with the year before, when there is one: it follows the findings.
@@ -232,8 +252,9 @@ def format_reply(report: Report, comparison: Comparison | None = None, excluded:
     return [text for text, _ in reply_parts(report, comparison, excluded)]
 
 
-def reply_parts(report: Report, comparison: Comparison | None = None,
-                excluded: Sequence[tuple[Finding, str]] = ()) -> list[tuple[str, list[tuple[int, Finding]]]]:
+def reply_parts(
+    report: Report, comparison: Comparison | None = None, excluded: Sequence[tuple[Finding, str]] = ()
+) -> list[tuple[str, list[tuple[int, Finding]]]]:
     """`format_reply`'s messages, each with the findings it lists (number as printed, finding)."""
     name = report.agency or report.file or "未识别单位"
     year = f"{report.year} 年度" if report.year else "年度未识别"
@@ -243,9 +264,13 @@ def reply_parts(report: Report, comparison: Comparison | None = None,
         lines.append(f"落款日期：{report.published:%Y年%-m月%-d日}")
     lines += key_figures(report)
     if report.unreadable:
-        names = "、".join(_PLACES[t] for t in ("active", "applications", "review_litigation") if t in report.unreadable)
-        lines.append(f"注意：报告中有{names}，但其中数字的位置无法可靠识别（表格为图片，或排版无法还原），"
-                     "未作核对，请人工查看。")
+        names = "、".join(
+            _PLACES[t] for t in ("active", "applications", "review_litigation") if t in report.unreadable
+        )
+        lines.append(
+            f"注意：报告中有{names}，但其中数字的位置无法可靠识别（表格为图片，或排版无法还原），"
+            "未作核对，请人工查看。"
+        )
     lines.append("")
     tagged: list[Tagged] = [(line, None) for line in lines]
     tagged += _findings(report.findings, excluded)
@@ -262,8 +287,9 @@ def split_messages(lines: list[str], limit: int = LIMIT) -> list[str]:
     return [text for text, _ in split_tagged([(line, None) for line in lines], limit)]
 
 
-def split_tagged(lines: list[tuple[str, Any]], limit: int = LIMIT,
-                 max_tags: int | None = None) -> list[tuple[str, list]]:
+def split_tagged(
+    lines: list[tuple[str, Any]], limit: int = LIMIT, max_tags: int | None = None
+) -> list[tuple[str, list]]:
     """`split_messages` for lines carrying a tag (or None): each message with the tags of its lines.
 
     `max_tags`: a message holds at most this many tagged lines (a new one starts before the next)."""

@@ -23,6 +23,8 @@ _NULL_MARKERS = {"/", "-", "—", "——", "－", "–", "无", "\\", "／", "�
 _NUMBER = re.compile(r"^[+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+]?\d+(?:\.\d+)?$")
 # A digit run inside a chunk: a value unless it is a label's numbering (「1.属于」「2、申请人」)
 _EMBEDDED = re.compile(r"\d+(?:\.\d+)?")
+
+
 @dataclass(slots=True)
 class Group:
     label: str  # text since the previous group
@@ -55,7 +57,9 @@ class _Stream:
             if self.page is None:
                 self.page = page
 
-    def add_value(self, value: Value, raw: str, page: int | None, doubtful: bool = False, empty: bool = False) -> None:
+    def add_value(
+        self, value: Value, raw: str, page: int | None, doubtful: bool = False, empty: bool = False
+    ) -> None:
         self.values.append(value)
         self.doubtful.append(doubtful)
         self.empty.append(empty)
@@ -67,8 +71,18 @@ class _Stream:
         if not self.values:
             return  # text so far stays pending: it is the label of the next row
         label = "".join(self.label)
-        self.groups.append(Group(squash(label), self.values, self.page, self.structured,
-                                 " ".join(self.quote)[:120], label, self.doubtful, self.empty))
+        self.groups.append(
+            Group(
+                squash(label),
+                self.values,
+                self.page,
+                self.structured,
+                " ".join(self.quote)[:120],
+                label,
+                self.doubtful,
+                self.empty,
+            )
+        )
         self.label, self.values, self.quote, self.page, self.structured = [], [], [], None, False
         self.doubtful, self.empty = [], []
 
@@ -111,7 +125,11 @@ def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
         for m in _EMBEDDED.finditer(chunk):
             after = chunk[m.end() : m.end() + 1]
             before = chunk[m.start() - 1 : m.start()] if m.start() else ""
-            if after in {"、", ".", "．", "，", ","} or before in {"第", "("} or after in {"号", "年", "月", "日", "页"}:
+            if (
+                after in {"、", ".", "．", "，", ","}
+                or before in {"第", "("}
+                or after in {"号", "年", "月", "日", "页"}
+            ):
                 continue  # numbering or a reference, part of the label
             if m.start() > pos:
                 tokens.append(("text", chunk[pos : m.start()]))
@@ -147,7 +165,9 @@ def build_groups(lines: list[Line]) -> list[Group]:
             stream.add_text("".join(label_cells), line.page)
             stream.structured = True
             for index, cell in enumerate(slots, start=split):
-                stream.add_value(parse_value(cell)[1], cell or "·", line.page, index in line.doubtful, not cell)
+                stream.add_value(
+                    parse_value(cell)[1], cell or "·", line.page, index in line.doubtful, not cell
+                )
             stream.close()
             continue
         if is_page_number(line.text):
@@ -161,8 +181,6 @@ def build_groups(lines: list[Line]) -> list[Group]:
                     stream.add_value(token, format_value(token), line.page, index in line.doubtful)  # type: ignore[arg-type]
     stream.close()
     return stream.groups
-
-
 
 
 def format_value(value: Value) -> str:
@@ -214,8 +232,11 @@ def fit(group: Group, width: int) -> list[Value] | None:
 def doubtful_columns(group: Group, width: int, columns: tuple[str, ...]) -> list[str]:
     """The columns whose value OCR read with low confidence."""
     slots = fit_slots(group, width) or []
-    return [column for column, i in zip(columns, slots, strict=False)
-            if i is not None and i < len(group.doubtful) and group.doubtful[i]]
+    return [
+        column
+        for column, i in zip(columns, slots, strict=False)
+        if i is not None and i < len(group.doubtful) and group.doubtful[i]
+    ]
 
 
 # ---- tunables of the alignment (label similarity is 0–1: the share of the row's label found) ----
@@ -286,7 +307,9 @@ def own_text(label: str, row: RowSpec) -> str:
     return "".join(out) + label[pos:]
 
 
-def align(groups: list[Group], rows: list[RowSpec], threshold: float = ALIGN_THRESHOLD) -> tuple[dict[str, Group], float]:
+def align(
+    groups: list[Group], rows: list[RowSpec], threshold: float = ALIGN_THRESHOLD
+) -> tuple[dict[str, Group], float]:
     """Monotone alignment of groups to rows maximising label similarity (Needleman–Wunsch style)."""
     n, m = len(groups), len(rows)
     sims = [[similarity(g, r) for r in rows] for g in groups]
@@ -323,7 +346,9 @@ def align(groups: list[Group], rows: list[RowSpec], threshold: float = ALIGN_THR
 
 # A row's own numbering: 一、 1. and the rows （一）（二）（七）; not the group headings （三）–（六） that
 # table 3's layout prints beside their first or middle leaf (a segment from the leaf's number on keeps them)
-_NUMBERED = re.compile(r"[(（]\s*[一二七]\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|(?<![\d.])\d{1,2}\s*[.、．](?!\d)")
+_NUMBERED = re.compile(
+    r"[(（]\s*[一二七]\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|(?<![\d.])\d{1,2}\s*[.、．](?!\d)"
+)
 
 
 def _last_label(group: Group) -> str:
@@ -356,7 +381,12 @@ def similarity(group: Group, row: RowSpec) -> float:
         # from its number on, a label cut short before the numbers is all of this row's words
         # (「5.要求行政机关确认」 of 「5.要求行政机关确认或重新出具已获取信息」)
         cut = CUT_LABEL_WEIGHT * coverage(last, row.canonical) if len(last) >= CUT_LABEL_MIN else 0.0
-        sim = max(EARLIER_LABELS_WEIGHT * sim, coverage(row.canonical, last), HEAD_WEIGHT * coverage(head, last), cut)
+        sim = max(
+            EARLIER_LABELS_WEIGHT * sim,
+            coverage(row.canonical, last),
+            HEAD_WEIGHT * coverage(head, last),
+            cut,
+        )
     # The label's own end weighs more than noise carried over from wrapped neighbours: the text right
     # before the numbers is the row's own (「（六）其他处理」 of a blank row, then 「总计 376 …」: 总计's,
     # not （六）'s; 「5.属于三类内部事务」 wrapped before the numbers: 5.'s, not 1.'s)

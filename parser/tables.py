@@ -99,10 +99,10 @@ class TableResult:
 
 def _doubts(prefix: str, row, group: Group, width: int) -> list[Doubt]:
     columns = tuple(type(row).model_fields)
-    return [Doubt(path=f"{prefix}.{column}", page=group.page, read=getattr(row, column))
-            for column in doubtful_columns(group, width, columns)]
-
-
+    return [
+        Doubt(path=f"{prefix}.{column}", page=group.page, read=getattr(row, column))
+        for column in doubtful_columns(group, width, columns)
+    ]
 
 
 def _printed_number(group: Group, row: RowSpec) -> str | None:
@@ -113,8 +113,14 @@ def _printed_number(group: Group, row: RowSpec) -> str | None:
     # the last occurrence: earlier text is noise carried over from other rows; and not one inside a
     # longer label (the 「其他」 of 「（六）其他处理」 is not 「3.其他」's)
     flat = squash(raw)
-    found = next((m for m in reversed(list(re.finditer(pattern, raw)))
-                  if not is_shadowed(flat, len(squash(raw[: m.start()])), row)), None)
+    found = next(
+        (
+            m
+            for m in reversed(list(re.finditer(pattern, raw)))
+            if not is_shadowed(flat, len(squash(raw[: m.start()])), row)
+        ),
+        None,
+    )
     if found is None:
         return None
     m = TRAILING_NUMBER.search(raw[: found.start()])
@@ -131,9 +137,18 @@ def split_runs(groups: list[Group], width: int) -> list[Group]:
             out.append(group)
             continue
         for k in range(0, count, width):
-            out.append(Group(group.label if k == 0 else "", group.values[k : k + width], group.page, False,
-                             group.quote, group.raw_label if k == 0 else "", group.doubtful[k : k + width],
-                             group.empty[k : k + width]))
+            out.append(
+                Group(
+                    group.label if k == 0 else "",
+                    group.values[k : k + width],
+                    group.page,
+                    False,
+                    group.quote,
+                    group.raw_label if k == 0 else "",
+                    group.doubtful[k : k + width],
+                    group.empty[k : k + width],
+                )
+            )
     return out
 
 
@@ -146,10 +161,19 @@ def read_applications(lines: list[Line]) -> TableResult | None:
     # blank rows) or wrapped among other labels
     text = squash("".join(line.text for line in lines))
     printed_subrows = max(coverage(mark, text) for mark in _SUBROW_MARKS) >= SUBROW_MARK_COVERAGE
-    matched = with_subrows if printed_subrows or score_sub > score_single + SUBROW_SCORE_MARGIN else single_row
-    specs = [s for s in APPLICATION_SPECS if s.key != "other"] if matched is with_subrows else \
-        [s for s in APPLICATION_SPECS if s.key not in _SUBROWS]
-    core = sum(1 for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward") if k in matched)
+    matched = (
+        with_subrows if printed_subrows or score_sub > score_single + SUBROW_SCORE_MARGIN else single_row
+    )
+    specs = (
+        [s for s in APPLICATION_SPECS if s.key != "other"]
+        if matched is with_subrows
+        else [s for s in APPLICATION_SPECS if s.key not in _SUBROWS]
+    )
+    core = sum(
+        1
+        for k in ("new_received", "carried_over", "granted", "total_processed", "carried_forward")
+        if k in matched
+    )
     if len(matched) < ROWS_MIN or core < CORE_ROWS_MIN:
         if _shows_table(lines, ("本年新收政府信息公开申请数量", "结转下年度继续办理")):
             return TableResult(empty_table("applications", None), {}, unreadable=True)
@@ -173,7 +197,9 @@ def read_applications(lines: list[Line]) -> TableResult | None:
         counts = ApplicantCounts()
         if group is not None and _placeable(group, APPLICANT_WIDTH):
             values = fit(group, APPLICANT_WIDTH) or [None] * APPLICANT_WIDTH
-            counts = ApplicantCounts(**dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True)))
+            counts = ApplicantCounts(
+                **dict(zip(APPLICANT_COLUMNS, (_as_int(v) for v in values), strict=True))
+            )
             sources[f"applications.{spec.key}"] = Source(
                 page=group.page, quote=group.quote, printed_number=_printed_number(group, spec)
             )
@@ -208,6 +234,7 @@ def _unsure_rows(matched: dict[str, Group], specs: list[RowSpec]) -> set[str]:
 
 def _failing_rows(table: Applications) -> set[str]:
     """The rows of the column checks (balance, outcomes to （七）总计) that fail as the table is placed."""
+
     def cell(row: str, column: str) -> int:
         return (getattr(getattr(table, row), column) or 0) if getattr(table, row) is not None else 0
 
@@ -281,8 +308,16 @@ ACTIVE_2019 = [
     RowSpec("fees", "行政事业性收费", 2),
     RowSpec("procurement", "政府集中采购", 2),
 ]
-_MARKS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "政府集中采购",
-               "其他对外管理服务事项", "采购总金额")
+_MARKS_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增减",
+    "政府集中采购",
+    "其他对外管理服务事项",
+    "采购总金额",
+)
 _MARKS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 
 
@@ -318,7 +353,10 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
         row = getattr(table, spec.key)
         values = fit(group, spec.width) or [None] * spec.width
         fields = list(type(row).model_fields)
-        typed = {name: (value if name == "amount" else _as_int(value)) for name, value in zip(fields, values, strict=True)}
+        typed = {
+            name: (value if name == "amount" else _as_int(value))
+            for name, value in zip(fields, values, strict=True)
+        }
         row = type(row)(**typed)
         setattr(table, spec.key, row)
         sources[f"active.{spec.key}"] = Source(page=group.page, quote=group.quote)
@@ -331,14 +369,20 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
 
 _LITIGATION_WORDS = ("复议", "诉讼")
 OUTCOME_WIDTH = len(OUTCOME_COLUMNS)  # 维持 纠正 其他 未审结 总计
-LITIGATION_CELLS = len(LITIGATION_GROUPS) * OUTCOME_WIDTH  # 15: review, direct lawsuits, lawsuits after review
+LITIGATION_CELLS = (
+    len(LITIGATION_GROUPS) * OUTCOME_WIDTH
+)  # 15: review, direct lawsuits, lawsuits after review
 
 
 def read_review_litigation(lines: list[Line]) -> TableResult | None:
     groups = [g for g in build_groups(lines) if g.values]
     # The 15 numbers: one row of 15, or runs that add up to 15 (three rows of 5, numbers over lines)
     for group in groups:
-        slots = fit_slots(group, LITIGATION_CELLS) if group.structured and len(group.values) > LITIGATION_CELLS else list(range(len(group.values)))
+        slots = (
+            fit_slots(group, LITIGATION_CELLS)
+            if group.structured and len(group.values) > LITIGATION_CELLS
+            else list(range(len(group.values)))
+        )
         if slots is not None and len(slots) == LITIGATION_CELLS:
             values = [None if i is None else group.values[i] for i in slots]
             flags = [i is not None and group.doubtful[i] for i in slots]
@@ -352,9 +396,15 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
     text = squash("".join(line.text for line in lines))
     if groups and all(word in text for word in _LITIGATION_WORDS):
         # The table is there but its numbers cannot be placed: keep it, with every cell unknown
-        return TableResult(ReviewLitigation(review=OutcomeCounts(), litigation_direct=OutcomeCounts(),
-                                            litigation_after_review=OutcomeCounts()),
-                           {"review_litigation": Source(page=groups[0].page, quote=groups[0].quote)}, unreadable=True)
+        return TableResult(
+            ReviewLitigation(
+                review=OutcomeCounts(),
+                litigation_direct=OutcomeCounts(),
+                litigation_after_review=OutcomeCounts(),
+            ),
+            {"review_litigation": Source(page=groups[0].page, quote=groups[0].quote)},
+            unreadable=True,
+        )
     return None
 
 
@@ -364,8 +414,12 @@ def _litigation(values: list[Value], flags: list[bool], group: Group) -> TableRe
     for k, name in enumerate(LITIGATION_GROUPS):
         chunk = [_as_int(v) for v in values[k * OUTCOME_WIDTH : (k + 1) * OUTCOME_WIDTH]]
         setattr(table, name, OutcomeCounts(**dict(zip(OUTCOME_COLUMNS, chunk, strict=True))))
-        doubts += [Doubt(path=f"review_litigation.{name}.{column}", page=group.page, read=value)
-                   for column, value, doubtful in zip(OUTCOME_COLUMNS, chunk, flags[k * OUTCOME_WIDTH : (k + 1) * OUTCOME_WIDTH], strict=False)
-                   if doubtful]
+        doubts += [
+            Doubt(path=f"review_litigation.{name}.{column}", page=group.page, read=value)
+            for column, value, doubtful in zip(
+                OUTCOME_COLUMNS, chunk, flags[k * OUTCOME_WIDTH : (k + 1) * OUTCOME_WIDTH], strict=False
+            )
+            if doubtful
+        ]
     quote = " ".join(format_value(v) for v in values)
     return TableResult(table, {"review_litigation": Source(page=group.page, quote=quote)}, doubts=doubts)

@@ -24,7 +24,6 @@ from parser.model import (
 TABLES = ("active", "applications", "review_litigation")
 
 
-
 def active_layout(report: Report) -> str | None:
     if isinstance(report.active, Active2021):
         return "2021"

@@ -27,13 +27,24 @@ FACT_TABLE_KEYS: dict[str, str] = {
 _NOT_COMPARED = {"share", "percent", "lawsuits", "litigation"}
 
 _ACTIVE_KEYS = (
-    "active.rules.issued", "active.rules.repealed", "active.rules.in_force",
-    "active.rules.made", "active.rules.published", "active.rules.total_published",
-    "active.normative_documents.issued", "active.normative_documents.repealed",
-    "active.normative_documents.in_force", "active.normative_documents.made",
-    "active.normative_documents.published", "active.normative_documents.total_published",
-    "active.licensing.decisions", "active.other_services.decisions", "active.penalty.decisions",
-    "active.coercion.decisions", "active.fees.amount", "active.procurement.projects",
+    "active.rules.issued",
+    "active.rules.repealed",
+    "active.rules.in_force",
+    "active.rules.made",
+    "active.rules.published",
+    "active.rules.total_published",
+    "active.normative_documents.issued",
+    "active.normative_documents.repealed",
+    "active.normative_documents.in_force",
+    "active.normative_documents.made",
+    "active.normative_documents.published",
+    "active.normative_documents.total_published",
+    "active.licensing.decisions",
+    "active.other_services.decisions",
+    "active.penalty.decisions",
+    "active.coercion.decisions",
+    "active.fees.amount",
+    "active.procurement.projects",
     "active.procurement.amount",
 )
 FACT_TABLE_KEYS.update({key: key for key in _ACTIVE_KEYS})  # table 2's figures stated in the prose
@@ -125,8 +136,9 @@ def build_comparison(agency: str, agency_id: int, a: YearData, b: YearData) -> C
         text_years = [str(d.year) for d, t in zip((a, b), from_text, strict=True) if t]
         if text_years:
             label += f"（{'、'.join(text_years)}年无此表，数据取自报告正文）"
-        rows.append(ComparisonRow(key=key, label=label, values=values, change=change_of(*values),
-                                  from_text=from_text))
+        rows.append(
+            ComparisonRow(key=key, label=label, values=values, change=change_of(*values), from_text=from_text)
+        )
     rows += _text_rows(a, b)
     return Comparison(agency=agency, agency_id=agency_id, years=[a.year, b.year], rows=rows)
 
@@ -142,6 +154,7 @@ def _fact_key(fact: Fact) -> str | None:
 
 def _text_rows(a: YearData, b: YearData) -> list[ComparisonRow]:
     """Prose figures (platform post counts and the like) that both years state under the same label."""
+
     def index(data: YearData) -> dict[str, Fact]:
         out: dict[str, Fact] = {}
         for fact in data.facts:
@@ -160,6 +173,9 @@ def _text_rows(a: YearData, b: YearData) -> list[ComparisonRow]:
         label = fa.label + (f"（{fa.unit}）" if fa.unit else "")
         if fa.approx or fb.approx:
             label += "（约数）"
-        rows.append(ComparisonRow(key=key, label=label, values=values, change=change_of(*values),
-                                  from_text=[True, True]))
+        rows.append(
+            ComparisonRow(
+                key=key, label=label, values=values, change=change_of(*values), from_text=[True, True]
+            )
+        )
     return rows

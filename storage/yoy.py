@@ -30,8 +30,17 @@ class YoyRule:
     check: YoyCheck
 
     def __call__(self, previous: Report, current: Report) -> list[Finding]:
-        return [Finding(rule=self.id, severity=self.severity, where=hit.where, message=hit.message,
-                        page=hit.page, quote=short_quote(hit.quote)) for hit in self.check(previous, current)]
+        return [
+            Finding(
+                rule=self.id,
+                severity=self.severity,
+                where=hit.where,
+                message=hit.message,
+                page=hit.page,
+                quote=short_quote(hit.quote),
+            )
+            for hit in self.check(previous, current)
+        ]
 
 
 YOY_RULES: list[YoyRule] = []
@@ -39,6 +48,7 @@ YOY_RULES: list[YoyRule] = []
 
 def yoy_rule(rule_id: str, severity: Severity) -> Callable[[YoyCheck], YoyRule]:
     """Register a year-over-year rule; the decorated name becomes the rule, called as (previous, current)."""
+
     def register(check: YoyCheck) -> YoyRule:
         registered = YoyRule(rule_id, severity, check)
         YOY_RULES.append(registered)
@@ -112,8 +122,11 @@ def yoy_carry(previous: Report, current: Report) -> Iterable[Hit]:
     source = current.sources.get("applications.carried_over")
     for col in columns:
         a, b = _n(before[col]), _n(now[col])
-        if a == b or unsure(previous, [f"applications.carried_forward.{col}"]) or unsure(
-                current, [f"applications.carried_over.{col}"]):
+        if (
+            a == b
+            or unsure(previous, [f"applications.carried_forward.{col}"])
+            or unsure(current, [f"applications.carried_over.{col}"])
+        ):
             continue  # a scan's cell read with doubt decides nothing
         col_label = "" if col == "total" else f"（{APPLICANT_COLUMN_LABELS[col]}）"
         said_before = "正文所述" if before_from_text else "表三“结转下年度继续办理”"
@@ -140,8 +153,11 @@ def yoy_in_force(previous: Report, current: Report) -> Iterable[Hit]:
         before = getattr(previous.active, item)
         now = getattr(current.active, item)
         expected = _n(before.in_force) + _n(now.issued) - _n(now.repealed)
-        if expected == _n(now.in_force) or unsure(previous, [f"active.{item}.in_force"]) or unsure(
-                current, [f"active.{item}.{c}" for c in ("issued", "repealed", "in_force")]):
+        if (
+            expected == _n(now.in_force)
+            or unsure(previous, [f"active.{item}.in_force"])
+            or unsure(current, [f"active.{item}.{c}" for c in ("issued", "repealed", "in_force")])
+        ):
             continue
         source = current.sources.get(f"active.{item}")
         yield Hit(
@@ -154,7 +170,10 @@ def yoy_in_force(previous: Report, current: Report) -> Iterable[Hit]:
         )
 
 
-_TABLE_NAMES = {"active": "表二“主动公开政府信息情况”", "applications": "表三“收到和处理政府信息公开申请情况”"}
+_TABLE_NAMES = {
+    "active": "表二“主动公开政府信息情况”",
+    "applications": "表三“收到和处理政府信息公开申请情况”",
+}
 
 
 def _cells(report: Report, table: str) -> dict[str, float] | None:
@@ -166,7 +185,9 @@ def _cells(report: Report, table: str) -> dict[str, float] | None:
         rows = model.rows()
     else:
         rows = {item: getattr(model, item) for item in type(model).model_fields}
-    return {f"{key}.{col}": _n(getattr(row, col)) for key, row in rows.items() for col in type(row).model_fields}
+    return {
+        f"{key}.{col}": _n(getattr(row, col)) for key, row in rows.items() for col in type(row).model_fields
+    }
 
 
 def repeated_cells(previous: Report, current: Report, table: str) -> int | None:
@@ -212,10 +233,10 @@ def reuse_share(previous_text: str, current_text: str, run: int = REUSE_RUN) -> 
     prev, cur = reuse_text(previous_text), reuse_text(current_text)
     if not cur or len(prev) < run or len(cur) < run:
         return 0.0
-    grams = {prev[i:i + run] for i in range(len(prev) - run + 1)}
+    grams = {prev[i : i + run] for i in range(len(prev) - run + 1)}
     marked = [False] * len(cur)
     for i in range(len(cur) - run + 1):
-        if cur[i:i + run] in grams:
+        if cur[i : i + run] in grams:
             for j in range(i, i + run):
                 marked[j] = True
     return sum(marked) / len(cur)

@@ -20,6 +20,8 @@ def shared(*parts: str) -> Path:
     """A path under ../shared, which must exist."""
     path = SHARED_DIR.joinpath(*parts)
     if not path.exists():
-        raise SharedMissing(f"{path} not found: the tests read ../shared (spec/, seeds/, real/), "
-                            f"which must sit beside the project at {SHARED_DIR}")
+        raise SharedMissing(
+            f"{path} not found: the tests read ../shared (spec/, seeds/, real/), "
+            f"which must sit beside the project at {SHARED_DIR}"
+        )
     return path

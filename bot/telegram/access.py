@@ -38,8 +38,10 @@ async def gate(update: Update, context: Context) -> None:
     if message is not None and command_of(message.text) == "whoami":
         return  # anyone may learn their id, to ask for access
     log.info("refused user %s in chat %s", user_id, chat_id)
-    refusal = (f"{REFUSAL}\n您的用户 ID：{user_id}\n会话 ID：{chat_id}\n"
-               "如需使用，请把以上 ID 发给管理员，加入允许名单。")
+    refusal = (
+        f"{REFUSAL}\n您的用户 ID：{user_id}\n会话 ID：{chat_id}\n"
+        "如需使用，请把以上 ID 发给管理员，加入允许名单。"
+    )
     if update.callback_query is not None:
         await update.callback_query.answer(REFUSAL, show_alert=True)
     elif message is not None and chat is not None and (chat.type == "private" or _addressed(message)):
@@ -102,9 +104,11 @@ async def whoami(update: Update, context: Context) -> None:
     user, chat = update.effective_user, update.effective_chat
     settings = context.bot_data.settings
     name = " ".join(p for p in (user.first_name, user.last_name) if p) if user else "—"
-    lines = [f"用户：{name}" + (f"（@{user.username}）" if user and user.username else ""),
-             f"用户 ID：{user.id if user else '—'}",
-             f"会话 ID：{chat.id if chat else '—'}（{chat.type if chat else '—'}）"]
+    lines = [
+        f"用户：{name}" + (f"（@{user.username}）" if user and user.username else ""),
+        f"用户 ID：{user.id if user else '—'}",
+        f"会话 ID：{chat.id if chat else '—'}（{chat.type if chat else '—'}）",
+    ]
     uid, cid = (user.id if user else None), (chat.id if chat else None)
     if settings.is_admin(uid):
         lines.append("权限：管理员")

@@ -31,7 +31,9 @@ ADMINS_ROSTER = "只有管理员可以修改应报机关名单。"
 
 USAGE = {
     "remind": "用法：/remind on 开启提醒，/remind off 关闭提醒，/remind 查看状态。",
-    "roster_add": "用法：/roster add 机关 类别（仅管理员）\n类别：" + "、".join(KINDS) + "\n例如：/roster add 掌政镇 乡镇",
+    "roster_add": "用法：/roster add 机关 类别（仅管理员）\n类别："
+    + "、".join(KINDS)
+    + "\n例如：/roster add 掌政镇 乡镇",
     "roster_remove": "用法：/roster remove 机关（仅管理员）\n例如：/roster remove 掌政镇",
 }
 
@@ -65,10 +67,9 @@ async def remind_command(update: Update, context: Context) -> None:
     setup, checker = _setup(context), context.bot_data.checker
     settings = setup.settings
     chat = update.effective_chat
-    arg = (context.args[0].lower() if context.args else "")
+    arg = context.args[0].lower() if context.args else ""
     days = "、".join(str(d) for d in settings.remind_days)
-    when = (f"每个截止日期前 {days} 天和截止后一天的 {settings.remind_time.strftime('%H:%M')}"
-            f"（{settings.tz}）")
+    when = f"每个截止日期前 {days} 天和截止后一天的 {settings.remind_time.strftime('%H:%M')}（{settings.tz}）"
     if not arg:
         subscribed = any(s.chat_id == chat.id for s in await checker.subscriptions())
         state = "已开启" if subscribed else "未开启"
@@ -84,8 +85,10 @@ async def remind_command(update: Update, context: Context) -> None:
         title = chat.title or chat.username or chat.first_name
         new = await checker.subscribe(chat.id, who(update), title, now=setup.clock())
         head = "✅ 已开启截止日期提醒" if new else "本会话已开启截止日期提醒"
-        await reply_texts(update, f"{head}：{when}，列出尚未提交年度报告的机关。\n发送 /deadlines 查看当前情况，"
-                             "/remind off 关闭。")
+        await reply_texts(
+            update,
+            f"{head}：{when}，列出尚未提交年度报告的机关。\n发送 /deadlines 查看当前情况，/remind off 关闭。",
+        )
     else:
         gone = await checker.unsubscribe(chat.id)
         await reply_texts(update, "已关闭截止日期提醒。" if gone else "本会话没有开启截止日期提醒。")
@@ -141,8 +144,11 @@ async def _roster_remove(update: Update, context: Context) -> None:
 async def _roster_show(update: Update, context: Context) -> None:
     entries = await context.bot_data.checker.roster()
     if not entries:
-        await reply_texts(update, "应报机关名单为空。\n没有名单时，按上一年度已提交报告的机关统计。\n"
-                             "管理员可用 /roster add 机关 类别 添加，或在服务器上运行 nianbao roster import 名单.xlsx。")
+        await reply_texts(
+            update,
+            "应报机关名单为空。\n没有名单时，按上一年度已提交报告的机关统计。\n"
+            "管理员可用 /roster add 机关 类别 添加，或在服务器上运行 nianbao roster import 名单.xlsx。",
+        )
         return
     lines = [f"📋 应报机关名单（共 {len(entries)} 个）"]
     for kind in KINDS:
@@ -156,8 +162,12 @@ async def _roster_show(update: Update, context: Context) -> None:
 # ---------------------------------------------------------------- wiring
 
 
-def register(application: Application, *, settings: DeadlineSettings | None = None,
-             clock: Callable[[], datetime] | None = None) -> None:
+def register(
+    application: Application,
+    *,
+    settings: DeadlineSettings | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
     """Add /deadlines, /remind and /roster, and schedule the reminder checks.
 
     The commands go first in handler group 0, ahead of any catch-all already registered there.
@@ -170,9 +180,13 @@ def register(application: Application, *, settings: DeadlineSettings | None = No
     data.deadlines = DeadlineSetup(settings, clock)
     if first_time:
         group = application.handlers.setdefault(0, [])
-        for n, handler in enumerate([CommandHandler("deadlines", deadlines_command),
-                                     CommandHandler("remind", remind_command),
-                                     CommandHandler("roster", roster_command)]):
+        for n, handler in enumerate(
+            [
+                CommandHandler("deadlines", deadlines_command),
+                CommandHandler("remind", remind_command),
+                CommandHandler("roster", roster_command),
+            ]
+        ):
             application.add_handler(handler)
             group.remove(handler)
             group.insert(n, handler)

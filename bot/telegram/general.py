@@ -23,7 +23,10 @@ async def help_command(update: Update, context: Context) -> None:
 
 async def photo(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(
-        "以照片方式发送的图片经 Telegram 压缩后难以准确识别。请把年度报告或扫描件作为文件发送（" + FORMATS + "）。")
+        "以照片方式发送的图片经 Telegram 压缩后难以准确识别。请把年度报告或扫描件作为文件发送（"
+        + FORMATS
+        + "）。"
+    )
 
 
 async def text(update: Update, context: Context) -> None:

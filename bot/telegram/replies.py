@@ -19,9 +19,17 @@ from parser.model import Report
 log = logging.getLogger("nianbao.bot")
 
 
-async def send_report(context: Context, chat_id: int, report: Report, comparison, reply_to: int | None, *,
-                      agency_id: int | None = None, reviews: Reviews | None = None,
-                      changes: VersionDiff | None = None) -> None:
+async def send_report(
+    context: Context,
+    chat_id: int,
+    report: Report,
+    comparison,
+    reply_to: int | None,
+    *,
+    agency_id: int | None = None,
+    reviews: Reviews | None = None,
+    changes: VersionDiff | None = None,
+) -> None:
     """The reply (summary, findings, comparison with the previous year), then the XLSX attachment.
 
     A stored report (`agency_id`) gets 「属实」/「不是问题」 buttons under each message for the findings it
@@ -50,8 +58,13 @@ async def send_report(context: Context, chat_id: int, report: Report, comparison
     data = await asyncio.to_thread(xlsx.report_workbook, report, comparison, figures, reviews)
     # The attachment quotes the user's file too, so a dozen files sent at once stay told apart.
     quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-    await context.bot.send_document(chat_id, document=data, filename=xlsx_filename(report),
-                                    caption="解析出的表格和全部问题清单（XLSX），便于留存。", reply_parameters=quote)
+    await context.bot.send_document(
+        chat_id,
+        document=data,
+        filename=xlsx_filename(report),
+        caption="解析出的表格和全部问题清单（XLSX），便于留存。",
+        reply_parameters=quote,
+    )
 
 
 async def send_texts(context: Context, chat_id: int, text: str) -> None:

@@ -56,11 +56,19 @@ async def _resolve(update: Update, context: Context, name: str, action: str, res
         return None
     if len(matches) == 1:
         return matches[0]
-    buttons = [[InlineKeyboardButton(a.name + (f"（{'、'.join(map(str, a.years))}）" if a.years else ""),
-                                     callback_data=f"{action}:{a.id}:{rest}")] for a in matches[:MAX_CHOICES]]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                a.name + (f"（{'、'.join(map(str, a.years))}）" if a.years else ""),
+                callback_data=f"{action}:{a.id}:{rest}",
+            )
+        ]
+        for a in matches[:MAX_CHOICES]
+    ]
     more = f"\n（仅列出前 {MAX_CHOICES} 个，请输入更完整的名称）" if len(matches) > MAX_CHOICES else ""
-    await message.reply_text(f"「{name}」匹配到 {len(matches)} 个机关，请选择：{more}",
-                             reply_markup=InlineKeyboardMarkup(buttons))
+    await message.reply_text(
+        f"「{name}」匹配到 {len(matches)} 个机关，请选择：{more}", reply_markup=InlineKeyboardMarkup(buttons)
+    )
     return None
 
 
@@ -134,7 +142,9 @@ async def export(update: Update, context: Context) -> None:
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     data = await asyncio.to_thread(xlsx.export_workbook, table)
     name = f"年报数据导出{year or '全部'}.xlsx"
-    caption = f"已保存报告{f'（{year} 年度）' if year else ''}共 {len(table.rows)} 份，每行一个机关的一个年度。"
+    caption = (
+        f"已保存报告{f'（{year} 年度）' if year else ''}共 {len(table.rows)} 份，每行一个机关的一个年度。"
+    )
     await context.bot.send_document(chat_id, document=data, filename=name, caption=caption)
 
 
@@ -246,7 +256,9 @@ BUTTONS = [
 # ---------------------------------------------------------------- answers
 
 
-async def do_compare(context: Context, chat_id: int, agency_id: int, a: int, b: int, *, full: bool = False) -> None:
+async def do_compare(
+    context: Context, chat_id: int, agency_id: int, a: int, b: int, *, full: bool = False
+) -> None:
     """The largest changes (a button shows every row), then the key figures of both years as a picture."""
     from storage.store import StoreError
 
@@ -264,13 +276,25 @@ async def do_compare(context: Context, chat_id: int, agency_id: int, a: int, b: 
     shown = sum(line.startswith("• ") for line in lines)
     markup = None
     if len(comparison.rows) > shown:
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            f"显示全部 {len(comparison.rows)} 项对比", callback_data=f"cmpall:{agency_id}:{a}:{b}")]])
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        f"显示全部 {len(comparison.rows)} 项对比", callback_data=f"cmpall:{agency_id}:{a}:{b}"
+                    )
+                ]
+            ]
+        )
     await context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup)
     figures = await checker.trend(agency_id, [a, b])
     if figures is not None and len(figures.years) == 2:
-        await _send_chart(context, chat_id, charts.compare_chart, figures,
-                          f"{comparison.agency} {a} 年与 {b} 年主要数据对比")
+        await _send_chart(
+            context,
+            chat_id,
+            charts.compare_chart,
+            figures,
+            f"{comparison.agency} {a} 年与 {b} 年主要数据对比",
+        )
 
 
 async def do_trend(context: Context, chat_id: int, agency_id: int) -> None:
@@ -312,8 +336,10 @@ async def do_list(context: Context, chat_id: int, agency_id: int | None) -> None
     else:
         lines = [f"{entries[0].agency} 已保存的报告："]
         for e in entries:
-            lines.append(f"• {e.year} 年度：{e.file or '（无文件名）'}，{e.findings} 个问题，"
-                         f"上传于 {local_time(data.settings, e.uploaded_at)}")
+            lines.append(
+                f"• {e.year} 年度：{e.file or '（无文件名）'}，{e.findings} 个问题，"
+                f"上传于 {local_time(data.settings, e.uploaded_at)}"
+            )
     await send_texts(context, chat_id, "\n".join(lines))
 
 
@@ -341,13 +367,19 @@ async def do_delete(context: Context, chat_id: int, agency_id: int, year: int) -
     if report is None:
         await _no_report(context, chat_id, agency_id, year)
         return
-    keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton("确认删除", callback_data=f"delok:{agency_id}:{year}"),
-        InlineKeyboardButton("取消", callback_data=f"delno:{agency_id}:{year}"),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("确认删除", callback_data=f"delok:{agency_id}:{year}"),
+                InlineKeyboardButton("取消", callback_data=f"delno:{agency_id}:{year}"),
+            ]
+        ]
+    )
     await context.bot.send_message(
-        chat_id, f"确认删除 {report.agency} {year} 年度报告（{report.file or '无文件名'}）？删除后无法恢复。",
-        reply_markup=keyboard)
+        chat_id,
+        f"确认删除 {report.agency} {year} 年度报告（{report.file or '无文件名'}）？删除后无法恢复。",
+        reply_markup=keyboard,
+    )
 
 
 async def _delete(context: Context, agency_id: int, year: int) -> str:

@@ -81,14 +81,28 @@ def to_docx(data: bytes, kind: str = "ole", timeout: float = TIMEOUT) -> bytes:
         command = [
             program,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", "docx:MS Word 2007 XML",
-            "--outdir", str(out),
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
             str(source),
         ]
         # its own session: on timeout the whole group (soffice.bin and helpers) is killed
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   cwd=tmp, env={**os.environ, "HOME": tmp}, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp,
+            env={**os.environ, "HOME": tmp},
+            start_new_session=True,
+        )
         try:
             _stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -63,8 +63,16 @@ def validate(report: Report) -> list[Finding]:
     findings: list[Finding] = []
     for r in RULES:
         for hit in r.check(report):
-            findings.append(Finding(rule=r.id, severity=r.severity, where=hit.where, message=hit.message,
-                                    page=hit.page, quote=short_quote(hit.quote)))
+            findings.append(
+                Finding(
+                    rule=r.id,
+                    severity=r.severity,
+                    where=hit.where,
+                    message=hit.message,
+                    page=hit.page,
+                    quote=short_quote(hit.quote),
+                )
+            )
     return findings
 
 

@@ -57,8 +57,11 @@ def leaf_rows(apps: Applications) -> list[str]:
     """The outcome leaves summed into （七）总计: the （六） sub-rows when printed, else （六） as one row."""
     rows = apps.rows()
     has_subrows = any(k in rows for k in OTHER_SUBROWS)
-    return [k for k in rows if k in OUTCOME_ROWS and (k not in OTHER_SUBROWS or has_subrows)
-            and (k != "other" or not has_subrows)]
+    return [
+        k
+        for k in rows
+        if k in OUTCOME_ROWS and (k not in OTHER_SUBROWS or has_subrows) and (k != "other" or not has_subrows)
+    ]
 
 
 def unread(report: Report, row: str) -> bool:
@@ -67,7 +70,9 @@ def unread(report: Report, row: str) -> bool:
     if counts is None or "applications" in report.unreadable:
         return True
     read_any = any(k.startswith("applications.") for k in report.sources)
-    return read_any and f"applications.{row}" not in report.sources and all(v is None for v in counts.values())
+    return (
+        read_any and f"applications.{row}" not in report.sources and all(v is None for v in counts.values())
+    )
 
 
 @dataclass(slots=True)
@@ -191,9 +196,20 @@ def _column_fails(apps: Applications, report: Report, columns=APPLICANT_COLUMNS)
         new, over, done, forward = (_cell(apps, r, c) for r in BALANCE_ROWS)
         if balance_ok and new + over != done + forward and not unsure(report, _paths(BALANCE_ROWS, [c])):
             d = (done + forward) - (new + over)
-            fails.append(ColumnFail("balance", c, new + over, done + forward, {
-                "new_received": new + d, "carried_over": over + d,
-                "total_processed": done - d, "carried_forward": forward - d}))
+            fails.append(
+                ColumnFail(
+                    "balance",
+                    c,
+                    new + over,
+                    done + forward,
+                    {
+                        "new_received": new + d,
+                        "carried_over": over + d,
+                        "total_processed": done - d,
+                        "carried_forward": forward - d,
+                    },
+                )
+            )
         outcome = sum(_cell(apps, r, c) for r in leaves)
         if outcome_ok and outcome != done and not unsure(report, _paths([*leaves, "total_processed"], [c])):
             fixes = {r: _cell(apps, r, c) + done - outcome for r in leaves}
@@ -243,8 +259,10 @@ def culprits(report: Report) -> dict[tuple[str, str], int]:
 def _culprit_text(apps: Applications, cell: tuple[str, str], value: int) -> str:
     row, column = cell
     now = _cell(apps, row, column)
-    return (f"最可能出错的是「{row_label(row)}」行「{APPLICANT_COLUMN_LABELS[column]}」列的 {now}："
-            f"改为 {value} 后，该行总计与该列勾稽关系均成立。")
+    return (
+        f"最可能出错的是「{row_label(row)}」行「{APPLICANT_COLUMN_LABELS[column]}」列的 {now}："
+        f"改为 {value} 后，该行总计与该列勾稽关系均成立。"
+    )
 
 
 def _source(report: Report, row: str) -> tuple[int | None, str | None]:
@@ -268,10 +286,15 @@ def _column_hits(report: Report, kind: str) -> Iterator[Hit]:
         col = APPLICANT_COLUMN_LABELS[cf.column]
         new, over, done, forward = (_cell(apps, r, cf.column) for r in BALANCE_ROWS)
         if kind == "balance":
-            text = (f"表三「{col}」列：第一项加第二项（{new}+{over}={cf.left}）不等于第三项加第四项"
-                    f"（{done}+{forward}={cf.right}），相差 {abs(cf.left - cf.right)}。")
-            hint = (f"若新收、上年结转和结转下年度无误，（七）总计应为 {cf.left - forward}。"
-                    if cf.left - forward >= 0 else "请核对本列的新收、上年结转、（七）总计和结转下年度。")
+            text = (
+                f"表三「{col}」列：第一项加第二项（{new}+{over}={cf.left}）不等于第三项加第四项"
+                f"（{done}+{forward}={cf.right}），相差 {abs(cf.left - cf.right)}。"
+            )
+            hint = (
+                f"若新收、上年结转和结转下年度无误，（七）总计应为 {cf.left - forward}。"
+                if cf.left - forward >= 0
+                else "请核对本列的新收、上年结转、（七）总计和结转下年度。"
+            )
         else:
             text = f"表三「{col}」列：各项办理结果（（一）至（六））之和为 {cf.left}，与（七）总计 {cf.right} 不符。"
             hint = f"若各项办理结果无误，（七）总计应为 {cf.left}。"
@@ -327,9 +350,11 @@ def _unfilled_total_column(report: Report) -> Hit:
     apps = report.applications_as_meant()
     assert apps is not None
     received = _v(apps.new_received.total)
-    text = ("表三「总计」列未填写：各行的总计均为 0 或空白，而各类申请人列填有数字"
-            f"（如「本年新收政府信息公开申请数量」六类申请人之和为 {received}）。"
-            "请按每行六类申请人之和填写总计；其余核对已按各行之和进行。")
+    text = (
+        "表三「总计」列未填写：各行的总计均为 0 或空白，而各类申请人列填有数字"
+        f"（如「本年新收政府信息公开申请数量」六类申请人之和为 {received}）。"
+        "请按每行六类申请人之和填写总计；其余核对已按各行之和进行。"
+    )
     page, quote = _source(report, "new_received")
     return Hit("applications.total", text, page, quote)
 
@@ -344,11 +369,16 @@ def lit_total(report: Report) -> Iterator[Hit]:
         counts = getattr(table, group)
         if all(v is None for v in counts.values()):
             continue
-        parts = [(OUTCOME_COLUMN_LABELS[c], _v(getattr(counts, c))) for c in ("maintained", "corrected", "other", "pending")]
+        parts = [
+            (OUTCOME_COLUMN_LABELS[c], _v(getattr(counts, c)))
+            for c in ("maintained", "corrected", "other", "pending")
+        ]
         total = sum(v for _, v in parts)
         if total == _v(counts.total) or unsure(report, _paths([group], OUTCOME_COLUMNS, "review_litigation")):
             continue
         terms = " + ".join(f"{label} {v}" for label, v in parts)
-        text = (f"表四「{LITIGATION_GROUP_LABELS[group]}」：{terms} = {total}，与总计 {_v(counts.total)} 不符。"
-                f"若各项无误，总计应为 {total}。")
+        text = (
+            f"表四「{LITIGATION_GROUP_LABELS[group]}」：{terms} = {total}，与总计 {_v(counts.total)} 不符。"
+            f"若各项无误，总计应为 {total}。"
+        )
         yield Hit(f"review_litigation.{group}", text, src.page if src else None, src.quote if src else None)

@@ -27,13 +27,31 @@ ROW_NUMBERS: dict[str, tuple[str, tuple[int, ...]]] = {
     "total_processed": ("（七）", (7,)),
     "carried_forward": ("四、", (4,)),
 }
-_GROUP_FIRST = {"denied_state_secret": 3, "unavailable_not_held": 4, "not_processed_complaint": 5,
-                "other_no_correction": 6}
-_LEAVES = ("denied_state_secret", "denied_law_prohibited", "denied_three_safeties", "denied_third_party",
-           "denied_internal_affairs", "denied_process_info", "denied_enforcement_file",
-           "denied_administrative_query", "unavailable_not_held", "unavailable_needs_creation",
-           "unavailable_unclear", "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
-           "not_processed_excessive", "not_processed_confirmation", *OTHER_SUBROWS)
+_GROUP_FIRST = {
+    "denied_state_secret": 3,
+    "unavailable_not_held": 4,
+    "not_processed_complaint": 5,
+    "other_no_correction": 6,
+}
+_LEAVES = (
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_three_safeties",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_administrative_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_confirmation",
+    *OTHER_SUBROWS,
+)
 
 
 def _leaf_numbers() -> dict[str, tuple[str, tuple[int, ...]]]:
@@ -64,26 +82,46 @@ def struct_missing(report: Report) -> Iterator[Hit]:
             if key in TABLE_SECTIONS and table is not None:
                 continue  # the heading was lost but its table is there
             extra = f"（含{TABLE_NAMES[key]}）" if key in TABLE_SECTIONS else ""
-            yield Hit(key, f"报告缺少第{CN_NUMERALS[SECTION_KEYS.index(key)]}部分{section_name(key)}{extra}。")
+            yield Hit(
+                key, f"报告缺少第{CN_NUMERALS[SECTION_KEYS.index(key)]}部分{section_name(key)}{extra}。"
+            )
         elif key in TABLE_SECTIONS and table is None:
             src = report.sources.get(f"section.{key}")
-            yield Hit(key, f"{section_name(key)}部分没有{TABLE_NAMES[key]}统计表格（或表格无法识别）。",
-                      src.page if src else None, src.quote if src else None)
+            yield Hit(
+                key,
+                f"{section_name(key)}部分没有{TABLE_NAMES[key]}统计表格（或表格无法识别）。",
+                src.page if src else None,
+                src.quote if src else None,
+            )
 
 
 @rule("STRUCT-TEMPLATE", "warning")
 def struct_template(report: Report) -> Iterator[Hit]:
-    if report.year is not None and report.year >= 2021 and (report.template == "2019" or report.cites_2019_notice):
+    if (
+        report.year is not None
+        and report.year >= 2021
+        and (report.template == "2019" or report.cites_2019_notice)
+    ):
         what = "使用 2019 年版格式" if report.template == "2019" else "引用已废止的国办公开办函〔2019〕60号"
-        yield Hit("template", f"{report.year} 年度报告{what}；2021 年起应按国办公开办函〔2021〕30号规定的新格式编制。")
+        yield Hit(
+            "template",
+            f"{report.year} 年度报告{what}；2021 年起应按国办公开办函〔2021〕30号规定的新格式编制。",
+        )
     apps = report.applications
-    if (report.template == "2021" and apps is not None and apps.other is not None
-            and all(getattr(apps, k) is None for k in OTHER_SUBROWS)):
+    if (
+        report.template == "2021"
+        and apps is not None
+        and apps.other is not None
+        and all(getattr(apps, k) is None for k in OTHER_SUBROWS)
+    ):
         src = report.sources.get("applications.other")
-        yield Hit("applications.other",
-                  "表三「（六）其他处理」只印了一行；2021 年版格式应分为三项：1.申请人无正当理由逾期不补正、"
-                  "2.申请人逾期未按收费通知要求缴纳费用、3.其他。",
-                  src.page if src else None, src.quote if src else None)
+        yield Hit(
+            "applications.other",
+            "表三「（六）其他处理」只印了一行；2021 年版格式应分为三项：1.申请人无正当理由逾期不补正、"
+            "2.申请人逾期未按收费通知要求缴纳费用、3.其他。",
+            src.page if src else None,
+            src.quote if src else None,
+        )
 
 
 @rule("STRUCT-NUMBERING", "warning")
@@ -102,8 +140,13 @@ def struct_numbering(report: Report) -> Iterator[Hit]:
             # sections renumbered because an earlier one is missing: part of that STRUCT-MISSING finding
             renumbered = n - sum(1 for key in SECTION_KEYS[: n - 1] if key not in report.sections)
             if value not in (n, renumbered):
-                yield Hit(section, f"{section_name(section)}的标题编号印为“{src.printed_number}”，"
-                                   f"按模板应为“{CN_NUMERALS[n - 1]}、”。", src.page, src.quote)
+                yield Hit(
+                    section,
+                    f"{section_name(section)}的标题编号印为“{src.printed_number}”，"
+                    f"按模板应为“{CN_NUMERALS[n - 1]}、”。",
+                    src.page,
+                    src.quote,
+                )
         elif key.startswith("applications."):
             row = key.removeprefix("applications.")
             if row not in ROW_NUMBERS:
@@ -111,13 +154,19 @@ def struct_numbering(report: Report) -> Iterator[Hit]:
             expected, allowed = ROW_NUMBERS[row]
             if value not in allowed:
                 label = row_label(row).split(" ")[-1].lstrip("一二三四五六七八九十、（）.0123456789")
-                yield Hit(key, f"表三「{label}」行前的编号印为“{src.printed_number}”，按模板应为“{expected}”。",
-                          src.page, src.quote)
+                yield Hit(
+                    key,
+                    f"表三「{label}」行前的编号印为“{src.printed_number}”，按模板应为“{expected}”。",
+                    src.page,
+                    src.quote,
+                )
 
 
 # A section that must say something: 一 describes the year's work, 五 the problems and their remedies
-_EMPTY_SECTIONS = {"overview": "应概述本年度政府信息公开工作的总体情况",
-                   "problems": "应写明存在的主要问题及改进情况"}
+_EMPTY_SECTIONS = {
+    "overview": "应概述本年度政府信息公开工作的总体情况",
+    "problems": "应写明存在的主要问题及改进情况",
+}
 _NOTHING = re.compile(r"^(?:无|暂无|没有|本年度无|本年无)?$")
 EMPTY_CHARS = 20
 
@@ -142,8 +191,12 @@ def struct_empty(report: Report) -> Iterator[Hit]:
             continue
         src = report.sources.get(f"section.{key}")
         said = f"只写了“{' '.join(text.split())}”" if text.strip() else "没有内容"
-        yield Hit(key, f"{section_name(key)}部分{said}；年度报告格式要求该部分{wanted}。",
-                  src.page if src else None, src.quote if src else None)
+        yield Hit(
+            key,
+            f"{section_name(key)}部分{said}；年度报告格式要求该部分{wanted}。",
+            src.page if src else None,
+            src.quote if src else None,
+        )
 
 
 @rule("STRUCT-YEAR", "warning")
@@ -164,10 +217,14 @@ def struct_year(report: Report) -> Iterator[Hit]:
 # Table 2's 行政事业性收费 row names fees the agency charges for its services: no word on requests;
 _SERVICE_FEES = re.compile(r"行政事业性收费|经费")  # 经费: the office's budget, not a charge
 # a statement on charging, whatever its words: 信息处理费, 未收取任何费用, 不收费, 没有收取费用, 免费…
-_FEE_WORDS = re.compile(r"处理费|(?:未|没有|没|不|无|免|均未|并未)\s*(?:收取|收缴|收|产生|涉及)?[^，,。；;]{0,8}?费"
-                        r"|收费|收取[^，,。；;]{0,10}?费|费用")
+_FEE_WORDS = re.compile(
+    r"处理费|(?:未|没有|没|不|无|免|均未|并未)\s*(?:收取|收缴|收|产生|涉及)?[^，,。；;]{0,8}?费"
+    r"|收费|收取[^，,。；;]{0,10}?费|费用"
+)
 _REQUESTS = re.compile(r"申请|依申请|信息公开|政府信息|处理费")
-_PLAIN_NO_FEE = re.compile(r"(?:未|没有|没|不|均未|并未)\s*(?:收取|收缴|收)[^，,。；;]{0,6}?(?:费用|费)|免费|不收费")
+_PLAIN_NO_FEE = re.compile(
+    r"(?:未|没有|没|不|均未|并未)\s*(?:收取|收缴|收)[^，,。；;]{0,6}?(?:费用|费)|免费|不收费"
+)
 
 
 def states_fee(text: str) -> bool:
@@ -191,11 +248,16 @@ def struct_fee(report: Report) -> Iterator[Hit]:
     if states_fee(after):
         return
     src = report.sources.get("section.other_matters")
-    yield Hit("other_matters", "「六、其他需要报告的事项」未说明信息处理费的收取情况（2021 年版格式要求写明"
-                               "本年度是否收取、收取多少信息处理费）。", src.page if src else None)
+    yield Hit(
+        "other_matters",
+        "「六、其他需要报告的事项」未说明信息处理费的收取情况（2021 年版格式要求写明"
+        "本年度是否收取、收取多少信息处理费）。",
+        src.page if src else None,
+    )
 
 
 # ---- DEADLINE-LATE ----
+
 
 def deadline(agency: str | None, year: int) -> tuple[date, str] | None:
     """The last day to publish a report for `year`, and the kind of agency it follows from; None when unknown."""
@@ -214,5 +276,8 @@ def deadline_late(report: Report) -> Iterator[Hit]:
         return
     last, kind = found
     if report.published > last:
-        yield Hit("published", f"落款日期 {report.published:%Y年%-m月%-d日} 晚于公布期限：{kind}的 {report.year} "
-                               f"年度报告应于 {last:%Y年%-m月%-d日} 前公布。")
+        yield Hit(
+            "published",
+            f"落款日期 {report.published:%Y年%-m月%-d日} 晚于公布期限：{kind}的 {report.year} "
+            f"年度报告应于 {last:%Y年%-m月%-d日} 前公布。",
+        )

@@ -20,8 +20,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote
 
 BOT_ID = 7000001
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "年报助手", "username": "nianbao_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "年报助手",
+    "username": "nianbao_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 TOKEN = f"{BOT_ID}:TEST-token_abcdefghijklmnopqrstuvwxyz"
 
 
@@ -85,8 +92,9 @@ class FakeBotAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -112,18 +120,32 @@ class FakeBotAPI:
     # ---- what a user does ----
 
     def _user(self, user_id: int) -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": f"用户{user_id}", "username": f"user{user_id}",
-                "language_code": "zh-hans"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"用户{user_id}",
+            "username": f"user{user_id}",
+            "language_code": "zh-hans",
+        }
 
     def _chat(self, chat_id: int, user_id: int) -> dict:
         if chat_id < 0:
             return {"id": chat_id, "type": "supergroup", "title": "政务公开工作群"}
-        return {"id": chat_id, "type": "private", "first_name": f"用户{user_id}", "username": f"user{user_id}"}
+        return {
+            "id": chat_id,
+            "type": "private",
+            "first_name": f"用户{user_id}",
+            "username": f"user{user_id}",
+        }
 
     def _message(self, user_id: int, chat_id: int | None) -> dict:
         chat_id = user_id if chat_id is None else chat_id
-        return {"message_id": next(self._ids), "date": int(time.time()), "chat": self._chat(chat_id, user_id),
-                "from": self._user(user_id)}
+        return {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id, user_id),
+            "from": self._user(user_id),
+        }
 
     def push(self, update: dict, forced: bool = False) -> dict:
         with self._cond:
@@ -131,7 +153,9 @@ class FakeBotAPI:
             self._cond.notify_all()
         return update
 
-    def send_text(self, text: str, user_id: int, chat_id: int | None = None, *, reply_to: int | None = None) -> dict:
+    def send_text(
+        self, text: str, user_id: int, chat_id: int | None = None, *, reply_to: int | None = None
+    ) -> dict:
         """A text, or a command; `reply_to`: the bot's message it answers (swipe to reply, or a ForceReply)."""
         message = self._message(user_id, chat_id) | {"text": text}
         if reply_to is not None:
@@ -147,11 +171,23 @@ class FakeBotAPI:
         self.files[file_id] = (unique, data)
         return file_id, unique
 
-    def send_file(self, data: bytes, file_name: str | None, user_id: int, chat_id: int | None = None, *,
-                  mime_type: str | None = None, file_size: int | None = None,
-                  file_unique_id: str | None = None) -> dict:
+    def send_file(
+        self,
+        data: bytes,
+        file_name: str | None,
+        user_id: int,
+        chat_id: int | None = None,
+        *,
+        mime_type: str | None = None,
+        file_size: int | None = None,
+        file_unique_id: str | None = None,
+    ) -> dict:
         file_id, unique = self.add_file(data, file_unique_id)
-        doc = {"file_id": file_id, "file_unique_id": unique, "file_size": len(data) if file_size is None else file_size}
+        doc = {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_size": len(data) if file_size is None else file_size,
+        }
         if file_name:
             doc["file_name"] = file_name
         if mime_type:
@@ -162,18 +198,32 @@ class FakeBotAPI:
     def send_photo(self, user_id: int, chat_id: int | None = None) -> dict:
         file_id, unique = self.add_file(b"\xff\xd8\xff" + b"0" * 100)
         photo = [{"file_id": file_id, "file_unique_id": unique, "width": 90, "height": 90, "file_size": 103}]
-        return self.push({"update_id": next(self._update_ids), "message": self._message(user_id, chat_id)
-                          | {"photo": photo}})
+        return self.push(
+            {
+                "update_id": next(self._update_ids),
+                "message": self._message(user_id, chat_id) | {"photo": photo},
+            }
+        )
 
     def click(self, message_id: int, data: str, user_id: int, chat_id: int | None = None) -> dict:
         chat_id = user_id if chat_id is None else chat_id
         bot_message = self.messages[message_id]
-        message = {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat_id, user_id),
-                   "from": BOT_USER, "text": bot_message.text or ""}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat(chat_id, user_id),
+            "from": BOT_USER,
+            "text": bot_message.text or "",
+        }
         if bot_message.reply_markup and "inline_keyboard" in bot_message.reply_markup:  # the keyboard pressed
             message["reply_markup"] = bot_message.reply_markup
-        query = {"id": str(next(self._ids)), "from": self._user(user_id), "chat_instance": str(chat_id),
-                 "message": message, "data": data}
+        query = {
+            "id": str(next(self._ids)),
+            "from": self._user(user_id),
+            "chat_instance": str(chat_id),
+            "message": message,
+            "data": data,
+        }
         return self.push({"update_id": next(self._update_ids), "callback_query": query})
 
     def redeliver(self, update: dict) -> dict:
@@ -186,7 +236,9 @@ class FakeBotAPI:
         return [c for c in list(self.calls) if c.method == method]
 
     def chat_messages(self, chat_id: int) -> list[BotMessage]:
-        return sorted((m for m in list(self.messages.values()) if m.chat_id == chat_id), key=lambda m: m.message_id)
+        return sorted(
+            (m for m in list(self.messages.values()) if m.chat_id == chat_id), key=lambda m: m.message_id
+        )
 
     def texts(self, chat_id: int) -> list[str]:
         return [m.text for m in self.chat_messages(chat_id) if m.text is not None]
@@ -198,8 +250,9 @@ class FakeBotAPI:
         return [m for m in self.chat_messages(chat_id) if m.photo is not None]
 
     def replies_to(self, message_id: int) -> list[BotMessage]:
-        return sorted((m for m in list(self.messages.values()) if m.reply_to == message_id),
-                      key=lambda m: m.message_id)
+        return sorted(
+            (m for m in list(self.messages.values()) if m.reply_to == message_id), key=lambda m: m.message_id
+        )
 
     async def wait_for(self, predicate, timeout: float = 30.0, what: str = "condition"):
         deadline = time.monotonic() + timeout
@@ -208,8 +261,10 @@ class FakeBotAPI:
             if value:
                 return value
             await asyncio.sleep(0.005)
-        raise AssertionError(f"timed out waiting for {what}; bot calls: "
-                             f"{[c.method for c in self.calls if c.method != 'getUpdates']}")
+        raise AssertionError(
+            f"timed out waiting for {what}; bot calls: "
+            f"{[c.method for c in self.calls if c.method != 'getUpdates']}"
+        )
 
     # ---- HTTP ----
 
@@ -218,7 +273,7 @@ class FakeBotAPI:
         path = unquote(req.path)
         if not path.startswith(prefix):
             return self._send(req, 404, b"not found", "text/plain")
-        file_path = path[len(prefix):]
+        file_path = path[len(prefix) :]
         file_id = self.file_paths.get(file_path)
         if file_id is None:
             return self._send(req, 404, b"not found", "text/plain")
@@ -232,15 +287,16 @@ class FakeBotAPI:
         path = unquote(req.path)
         if not path.startswith(prefix):
             return self._reply(req, {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
-        method = path[len(prefix):]
+        method = path[len(prefix) :]
         params, uploads = self._params(req.headers.get("Content-Type") or "", body)
         self.calls.append(Call(method, params, time.monotonic()))
         handler = getattr(self, f"_api_{method}", None)
         try:
             result = handler(params, uploads) if handler else True
         except _ApiError as exc:
-            return self._reply(req, {"ok": False, "error_code": exc.code, "description": exc.description},
-                               exc.code)
+            return self._reply(
+                req, {"ok": False, "error_code": exc.code, "description": exc.description}, exc.code
+            )
         self._reply(req, {"ok": True, "result": result})
 
     @staticmethod
@@ -249,7 +305,8 @@ class FakeBotAPI:
         uploads: dict[str, tuple[str, bytes]] = {}
         if content_type.startswith("multipart/form-data"):
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-                f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+                f"Content-Type: {content_type}\r\n\r\n".encode() + body
+            )
             for part in msg.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 filename = part.get_filename()
@@ -294,8 +351,9 @@ class FakeBotAPI:
         with self._cond:
             if offset:
                 # Updates below the offset are confirmed: Telegram forgets them.
-                self._updates = [(up, forced) for up, forced in self._updates
-                                 if up["update_id"] >= offset or forced]
+                self._updates = [
+                    (up, forced) for up, forced in self._updates if up["update_id"] >= offset or forced
+                ]
             while True:
                 ready = [(up, forced) for up, forced in self._updates if forced or up["update_id"] >= offset]
                 if ready or time.monotonic() >= deadline:
@@ -323,26 +381,46 @@ class FakeBotAPI:
         reply_to = p.get("reply_to_message_id")
         if reply_to is None and isinstance(p.get("reply_parameters"), dict):
             reply_to = p["reply_parameters"].get("message_id")
-        msg = BotMessage(message_id=next(self._ids), chat_id=chat_id,
-                         reply_to=int(reply_to) if reply_to is not None else None, at=time.monotonic(), **fields)
+        msg = BotMessage(
+            message_id=next(self._ids),
+            chat_id=chat_id,
+            reply_to=int(reply_to) if reply_to is not None else None,
+            at=time.monotonic(),
+            **fields,
+        )
         self.messages[msg.message_id] = msg
         return msg
 
     def _as_json(self, msg: BotMessage) -> dict:
-        out = {"message_id": msg.message_id, "date": int(time.time()), "chat": self._chat(msg.chat_id, msg.chat_id),
-               "from": BOT_USER}
+        out = {
+            "message_id": msg.message_id,
+            "date": int(time.time()),
+            "chat": self._chat(msg.chat_id, msg.chat_id),
+            "from": BOT_USER,
+        }
         if msg.text is not None:
             out["text"] = msg.text
         if msg.reply_markup and "inline_keyboard" in msg.reply_markup:  # Telegram shows inline keyboards only
             out["reply_markup"] = msg.reply_markup
         if msg.document is not None:
             n = next(self._ids)
-            out["document"] = {"file_id": f"SENT{n}", "file_unique_id": f"S{n}", "file_name": msg.document[0],
-                               "file_size": len(msg.document[1])}
+            out["document"] = {
+                "file_id": f"SENT{n}",
+                "file_unique_id": f"S{n}",
+                "file_name": msg.document[0],
+                "file_size": len(msg.document[1]),
+            }
         if msg.photo is not None:
             n = next(self._ids)
-            out["photo"] = [{"file_id": f"PHOTO{n}", "file_unique_id": f"P{n}", "width": 1280, "height": 720,
-                             "file_size": len(msg.photo)}]
+            out["photo"] = [
+                {
+                    "file_id": f"PHOTO{n}",
+                    "file_unique_id": f"P{n}",
+                    "width": 1280,
+                    "height": 720,
+                    "file_size": len(msg.photo),
+                }
+            ]
         if msg.caption:
             out["caption"] = msg.caption
         return out
@@ -442,17 +520,25 @@ class BotHarness:
         from bot.app import build_application
 
         self.api.start()
-        values = dict(bot_token=self.api.token, bot_api_base_url=self.api.base_url,
-                      bot_api_file_url=self.api.base_file_url, nianbao_db=self.db,
-                      allowed_user_ids={USER}, admin_user_ids={ADMIN}, allowed_chat_ids={GROUP},
-                      parse_workers=2, parse_timeout=30)
+        values = dict(
+            bot_token=self.api.token,
+            bot_api_base_url=self.api.base_url,
+            bot_api_file_url=self.api.base_file_url,
+            nianbao_db=self.db,
+            allowed_user_ids={USER},
+            admin_user_ids={ADMIN},
+            allowed_chat_ids={GROUP},
+            parse_workers=2,
+            parse_timeout=30,
+        )
         values.update(self._overrides)
         settings = self._settings_cls(_env_file=None, **values)
         self.app = build_application(settings, rate_limiter=self._rate_limiter)
         await self.app.initialize()
         await self.app.post_init(self.app)
-        await self.app.updater.start_polling(poll_interval=0.0, timeout=0.3,
-                                             allowed_updates=["message", "callback_query"])
+        await self.app.updater.start_polling(
+            poll_interval=0.0, timeout=0.3, allowed_updates=["message", "callback_query"]
+        )
         await self.app.start()
         return self
 
@@ -497,8 +583,14 @@ class BotHarness:
         await self.api.wait_for(finished, timeout, f"the reply to message {message_id}")
         return self.api.replies_to(message_id)
 
-    async def command(self, text: str, user_id: int = USER, chat_id: int | None = None,
-                      count: int = 1, timeout: float = 20.0) -> list[BotMessage]:
+    async def command(
+        self,
+        text: str,
+        user_id: int = USER,
+        chat_id: int | None = None,
+        count: int = 1,
+        timeout: float = 20.0,
+    ) -> list[BotMessage]:
         """Send a command, wait for `count` new bot messages in the chat, return them."""
         chat = user_id if chat_id is None else chat_id
         before = {m.message_id for m in self.api.chat_messages(chat)}

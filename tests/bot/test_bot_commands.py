@@ -37,7 +37,9 @@ async def test_menu_start_help_whoami(tmp_path):
         (help_,) = await bot.command("/help")
         for name, _ in COMMANDS:  # every command, with an example
             assert f"/{name}" in help_.text
-        assert "例如：/compare 掌政镇 2023 2024" in help_.text and "PDF" in help_.text and "DOCX" in help_.text
+        assert (
+            "例如：/compare 掌政镇 2023 2024" in help_.text and "PDF" in help_.text and "DOCX" in help_.text
+        )
         (me,) = await bot.command("/whoami")
         assert "用户 ID：1001" in me.text and "会话 ID：1001" in me.text and "可以使用" in me.text
         (admin,) = await bot.command("/whoami", ADMIN)
@@ -48,11 +50,18 @@ async def test_menu_start_help_whoami(tmp_path):
 
 async def test_wrong_arguments_get_the_usage_line(tmp_path):
     async with BotHarness(tmp_path) as bot:
-        for text, usage in [("/compare", "compare"), ("/compare 掌政镇 2023", "compare"),
-                            ("/compare 掌政镇 2024 2024", "compare"), ("/compare 2023 2024", "compare"),
-                            ("/show 掌政镇", "show"), ("/show 2024", "show"), ("/show 掌政镇 去年", "show"),
-                            ("/list 掌政镇 2024", "list"), ("/export 去年", "export"),
-                            ("/export 2023 2024", "export")]:
+        for text, usage in [
+            ("/compare", "compare"),
+            ("/compare 掌政镇 2023", "compare"),
+            ("/compare 掌政镇 2024 2024", "compare"),
+            ("/compare 2023 2024", "compare"),
+            ("/show 掌政镇", "show"),
+            ("/show 2024", "show"),
+            ("/show 掌政镇 去年", "show"),
+            ("/list 掌政镇 2024", "list"),
+            ("/export 去年", "export"),
+            ("/export 2023 2024", "export"),
+        ]:
             (reply,) = await bot.command(text)
             assert reply.text == USAGE[usage], text
         (reply,) = await bot.command("/delete 掌政镇", ADMIN)
@@ -70,7 +79,11 @@ async def test_list_show_compare_export_delete(tmp_path):
         (listing,) = await bot.command("/list")
         assert "掌政镇" in listing.text and "2023、2024" in listing.text
         (detail,) = await bot.command("/list 掌政镇")
-        assert "2023 年度" in detail.text and "2024 年度" in detail.text and "001_dafca5b4e645eaed.txt" in detail.text
+        assert (
+            "2023 年度" in detail.text
+            and "2024 年度" in detail.text
+            and "001_dafca5b4e645eaed.txt" in detail.text
+        )
 
         shown = await bot.command("/show 掌政镇 2024", count=2)
         assert "银川市兴庆区掌政镇人民政府 · 2024 年度" in shown[0].text
@@ -104,14 +117,18 @@ async def test_list_show_compare_export_delete(tmp_path):
         assert "确认删除" in ask.text and "无法恢复" in ask.text
         cancel, confirm = (b["callback_data"] for b in ask.reply_markup["inline_keyboard"][0][::-1])
         bot.api.click(ask.message_id, cancel, ADMIN)
-        await bot.api.wait_for(lambda: "已取消" in (bot.api.messages[ask.message_id].text or ""), 20, "the cancel")
+        await bot.api.wait_for(
+            lambda: "已取消" in (bot.api.messages[ask.message_id].text or ""), 20, "the cancel"
+        )
         (listing,) = await bot.command("/list 掌政镇")
         assert "2023 年度" in listing.text
         (ask,) = await bot.command("/delete 掌政镇 2023", ADMIN)
         confirm = ask.reply_markup["inline_keyboard"][0][0]["callback_data"]
         bot.api.click(ask.message_id, confirm, STRANGER, ADMIN)  # someone else's press changes nothing
         bot.api.click(ask.message_id, confirm, ADMIN)
-        await bot.api.wait_for(lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "the deletion")
+        await bot.api.wait_for(
+            lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "the deletion"
+        )
         assert "2023" in bot.api.messages[ask.message_id].text
         (again,) = await bot.command("/delete 掌政镇 2023", ADMIN)
         assert "没有 2023 年度的报告" in again.text
@@ -129,8 +146,11 @@ async def test_ambiguous_agency_gets_a_keyboard(tmp_path):
         office = next(b for b in buttons if "办公室" in b["text"])
         before = len(bot.api.chat_messages(USER))
         bot.api.click(choice.message_id, office["callback_data"], USER)
-        await bot.api.wait_for(lambda: bot.api.documents(USER) and len(bot.api.chat_messages(USER)) > before + 1,
-                               20, "the chosen report")
+        await bot.api.wait_for(
+            lambda: bot.api.documents(USER) and len(bot.api.chat_messages(USER)) > before + 1,
+            20,
+            "the chosen report",
+        )
         assert bot.api.called("answerCallbackQuery")
         assert bot.api.messages[choice.message_id].text.startswith("已选择：西夏区人民政府办公室")
         new = [m.text for m in bot.api.chat_messages(USER)[before:] if m.text]
@@ -146,12 +166,16 @@ async def test_ambiguous_agency_gets_a_keyboard(tmp_path):
 
         # Deleting through the keyboard needs an admin, checked again on the button.
         (choice,) = await bot.command("/delete 西夏区 2024", ADMIN, ADMIN)
-        office = next(b for row in choice.reply_markup["inline_keyboard"] for b in row if "办公室" in b["text"])
+        office = next(
+            b for row in choice.reply_markup["inline_keyboard"] for b in row if "办公室" in b["text"]
+        )
         bot.api.click(choice.message_id, office["callback_data"], ADMIN)
         await bot.api.wait_for(lambda: any("确认删除" in t for t in bot.api.texts(ADMIN)), 20, "the question")
         ask = next(m for m in bot.api.chat_messages(ADMIN) if m.text and m.text.startswith("确认删除"))
         bot.api.click(ask.message_id, ask.reply_markup["inline_keyboard"][0][0]["callback_data"], ADMIN)
-        await bot.api.wait_for(lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "deletion")
+        await bot.api.wait_for(
+            lambda: "已删除" in (bot.api.messages[ask.message_id].text or ""), 20, "deletion"
+        )
 
 
 async def test_strangers_are_refused_and_their_files_never_downloaded(tmp_path):

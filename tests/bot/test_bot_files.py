@@ -19,8 +19,11 @@ from bot.worker import analyse  # noqa: E402
 SEEDS = shared("seeds")
 S2024 = SEEDS / "000_1a7957aec9d503ee.txt"  # 掌政镇 2024
 S2023 = SEEDS / "001_dafca5b4e645eaed.txt"  # 掌政镇 2023
-OTHERS = [SEEDS / "002_0a7990abdff832d1.txt", SEEDS / "003_24cd27ad2d34b72d.txt",
-          SEEDS / "004_543066760ff56c6c.txt"]
+OTHERS = [
+    SEEDS / "002_0a7990abdff832d1.txt",
+    SEEDS / "003_24cd27ad2d34b72d.txt",
+    SEEDS / "004_543066760ff56c6c.txt",
+]
 
 
 def stored_rows(db: Path) -> int:

@@ -24,7 +24,9 @@ SEEDS = shared("seeds")
 
 def test_settings_from_environment(monkeypatch, tmp_path):
     env = tmp_path / ".env"
-    env.write_text("BOT_TOKEN=123:abc\nALLOWED_USER_IDS=1, 2 3\nADMIN_USER_IDS=9\nMAX_FILE_MB=50\n", encoding="utf-8")
+    env.write_text(
+        "BOT_TOKEN=123:abc\nALLOWED_USER_IDS=1, 2 3\nADMIN_USER_IDS=9\nMAX_FILE_MB=50\n", encoding="utf-8"
+    )
     monkeypatch.setenv("ALLOWED_CHAT_IDS", "-100500")
     monkeypatch.setenv("MAX_FILE_MB", "30")  # the environment wins over .env
     s = load_settings(env)
@@ -41,9 +43,14 @@ def test_settings_from_environment(monkeypatch, tmp_path):
 @pytest.mark.slow  # the CLI in a subprocess
 def test_run_without_token_prints_the_demo(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none")],
-                         cwd=tmp_path, env=env | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none")],
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "检查完成" in out.stdout and "@BotFather" in out.stdout and "XLSX" in out.stdout
 
@@ -52,14 +59,22 @@ def test_run_without_token_prints_the_demo(tmp_path):
 async def test_sigterm_finishes_in_flight_files_and_exits(tmp_path):
     api = FakeBotAPI().start()
     env = os.environ | {
-        "PYTHONPATH": str(ROOT), "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url,
-        "BOT_API_FILE_URL": api.base_file_url, "NIANBAO_DB": str(tmp_path / "bot.db"),
-        "ALLOWED_USER_IDS": f"{USER}, 1003", "PARSE_WORKERS": "1", "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": api.token,
+        "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.base_file_url,
+        "NIANBAO_DB": str(tmp_path / "bot.db"),
+        "ALLOWED_USER_IDS": f"{USER}, 1003",
+        "PARSE_WORKERS": "1",
+        "LOG_LEVEL": "WARNING",
     }
-    code = "import sys; from bot.commands.bot import run; from argparse import Namespace; " \
-           "sys.exit(run(Namespace(env_file=None)))"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    code = (
+        "import sys; from bot.commands.bot import run; from argparse import Namespace; "
+        "sys.exit(run(Namespace(env_file=None)))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         await api.wait_for(lambda: api.called("getUpdates"), 60, "polling")
         assert api.called("setMyCommands")
@@ -98,16 +113,27 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path):
     api = FakeBotAPI().start()
     port = free_port()
     env = os.environ | {
-        "PYTHONPATH": str(ROOT), "BOT_TOKEN": api.token, "BOT_API_BASE_URL": api.base_url,
-        "BOT_API_FILE_URL": api.base_file_url, "NIANBAO_DB": str(tmp_path / "bot.db"),
-        "ALLOWED_USER_IDS": str(USER), "PARSE_WORKERS": "1", "LOG_LEVEL": "WARNING",
-        "WEBHOOK_URL": "https://bot.example.org/", "WEBHOOK_SECRET": "s3cret-token", "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port), "WEBHOOK_PATH": "hook",
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": api.token,
+        "BOT_API_BASE_URL": api.base_url,
+        "BOT_API_FILE_URL": api.base_file_url,
+        "NIANBAO_DB": str(tmp_path / "bot.db"),
+        "ALLOWED_USER_IDS": str(USER),
+        "PARSE_WORKERS": "1",
+        "LOG_LEVEL": "WARNING",
+        "WEBHOOK_URL": "https://bot.example.org/",
+        "WEBHOOK_SECRET": "s3cret-token",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_PATH": "hook",
     }
-    code = "import sys; from bot.commands.bot import run; from argparse import Namespace; " \
-           "sys.exit(run(Namespace(env_file=None)))"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    code = (
+        "import sys; from bot.commands.bot import run; from argparse import Namespace; "
+        "sys.exit(run(Namespace(env_file=None)))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         await api.wait_for(lambda: api.called("setWebhook"), 60, "setWebhook")
         hook = api.called("setWebhook")[-1].params
@@ -119,10 +145,14 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path):
             wrong = await client.post(url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
             assert wrong.status_code == 403
             real = api.send_text("/whoami", USER)
-            ok = await client.post(url, json=real, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+            ok = await client.post(
+                url, json=real, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            )
             assert ok.status_code == 200
         await api.wait_for(lambda: api.texts(USER), 30, "the reply")
-        assert [f"用户 ID：{USER}" in t for t in api.texts(USER)] == [True]  # /whoami answered, /help never seen
+        assert [f"用户 ID：{USER}" in t for t in api.texts(USER)] == [
+            True
+        ]  # /whoami answered, /help never seen
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

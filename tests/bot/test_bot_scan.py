@@ -22,7 +22,10 @@ async def test_scan_upload_shows_each_page_and_says_it_was_ocr(tmp_path):
         replies = await bot.reply_to_file(bot.api.send_file(scan, "扫描件.pdf", USER), timeout=180)
         status = replies[0]
         pages = [h for h in status.history if h.startswith("🔎")]
-        assert pages == ["🔎 正在识别扫描件《扫描件.pdf》第 1/2 页…", "🔎 正在识别扫描件《扫描件.pdf》第 2/2 页…"]
+        assert pages == [
+            "🔎 正在识别扫描件《扫描件.pdf》第 1/2 页…",
+            "🔎 正在识别扫描件《扫描件.pdf》第 2/2 页…",
+        ]
         assert status.text.startswith("✅") and "测试县人民政府" in status.text
         text = "\n".join(bot.api.texts(USER))
         assert "本报告为扫描件，文字经 OCR 识别。" in text

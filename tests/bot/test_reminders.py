@@ -28,8 +28,14 @@ from storage.store import Store  # noqa: E402
 CST = ZoneInfo("Asia/Shanghai")
 ME, OTHER, GROUP = 42, 43, -100500
 
-ROSTER = [("甲县财政局", "部门"), ("甲县城关镇人民政府", "乡镇"), ("甲县城南街道办事处", "街道"),
-          ("甲县人民政府", "县级政府"), ("乙市人民政府", "市级政府"), ("丙省人民政府", "省级政府")]
+ROSTER = [
+    ("甲县财政局", "部门"),
+    ("甲县城关镇人民政府", "乡镇"),
+    ("甲县城南街道办事处", "街道"),
+    ("甲县人民政府", "县级政府"),
+    ("乙市人民政府", "市级政府"),
+    ("丙省人民政府", "省级政府"),
+]
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0, year: int = 2025) -> datetime:
@@ -86,8 +92,11 @@ class World:
             t += step
 
     def days(self, chat: int, deadline: str | None = None) -> list[tuple[str, str, int]]:
-        return [(t.strftime("%m-%d %H:%M"), d, day) for t, c, d, day in self.sent
-                if c == chat and (deadline is None or d == deadline)]
+        return [
+            (t.strftime("%m-%d %H:%M"), d, day)
+            for t, c, d, day in self.sent
+            if c == chat and (deadline is None or d == deadline)
+        ]
 
 
 @pytest.fixture
@@ -128,16 +137,30 @@ async def test_whole_season_from_january_to_april(world):
     await world.run(at(1, 1, 0), at(4, 1, 23), events=events)
 
     assert world.days(ME) == [
-        ("01-17 09:00", JAN31, 14), ("01-24 09:00", JAN31, 7), ("01-28 09:00", JAN31, 3),
-        ("01-30 09:00", JAN31, 1), ("02-01 09:00", JAN31, AFTER),
+        ("01-17 09:00", JAN31, 14),
+        ("01-24 09:00", JAN31, 7),
+        ("01-28 09:00", JAN31, 3),
+        ("01-30 09:00", JAN31, 1),
+        ("02-01 09:00", JAN31, AFTER),
         # The county government reported on 10 February: no reminder listing nobody; the notice after says so.
-        ("02-06 09:00", "县级政府", 14), ("02-21 09:00", "县级政府", AFTER),
-        ("02-24 09:00", "市级政府", 14), ("03-03 09:00", "市级政府", 7), ("03-07 09:00", "市级政府", 3),
-        ("03-09 09:00", "市级政府", 1), ("03-11 09:00", "市级政府", AFTER),
-        ("03-17 09:00", "省级政府", 14), ("03-24 09:00", "省级政府", 7), ("03-28 09:00", "省级政府", 3),
-        ("03-30 09:00", "省级政府", 1), ("04-01 09:00", "省级政府", AFTER)]
+        ("02-06 09:00", "县级政府", 14),
+        ("02-21 09:00", "县级政府", AFTER),
+        ("02-24 09:00", "市级政府", 14),
+        ("03-03 09:00", "市级政府", 7),
+        ("03-07 09:00", "市级政府", 3),
+        ("03-09 09:00", "市级政府", 1),
+        ("03-11 09:00", "市级政府", AFTER),
+        ("03-17 09:00", "省级政府", 14),
+        ("03-24 09:00", "省级政府", 7),
+        ("03-28 09:00", "省级政府", 3),
+        ("03-30 09:00", "省级政府", 1),
+        ("04-01 09:00", "省级政府", AFTER),
+    ]
     # Subscribed on 25 January: owed nothing due before that.
-    assert world.days(OTHER)[0] == ("01-28 09:00", JAN31, 3) and len(world.days(OTHER)) == len(world.days(ME)) - 2
+    assert (
+        world.days(OTHER)[0] == ("01-28 09:00", JAN31, 3)
+        and len(world.days(OTHER)) == len(world.days(ME)) - 2
+    )
 
     texts = world.api.texts(ME)
     assert len(texts) == 17  # every reminder fits one message, each sent once
@@ -160,7 +183,11 @@ async def test_restart_in_the_middle_sends_nothing_twice(world):
     # A check was killed after claiming the next reminder but before sending it: not sent again.
     await roster.claim(world.store.db, (ME, 2024, JAN31, 3), missing=3)
     await world.run(at(1, 24, 9, 30), at(1, 31, 23, 30), step=timedelta(minutes=30))
-    assert world.days(ME) == [("01-17 09:00", JAN31, 14), ("01-24 09:00", JAN31, 7), ("01-30 09:00", JAN31, 1)]
+    assert world.days(ME) == [
+        ("01-17 09:00", JAN31, 14),
+        ("01-24 09:00", JAN31, 7),
+        ("01-30 09:00", JAN31, 1),
+    ]
     assert len(world.api.texts(ME)) == 3
 
 
@@ -168,8 +195,12 @@ async def test_downtime_over_a_reminder_day_sends_it_once_on_start_up(world):
     await world.run(at(1, 15, 0), at(1, 22, 0))
     await world.restart()  # down from 22 January to 29 January 10:00: the 7- and 3-day reminders were due
     await world.run(at(1, 29, 10, 0), at(2, 2, 0))
-    assert world.days(ME, JAN31) == [("01-17 09:00", JAN31, 14), ("01-29 10:00", JAN31, 3),
-                                     ("01-30 09:00", JAN31, 1), ("02-01 09:00", JAN31, AFTER)]
+    assert world.days(ME, JAN31) == [
+        ("01-17 09:00", JAN31, 14),
+        ("01-29 10:00", JAN31, 3),
+        ("01-30 09:00", JAN31, 1),
+        ("02-01 09:00", JAN31, AFTER),
+    ]
     late = world.api.texts(ME)[1]
     assert "还有 2 天" in late and "2025年1月31日（星期五）" in late
 
@@ -178,22 +209,31 @@ async def test_downtime_past_the_deadline_skips_its_reminders(world):
     await world.run(at(1, 28, 0), at(1, 30, 8))  # first start: the 7-day reminder of 24 January is owed
     await world.restart()  # down over the 1-day reminder, the deadline and the notice after it
     await world.run(at(2, 2, 10), at(2, 7, 0))
-    assert world.days(ME) == [("01-28 00:00", JAN31, 7), ("01-28 09:00", JAN31, 3),
-                              ("02-06 09:00", "县级政府", 14)]
+    assert world.days(ME) == [
+        ("01-28 00:00", JAN31, 7),
+        ("01-28 09:00", JAN31, 3),
+        ("02-06 09:00", "县级政府", 14),
+    ]
 
 
 async def test_year_boundary_with_an_early_internal_deadline(world):
     settings = DeadlineSettings(_env_file=None, nianbao_deadlines="部门=01-05")
     world.reminders = Reminders(world.store.db, settings)
     await world.run(at(12, 15, 0, year=2024), at(1, 10, 0))
-    assert world.days(ME, "部门") == [("12-22 09:00", "部门", 14), ("12-29 09:00", "部门", 7),
-                                      ("01-02 09:00", "部门", 3), ("01-04 09:00", "部门", 1),
-                                      ("01-06 09:00", "部门", AFTER)]
+    assert world.days(ME, "部门") == [
+        ("12-22 09:00", "部门", 14),
+        ("12-29 09:00", "部门", 7),
+        ("01-02 09:00", "部门", 3),
+        ("01-04 09:00", "部门", 1),
+        ("01-06 09:00", "部门", AFTER),
+    ]
     texts = world.api.texts(ME)
     assert texts[0].startswith("⏰ 年报提醒：2024 年度") and "2025年1月5日（星期日）" in texts[0]
     # Nothing of the report year 2025 yet, and the 31 January group goes on as usual.
     assert {d for _, _, d, _ in world.sent} == {"部门"}
-    assert (await load_season(world.store.db, 2024, settings.deadlines))[0].of(("部门",))[0].missing == ["甲县财政局"]
+    assert (await load_season(world.store.db, 2024, settings.deadlines))[0].of(("部门",))[0].missing == [
+        "甲县财政局"
+    ]
 
 
 async def test_deadlines_and_days_overridden_in_settings(world, monkeypatch):
@@ -202,9 +242,14 @@ async def test_deadlines_and_days_overridden_in_settings(world, monkeypatch):
     monkeypatch.setenv("REMIND_TIME", "08:30")
     world.reminders = Reminders(world.store.db, DeadlineSettings(_env_file=None))
     await world.run(at(1, 1, 0), at(2, 2, 0), step=timedelta(minutes=30))
-    assert world.days(ME) == [("01-13 08:30", "乡镇", 7), ("01-19 08:30", "乡镇", 1), ("01-21 08:30", "乡镇", AFTER),
-                              ("01-24 08:30", "部门,街道", 7), ("01-30 08:30", "部门,街道", 1),
-                              ("02-01 08:30", "部门,街道", AFTER)]
+    assert world.days(ME) == [
+        ("01-13 08:30", "乡镇", 7),
+        ("01-19 08:30", "乡镇", 1),
+        ("01-21 08:30", "乡镇", AFTER),
+        ("01-24 08:30", "部门,街道", 7),
+        ("01-30 08:30", "部门,街道", 1),
+        ("02-01 08:30", "部门,街道", AFTER),
+    ]
     assert "2025年1月20日（星期一）前公布" in world.api.texts(ME)[0]
 
 

@@ -34,8 +34,14 @@ async def _prepare(db: Path, subscribe: bool = True) -> None:
     async with await Store.open(db) as store:
         r = make_report("兴庆区掌政镇", 2024, short="掌政镇")
         await store.save(r, payload(r), "test")
-        await roster.roster_add_many(store.db, [("银川市兴庆区掌政镇人民政府", "乡镇"), ("银川市兴庆区财政局", "部门"),
-                                                ("兴庆区凤凰北街街道办事处", "街道")])
+        await roster.roster_add_many(
+            store.db,
+            [
+                ("银川市兴庆区掌政镇人民政府", "乡镇"),
+                ("银川市兴庆区财政局", "部门"),
+                ("兴庆区凤凰北街街道办事处", "街道"),
+            ],
+        )
         if subscribe:
             await roster.subscribe(store.db, GROUP, "test", now=datetime(2024, 12, 1, tzinfo=CST))
 
@@ -56,8 +62,13 @@ async def test_job_queue_sends_the_due_reminder_once(tmp_path):
         assert jobs == {"nianbao-reminders-check", "nianbao-reminders-daily"}
         _register(bot)  # registering again replaces the jobs and does not add the commands twice
         assert len(bot.app.job_queue.jobs()) == 2
-        assert sum(h.__class__.__name__ == "CommandHandler" and "roster" in h.commands
-                   for h in bot.app.handlers[0]) == 1
+        assert (
+            sum(
+                h.__class__.__name__ == "CommandHandler" and "roster" in h.commands
+                for h in bot.app.handlers[0]
+            )
+            == 1
+        )
     # Restarted: the send log in the database keeps it from going out twice.
     async with BotHarness(tmp_path) as bot:
         _register(bot)
@@ -65,7 +76,9 @@ async def test_job_queue_sends_the_due_reminder_once(tmp_path):
         await check.run(bot.app)  # a check now, besides the one at start-up
         assert bot.api.texts(GROUP) == []
     async with await Store.open(tmp_path / "nianbao.db") as store:
-        assert [(e["chat_id"], e["day"], e["status"]) for e in await roster.log_entries(store.db)] == [(GROUP, 7, "sent")]
+        assert [(e["chat_id"], e["day"], e["status"]) for e in await roster.log_entries(store.db)] == [
+            (GROUP, 7, "sent")
+        ]
 
 
 async def test_commands(tmp_path):
@@ -94,7 +107,9 @@ async def test_commands(tmp_path):
         (reply,) = await bot.command("/roster add 甲县财政局 部门")
         assert "只有管理员" in reply.text
         (reply,) = await bot.command("/roster add 兴庆区人民政府 县级政府", ADMIN)
-        assert reply.text.startswith("已添加：兴庆区人民政府（县级政府）") and "还没有保存的报告" in reply.text
+        assert (
+            reply.text.startswith("已添加：兴庆区人民政府（县级政府）") and "还没有保存的报告" in reply.text
+        )
         (reply,) = await bot.command("/roster add 兴庆区大新镇", ADMIN)
         assert "类别按名称推断为“乡镇”" in reply.text
         (reply,) = await bot.command("/roster remove 大新镇", ADMIN)

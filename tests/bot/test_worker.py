@@ -39,7 +39,9 @@ def test_bad_file_raises_a_report_error_and_the_pool_goes_on(pool):
 
 def slow_text(lines: int) -> bytes:
     """A text the parser reads in about 1.6 s per 100 000 lines on a 2-core machine (not a report)."""
-    return ("银川市某镇人民政府\n2024年政府信息公开工作年度报告\n" + "一、总体情况 本年度 0 0 0\n" * lines).encode()
+    return (
+        "银川市某镇人民政府\n2024年政府信息公开工作年度报告\n" + "一、总体情况 本年度 0 0 0\n" * lines
+    ).encode()
 
 
 class FakeClock:
@@ -47,7 +49,9 @@ class FakeClock:
 
     def __init__(self):
         self.now = 0.0
-        self.readers: set[threading.Thread] = set()  # threads that have read the clock: their file's timer runs
+        self.readers: set[threading.Thread] = (
+            set()
+        )  # threads that have read the clock: their file's timer runs
 
     def __call__(self) -> float:
         self.readers.add(threading.current_thread())

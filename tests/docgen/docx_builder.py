@@ -89,7 +89,9 @@ def _table(doc, grid: Grid, spec: ReportSpec) -> None:
             target = target.merge(corner)
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = target.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.kind in ("label", "group") else WD_ALIGN_PARAGRAPH.CENTER
+        p.alignment = (
+            WD_ALIGN_PARAGRAPH.LEFT if cell.kind in ("label", "group") else WD_ALIGN_PARAGRAPH.CENTER
+        )
         p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1)
         run = p.add_run(cell.text)
         _fonts(run, v.font)
@@ -208,4 +210,3 @@ def _deterministic_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
-

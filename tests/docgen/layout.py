@@ -62,19 +62,31 @@ def fmt(value: int | float | None, null_mark: str) -> str:
 # ---------------------------------------------------------------- table 2
 
 ACTIVE_2021 = [
-    ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-     [("rules", "规章"), ("normative_documents", "行政规范性文件")]),
+    (
+        "第二十条第（一）项",
+        ["本年制发件数", "本年废止件数", "现行有效件数"],
+        [("rules", "规章"), ("normative_documents", "行政规范性文件")],
+    ),
     ("第二十条第（五）项", ["本年处理决定数量"], [("licensing", "行政许可")]),
     ("第二十条第（六）项", ["本年处理决定数量"], [("penalty", "行政处罚"), ("coercion", "行政强制")]),
     ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("fees", "行政事业性收费")]),
 ]
 ACTIVE_2019 = [
-    ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-     [("rules", "规章"), ("normative_documents", "规范性文件")]),
-    ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-     [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")]),
-    ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"],
-     [("penalty", "行政处罚"), ("coercion", "行政强制")]),
+    (
+        "第二十条第（一）项",
+        ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        [("rules", "规章"), ("normative_documents", "规范性文件")],
+    ),
+    (
+        "第二十条第（五）项",
+        ["上一年项目数量", "本年增/减", "处理决定数量"],
+        [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
+    ),
+    (
+        "第二十条第（六）项",
+        ["上一年项目数量", "本年增/减", "处理决定数量"],
+        [("penalty", "行政处罚"), ("coercion", "行政强制")],
+    ),
     ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], [("fees", "行政事业性收费")]),
     ("第二十条第（九）项", ["采购项目数量", "采购总金额"], [("procurement", "政府集中采购")]),
 ]
@@ -101,13 +113,15 @@ def _change(value: int, style: str) -> str:
 def active_grid(spec: ReportSpec) -> Grid:
     grid = Grid("active", 4, widths_cm=[4.6, 4.0, 4.0, 4.0])
     null = spec.variations.null_mark
-    for group, heads, items in (ACTIVE_2021 if spec.template == "2021" else ACTIVE_2019):
+    for group, heads, items in ACTIVE_2021 if spec.template == "2021" else ACTIVE_2019:
         grid.rows.append(Row([Cell(group, colspan=4, kind="group")]))
         grid.rows.append(Row([Cell("信息内容", kind="head"), *_spread(heads, "head")]))
         for key, label in items:
             row = getattr(spec.active, key)
-            texts = [_change(v, spec.variations.change_style) if name == "change" and v else fmt(v, null)
-                     for name, v in row.model_dump().items()]
+            texts = [
+                _change(v, spec.variations.change_style) if name == "change" and v else fmt(v, null)
+                for name, v in row.model_dump().items()
+            ]
             grid.rows.append(Row([Cell(label), *_spread(texts, "num")]))
     return grid
 
@@ -159,24 +173,40 @@ def applications_grid(spec: ReportSpec) -> Grid:
     def top(label: str) -> str:
         return label.split("、", 1)[1] if v.missing_numbering else label
 
-    grid.rows.append(Row([Cell(NOTE, colspan=3, rowspan=3, kind="head"), Cell("申请人情况", colspan=7, kind="head")]))
-    grid.rows.append(Row([Cell("自然人", rowspan=2, kind="head"), Cell("法人或其他组织", colspan=5, kind="head"),
-                          Cell("总计", rowspan=2, kind="head")]))
-    grid.rows.append(Row([Cell(t, kind="head") for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]))
+    grid.rows.append(
+        Row([Cell(NOTE, colspan=3, rowspan=3, kind="head"), Cell("申请人情况", colspan=7, kind="head")])
+    )
+    grid.rows.append(
+        Row(
+            [
+                Cell("自然人", rowspan=2, kind="head"),
+                Cell("法人或其他组织", colspan=5, kind="head"),
+                Cell("总计", rowspan=2, kind="head"),
+            ]
+        )
+    )
+    grid.rows.append(
+        Row([Cell(t, kind="head") for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")])
+    )
     grid.rows.append(Row([Cell(top("一、本年新收政府信息公开申请数量"), colspan=3), *nums("new_received")]))
     grid.rows.append(Row([Cell(top("二、上年结转政府信息公开申请数量"), colspan=3), *nums("carried_over")]))
 
     single_other = apps.other is not None
     plan: list[tuple[str | None, list[str]]] = [
-        (None, ["granted"]), (None, ["partially_granted"]),
+        (None, ["granted"]),
+        (None, ["partially_granted"]),
         ("denied", [k for k in LEAF_LABELS if k.startswith("denied_")]),
         ("unavailable", [k for k in LEAF_LABELS if k.startswith("unavailable_")]),
         ("not_processed", [k for k in LEAF_LABELS if k.startswith("not_processed_")]),
         (None, ["other"]) if single_other else ("other", list(OTHER_SUBROWS)),
         (None, ["total_processed"]),
     ]
-    single_labels = {"granted": "（一）予以公开", "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-                     "other": "（六）其他处理", "total_processed": "总计" if v.missing_numbering else "（七）总计"}
+    single_labels = {
+        "granted": "（一）予以公开",
+        "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "other": "（六）其他处理",
+        "total_processed": "总计" if v.missing_numbering else "（七）总计",
+    }
     span = sum(len(keys) for _, keys in plan)
     first = True
     for group, keys in plan:
@@ -195,8 +225,12 @@ def applications_grid(spec: ReportSpec) -> Grid:
                     label = "2.其他法律行政止公开"
                 cells.append(Cell(label))
             # the break falls inside a vertically merged group, as in real reports
-            grid.rows.append(Row([*cells, *nums(key)], break_before=v.page_break_table3
-                                 and key == "unavailable_needs_creation"))
+            grid.rows.append(
+                Row(
+                    [*cells, *nums(key)],
+                    break_before=v.page_break_table3 and key == "unavailable_needs_creation",
+                )
+            )
     forward = "七、结转下年度继续办理" if v.wrong_numbering else top("四、结转下年度继续办理")
     grid.rows.append(Row([Cell(forward, colspan=3), *nums("carried_forward")]))
     return grid
@@ -209,11 +243,22 @@ OUTCOME_HEADS = ["结果维持", "结果纠正", "其他结果", "尚未审结",
 
 def review_grid(spec: ReportSpec) -> Grid:
     grid = Grid("review_litigation", 15, widths_cm=[1.1] * 15)
-    grid.rows.append(Row([Cell("行政复议", colspan=5, kind="head"), Cell("行政诉讼", colspan=10, kind="head")]))
-    grid.rows.append(Row([*(Cell(t, rowspan=2, kind="head") for t in OUTCOME_HEADS),
-                          Cell("未经复议直接起诉", colspan=5, kind="head"), Cell("复议后起诉", colspan=5, kind="head")]))
+    grid.rows.append(
+        Row([Cell("行政复议", colspan=5, kind="head"), Cell("行政诉讼", colspan=10, kind="head")])
+    )
+    grid.rows.append(
+        Row(
+            [
+                *(Cell(t, rowspan=2, kind="head") for t in OUTCOME_HEADS),
+                Cell("未经复议直接起诉", colspan=5, kind="head"),
+                Cell("复议后起诉", colspan=5, kind="head"),
+            ]
+        )
+    )
     grid.rows.append(Row([Cell(t, kind="head") for t in OUTCOME_HEADS * 2]))
-    values = [getattr(getattr(spec.review_litigation, g), c) for g in LITIGATION_GROUPS for c in OUTCOME_COLUMNS]
+    values = [
+        getattr(getattr(spec.review_litigation, g), c) for g in LITIGATION_GROUPS for c in OUTCOME_COLUMNS
+    ]
     grid.rows.append(Row([Cell(fmt(x, spec.variations.null_mark), kind="num") for x in values]))
     return grid
 
@@ -254,4 +299,3 @@ def blocks(spec: ReportSpec) -> list[Block]:
     if sig:
         out.append(Block("signature", sig))
     return out
-

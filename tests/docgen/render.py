@@ -28,8 +28,10 @@ class RenderError(RuntimeError):
 def _soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        raise RenderError("LibreOffice (soffice) is not installed; the test suite's install step provides it "
-                          "(Debian: apt-get install libreoffice-writer-nogui fonts-noto-cjk)")
+        raise RenderError(
+            "LibreOffice (soffice) is not installed; the test suite's install step provides it "
+            "(Debian: apt-get install libreoffice-writer-nogui fonts-noto-cjk)"
+        )
     return exe
 
 
@@ -67,19 +69,34 @@ def _render(docs: dict[str, bytes]) -> None:
             files.append(str(path))
         out = work / "out"
         # a private profile: parallel runs and a user's own LibreOffice never share (or lock) one
-        cmd = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nologo", "--convert-to", "pdf", "--outdir", str(out), *files]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *files,
+        ]
         _calls += 1
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=RENDER_TIMEOUT,
-                                  env={**os.environ, "HOME": str(work)})
+            proc = subprocess.run(
+                cmd, capture_output=True, timeout=RENDER_TIMEOUT, env={**os.environ, "HOME": str(work)}
+            )
         except subprocess.TimeoutExpired as exc:
-            raise RenderError(f"soffice did not finish converting {len(files)} files in {RENDER_TIMEOUT}s") from exc
+            raise RenderError(
+                f"soffice did not finish converting {len(files)} files in {RENDER_TIMEOUT}s"
+            ) from exc
         for key in docs:
             pdf = out / f"{key}.pdf"
             if not pdf.exists():
-                raise RenderError(f"soffice made no PDF for {key[:12]} (exit {proc.returncode}): "
-                                  f"{proc.stderr.decode(errors='replace')[-500:]}")
+                raise RenderError(
+                    f"soffice made no PDF for {key[:12]} (exit {proc.returncode}): "
+                    f"{proc.stderr.decode(errors='replace')[-500:]}"
+                )
             tmp_dst = CACHE / f"{key}.pdf.{os.getpid()}"
             shutil.copyfile(pdf, tmp_dst)
             os.replace(tmp_dst, CACHE / f"{key}.pdf")  # atomic: parallel sessions never read half a file
@@ -87,8 +104,16 @@ def _render(docs: dict[str, bytes]) -> None:
 
 # ---------------------------------------------------------------- browser printing
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _chromium() -> str:
@@ -117,15 +142,25 @@ def _print_page(key: str, page: bytes) -> None:
         src = work / "index.html"
         src.write_bytes(page)
         out = work / "out.pdf"
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={out}", src.as_uri()]
+        cmd = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={work / 'profile'}",
+            f"--print-to-pdf={out}",
+            src.as_uri(),
+        ]
         _calls += 1
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=RENDER_TIMEOUT, env={**os.environ, "HOME": tmp})
+            proc = subprocess.run(
+                cmd, capture_output=True, timeout=RENDER_TIMEOUT, env={**os.environ, "HOME": tmp}
+            )
         except subprocess.TimeoutExpired as exc:
             raise RenderError(f"chromium did not print the page in {RENDER_TIMEOUT}s") from exc
         if not out.exists():
-            raise RenderError(f"chromium made no PDF (exit {proc.returncode}): "
-                              f"{proc.stderr.decode(errors='replace')[-500:]}")
+            raise RenderError(
+                f"chromium made no PDF (exit {proc.returncode}): "
+                f"{proc.stderr.decode(errors='replace')[-500:]}"
+            )
         tmp_dst = CACHE / f"{key}.pdf.{os.getpid()}"
         shutil.copyfile(out, tmp_dst)
         os.replace(tmp_dst, CACHE / f"{key}.pdf")
@@ -147,7 +182,9 @@ def scan_pdf(pdf: bytes, angle: float = 0.6, dpi: int = 150) -> bytes:
 
         doc = pdfium.PdfDocument(pdf)
         try:
-            pages = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
+            pages = [
+                doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))
+            ]
         finally:
             doc.close()
         turned = [page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255) for page in pages]
@@ -179,8 +216,10 @@ def _cell_html(cell, font: str) -> str:
     if cell.rowspan > 1:
         attrs += f' rowspan="{cell.rowspan}"'
     align = "left" if cell.kind in ("label", "group") else "center"
-    return (f'<td{attrs} valign="middle" style="text-align:{align};"><p style="margin:0;">'
-            f'<span style="font-family:{font};font-size:9pt;">{html.escape(cell.text) or "&nbsp;"}</span></p></td>')
+    return (
+        f'<td{attrs} valign="middle" style="text-align:{align};"><p style="margin:0;">'
+        f'<span style="font-family:{font};font-size:9pt;">{html.escape(cell.text) or "&nbsp;"}</span></p></td>'
+    )
 
 
 def _table_html(grid: Grid, spec: ReportSpec) -> str:
@@ -188,12 +227,16 @@ def _table_html(grid: Grid, spec: ReportSpec) -> str:
     rows = []
     for row in grid.rows:
         rows.append("<tr>" + "".join(_cell_html(c, spec.variations.font) for c in row.cells) + "</tr>")
-    return (f'<table{border} cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse;">'
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+    return (
+        f'<table{border} cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse;">'
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    )
 
 
-PICTURE = ('<p style="text-align:center;"><img src="/u/cms/www/{stamp}/{name}.jpg" width="{w}" height="{h}" '
-           'style="width:{w}px;height:{h}px;" alt="" border="0" /></p>')
+PICTURE = (
+    '<p style="text-align:center;"><img src="/u/cms/www/{stamp}/{name}.jpg" width="{w}" height="{h}" '
+    'style="width:{w}px;height:{h}px;" alt="" border="0" /></p>'
+)
 
 
 def _article(spec: ReportSpec, pictures: bool = False, title: bool = True) -> str:
@@ -207,29 +250,42 @@ def _article(spec: ReportSpec, pictures: bool = False, title: bool = True) -> st
             if not title:
                 continue
             for line in block.lines:
-                parts.append(f'<p style="text-align:center;"><span style="font-family:方正小标宋简体;font-size:22pt;">'
-                             f"{html.escape(line)}</span></p>")
+                parts.append(
+                    f'<p style="text-align:center;"><span style="font-family:方正小标宋简体;font-size:22pt;">'
+                    f"{html.escape(line)}</span></p>"
+                )
         elif block.kind == "heading":
             for line in block.lines:
-                parts.append(f'<p style="text-indent:2em;"><span style="font-family:黑体;font-size:16pt;">'
-                             f"{html.escape(line)}</span></p>")
+                parts.append(
+                    f'<p style="text-indent:2em;"><span style="font-family:黑体;font-size:16pt;">'
+                    f"{html.escape(line)}</span></p>"
+                )
         elif block.kind == "para":
-            parts.append(f'<p style="text-indent:2em;"><span style="font-family:{font};font-size:16pt;">'
-                         f"{html.escape(block.lines[0])}</span></p>")
+            parts.append(
+                f'<p style="text-indent:2em;"><span style="font-family:{font};font-size:16pt;">'
+                f"{html.escape(block.lines[0])}</span></p>"
+            )
             if pictures and block.section == "overview" and not any("photo" in p for p in parts):
-                parts.append(PICTURE.format(stamp=stamp, name="photo1", w=560, h=373))  # a photo of the year's work
+                parts.append(
+                    PICTURE.format(stamp=stamp, name="photo1", w=560, h=373)
+                )  # a photo of the year's work
         elif block.kind == "table":
             assert block.grid is not None
             parts.append(_table_html(block.grid, spec))
         elif block.kind == "signature":
-            parts.extend(f'<p style="text-align:right;"><span style="font-family:{font};font-size:16pt;">'
-                         f"{html.escape(line)}</span></p>" for line in block.lines)
+            parts.extend(
+                f'<p style="text-align:right;"><span style="font-family:{font};font-size:16pt;">'
+                f"{html.escape(line)}</span></p>"
+                for line in block.lines
+            )
     return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- HTML pasted from Word (mso styles)
 
-_MSO_RUN = 'font-size:{size}pt;font-family:{font};mso-hansi-font-family:宋体;mso-bidi-font-family:宋体;color:black'
+_MSO_RUN = (
+    "font-size:{size}pt;font-family:{font};mso-hansi-font-family:宋体;mso-bidi-font-family:宋体;color:black"
+)
 
 
 def _mso_text(text: str, font: str, size: float) -> str:
@@ -243,8 +299,11 @@ def _mso_text(text: str, font: str, size: float) -> str:
         if ch == "\0" or (latin is not None and is_latin != latin):
             if buf:
                 esc = html.escape(buf)
-                out.append(f'<span lang="EN-US" style="{style}">{esc}</span>' if latin
-                           else f'<span style="{style}">{esc}</span>')
+                out.append(
+                    f'<span lang="EN-US" style="{style}">{esc}</span>'
+                    if latin
+                    else f'<span style="{style}">{esc}</span>'
+                )
             buf = ""
         buf += ch
         latin = is_latin
@@ -262,24 +321,34 @@ def _mso_para(text: str, font: str, size: float, align: str | None = None, inden
 
 
 def _mso_table(grid: Grid, spec: ReportSpec) -> str:
-    border = "border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;" if spec.variations.borders else ""
+    border = (
+        "border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;"
+        if spec.variations.borders
+        else ""
+    )
     rows = []
     for r, row in enumerate(grid.rows):
         tds = []
         for cell in row.cells:
             span = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
-                f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+                f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+            )
             width = 48 * cell.colspan
             align = "left" if cell.kind in ("label", "group") else "center"
             body = _mso_para(cell.text, "宋体", 9, align=align).replace("line-height:28.0pt;", "")
-            tds.append(f'<td width="{width}"{span} valign="center" style="width:{width * 0.75:.1f}pt;{border}'
-                       f'padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt">{body}</td>')
+            tds.append(
+                f'<td width="{width}"{span} valign="center" style="width:{width * 0.75:.1f}pt;{border}'
+                f'padding:0cm 5.4pt 0cm 5.4pt;height:20.25pt">{body}</td>'
+            )
         first = ";mso-yfti-firstrow:yes" if r == 0 else ""
         rows.append(f'<tr style="mso-yfti-irow:{r}{first};height:20.25pt">' + "".join(tds) + "</tr>")
-    return ('<div align="center"><table class="MsoNormalTable" border="0" cellspacing="0" cellpadding="0" '
-            'style="border-collapse:collapse;mso-table-layout-alt:fixed;border:none;mso-border-alt:solid windowtext '
-            '.5pt;mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt">\n' + "\n".join(rows)
-            + "\n</table></div>")
+    return (
+        '<div align="center"><table class="MsoNormalTable" border="0" cellspacing="0" cellpadding="0" '
+        'style="border-collapse:collapse;mso-table-layout-alt:fixed;border:none;mso-border-alt:solid windowtext '
+        '.5pt;mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt">\n'
+        + "\n".join(rows)
+        + "\n</table></div>"
+    )
 
 
 def _article_word(spec: ReportSpec, pictures: bool = False, title: bool = True) -> str:
@@ -309,8 +378,16 @@ def _article_word(spec: ReportSpec, pictures: bool = False, title: bool = True) 
     return "\n".join(parts)
 
 
-def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True, *, pictures: bool = False,
-               word: bool = False, title_suffix: str | None = None, article_title: bool = True) -> bytes:
+def build_html(
+    spec: ReportSpec,
+    encoding: str = "utf-8",
+    noise: bool = True,
+    *,
+    pictures: bool = False,
+    word: bool = False,
+    title_suffix: str | None = None,
+    article_title: bool = True,
+) -> bytes:
     """A government site's page with the report in <div class="article">; `noise` adds nav, sidebar, footer.
 
     `pictures`: a banner above the title and a photo in section 一 (<img> in the body). `word`: the report
@@ -322,12 +399,17 @@ def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True, *,
     body = (_article_word if word else _article)(spec, pictures=pictures, title=article_title)
     article = f'<div class="article">\n{body}\n</div>'
     if not noise:
-        page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
-                f"<title>{html.escape(title)}</title></head><body>\n{article}\n</body></html>\n")
+        page = (
+            f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+            f"<title>{html.escape(title)}</title></head><body>\n{article}\n</body></html>\n"
+        )
         return page.encode(encoding)
     site = spec.agency_short
-    others = "\n".join(f'<li><a href="/zfxxgk/ndbg/{y}/index.html" title="{y}年政府信息公开工作年度报告">'
-                       f"{y}年政府信息公开工作年度报告</a></li>" for y in (spec.year - 1, spec.year - 2, spec.year - 3))
+    others = "\n".join(
+        f'<li><a href="/zfxxgk/ndbg/{y}/index.html" title="{y}年政府信息公开工作年度报告">'
+        f"{y}年政府信息公开工作年度报告</a></li>"
+        for y in (spec.year - 1, spec.year - 2, spec.year - 3)
+    )
     info = f"发布时间：{spec.published.isoformat()}&nbsp;&nbsp;" if spec.published else ""
     page = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
 <html xmlns="http://www.w3.org/1999/xhtml">
@@ -374,13 +456,17 @@ def build_html(spec: ReportSpec, encoding: str = "utf-8", noise: bool = True, *,
 
 
 def _chunks(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
 def _has_blank_cells(spec: ReportSpec) -> bool:
     return spec.variations.null_mark == "" and any(
         cell.kind == "num" and cell.text == ""
-        for b in blocks(spec) if b.grid for row in b.grid.rows for cell in row.cells)
+        for b in blocks(spec)
+        if b.grid
+        for row in b.grid.rows
+        for cell in row.cells
+    )
 
 
 def build_txt(spec: ReportSpec, encoding: str = "utf-8", style: str | None = None) -> bytes:

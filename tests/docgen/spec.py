@@ -75,7 +75,9 @@ class Variations:
     font: str = "仿宋_GB2312"
     # 2019 table 2's 本年增/减: "plain" -1 / 1, "fullwidth" －1 / 1, "signed" -1 / +1, "words" 减少1 / 增加1
     change_style: str = "plain"
-    title_style: str = "standard"  # standard | no_gongzuo (…政府信息公开年度报告) | split_year (…2024年 / 政府信息…)
+    title_style: str = (
+        "standard"  # standard | no_gongzuo (…政府信息公开年度报告) | split_year (…2024年 / 政府信息…)
+    )
     fee_wording: int = 0  # which of FEE_STATEMENTS section 六 uses (2021): all say no fee was charged
     problems_wording: int = 0  # which of PROBLEMS section 五 uses (years of one agency differ)
     prose_table2: bool = False  # section 一 states table 2's figures (制发/废止/现行有效, 许可/处罚/强制)
@@ -95,8 +97,12 @@ class ReportSpec:
     published: date | None = None
     period: tuple[date, date] | None = None
     variations: Variations = field(default_factory=Variations)
-    prose: dict[str, list[str]] = field(default_factory=dict, repr=False)  # overrides of default_prose per section
-    omitted: tuple[str, ...] = ()  # sections left out (an error); the later ones are renumbered when `renumber`
+    prose: dict[str, list[str]] = field(
+        default_factory=dict, repr=False
+    )  # overrides of default_prose per section
+    omitted: tuple[
+        str, ...
+    ] = ()  # sections left out (an error); the later ones are renumbered when `renumber`
     renumber: bool = True
 
     def paragraphs(self, section: str) -> list[str]:
@@ -114,7 +120,11 @@ class ReportSpec:
         """The title's lines as printed (`Variations.title`, when given, prints as it says; () prints none)."""
         if self.variations.title is not None:
             return list(self.variations.title)
-        words = "政府信息公开年度报告" if self.variations.title_style == "no_gongzuo" else "政府信息公开工作年度报告"
+        words = (
+            "政府信息公开年度报告"
+            if self.variations.title_style == "no_gongzuo"
+            else "政府信息公开工作年度报告"
+        )
         if self.variations.title_one_line:
             return [f"{self.agency}{self.year}年{words}"]
         if self.variations.title_style == "split_year":
@@ -129,9 +139,14 @@ def _n(v: int | float | None) -> int | float:
     return v or 0
 
 
-def random_values(seed: int, template: str, *, scale: str | None = None, blanks: bool = False,
-                  other_single_row: bool = False,
-                  ) -> tuple[Active2021 | Active2019, Applications, ReviewLitigation]:
+def random_values(
+    seed: int,
+    template: str,
+    *,
+    scale: str | None = None,
+    blanks: bool = False,
+    other_single_row: bool = False,
+) -> tuple[Active2021 | Active2019, Applications, ReviewLitigation]:
     """Internally consistent tables: row totals, the balance new + carried_over = processed + carried_forward
     per column, outcome leaves summing to （七）总计, litigation totals.
 
@@ -161,8 +176,9 @@ def _leaves(template: str) -> list[str]:
 def _applications(rng: random.Random, template: str, top: int) -> Applications:
     kinds = APPLICANT_COLUMNS[:-1]
     leaves = _leaves(template)
-    rows: dict[str, dict[str, int]] = {k: {} for k in ["new_received", "carried_over", "total_processed",
-                                                       "carried_forward", *leaves]}
+    rows: dict[str, dict[str, int]] = {
+        k: {} for k in ["new_received", "carried_over", "total_processed", "carried_forward", *leaves]
+    }
     for kind in kinds:
         if kind == "natural_person":
             processed = rng.randint(0, top)
@@ -208,34 +224,51 @@ def _big(rng: random.Random, scale: str, small: int, big: int) -> int:
 
 
 def _active(rng: random.Random, template: str, scale: str) -> Active2021 | Active2019:
-    fee = 0.0 if scale in ("tiny", "small") or rng.random() < 0.3 else round(rng.uniform(1, 99999), rng.choice([1, 2]))
+    fee = (
+        0.0
+        if scale in ("tiny", "small") or rng.random() < 0.3
+        else round(rng.uniform(1, 99999), rng.choice([1, 2]))
+    )
     if template == "2021":
+
         def docs() -> dict[str, int]:
             issued, repealed = _big(rng, scale, 2, 12), _big(rng, scale, 1, 30)
             return {"issued": issued, "repealed": repealed, "in_force": issued + _big(rng, scale, 10, 80)}
 
-        return Active2021.model_validate({
-            "rules": docs(), "normative_documents": docs(),
-            "licensing": {"decisions": _big(rng, scale, 30, 500000)},
-            "penalty": {"decisions": _big(rng, scale, 60, 4000000)},
-            "coercion": {"decisions": _big(rng, scale, 5, 90000)},
-            "fees": {"amount": fee},
-        })
+        return Active2021.model_validate(
+            {
+                "rules": docs(),
+                "normative_documents": docs(),
+                "licensing": {"decisions": _big(rng, scale, 30, 500000)},
+                "penalty": {"decisions": _big(rng, scale, 60, 4000000)},
+                "coercion": {"decisions": _big(rng, scale, 5, 90000)},
+                "fees": {"amount": fee},
+            }
+        )
 
     def docs19() -> dict[str, int]:
         made = _big(rng, scale, 3, 40)
         return {"made": made, "published": made, "total_published": made + _big(rng, scale, 20, 300)}
 
     def items() -> dict[str, int]:
-        return {"previous": _big(rng, scale, 20, 600), "change": _big(rng, scale, 3, 40),
-                "decisions": _big(rng, scale, 40, 200000)}
+        return {
+            "previous": _big(rng, scale, 20, 600),
+            "change": _big(rng, scale, 3, 40),
+            "decisions": _big(rng, scale, 40, 200000),
+        }
 
-    return Active2019.model_validate({
-        "rules": docs19(), "normative_documents": docs19(), "licensing": items(), "other_services": items(),
-        "penalty": items(), "coercion": items(),
-        "fees": {"previous": _big(rng, scale, 3, 60), "change": _big(rng, scale, 1, 5)},
-        "procurement": {"projects": _big(rng, scale, 4, 900), "amount": fee},
-    })
+    return Active2019.model_validate(
+        {
+            "rules": docs19(),
+            "normative_documents": docs19(),
+            "licensing": items(),
+            "other_services": items(),
+            "penalty": items(),
+            "coercion": items(),
+            "fees": {"previous": _big(rng, scale, 3, 60), "change": _big(rng, scale, 1, 5)},
+            "procurement": {"projects": _big(rng, scale, 4, 900), "amount": fee},
+        }
+    )
 
 
 def _review(rng: random.Random, top: int) -> ReviewLitigation:
@@ -272,16 +305,28 @@ def _blank_zeros(rng: random.Random, model: Any) -> Any:
 # ---------------------------------------------------------------- specs
 
 
-def make_spec(name: str, seed: int, template: str, agency: str, *, year: int | None = None,
-              scale: str | None = None, blanks: bool = False, other_single_row: bool = False,
-              published: date | None | bool = True, period: bool = True, negative_changes: bool = False,
-              **variations: Any) -> ReportSpec:
+def make_spec(
+    name: str,
+    seed: int,
+    template: str,
+    agency: str,
+    *,
+    year: int | None = None,
+    scale: str | None = None,
+    blanks: bool = False,
+    other_single_row: bool = False,
+    published: date | None | bool = True,
+    period: bool = True,
+    negative_changes: bool = False,
+    **variations: Any,
+) -> ReportSpec:
     """A spec with random consistent values. `published=True` signs early next year; False: no signature.
     `negative_changes`: 2019 table 2's 本年增/减 goes down in some rows (and is never 0), printed as
     `Variations.change_style` says."""
     year = year or (2024 if template == "2021" else 2020)
-    active, apps, review = random_values(seed, template, scale=scale, blanks=blanks,
-                                         other_single_row=other_single_row)
+    active, apps, review = random_values(
+        seed, template, scale=scale, blanks=blanks, other_single_row=other_single_row
+    )
     if negative_changes and isinstance(active, Active2019):
         active = _signed_changes(random.Random(f"{seed}/changes"), active)
     if published is True:
@@ -289,8 +334,15 @@ def make_spec(name: str, seed: int, template: str, agency: str, *, year: int | N
     elif published is False:
         published = None
     return ReportSpec(
-        name=name, agency=agency, agency_short=AGENCIES[agency], year=year, template=template,
-        active=active, applications=apps, review_litigation=review, published=published,
+        name=name,
+        agency=agency,
+        agency_short=AGENCIES[agency],
+        year=year,
+        template=template,
+        active=active,
+        applications=apps,
+        review_litigation=review,
+        published=published,
         period=(date(year, 1, 1), date(year, 12, 31)) if period else None,
         variations=Variations(**variations),
     )
@@ -300,21 +352,85 @@ def varied_specs() -> list[ReportSpec]:
     """~8 specs covering agency kinds, both templates and every printing variation."""
     return [
         make_spec("town2021", 1, "2021", "银川市兴庆区掌政镇人民政府", scale="tiny", wrong_numbering=True),
-        make_spec("city2021-large", 2, "2021", "淮安市人民政府", scale="large", col_widths="narrow",
-                  split_heading="review_litigation"),
-        make_spec("street2021-blank", 3, "2021", "银川市金凤区满城北街街道办事处", scale="small", blanks=True,
-                  heading_sep="．", title_one_line=True, page_break_table3=True),
-        make_spec("county2021-slash", 4, "2021", "永宁县人民政府", scale="medium", blanks=True, null_mark="/",
-                  short_headings=True, misspelt_label=True, published=False),
-        make_spec("bureau2021-other1row", 5, "2021", "银川市西夏区教育局", scale="small", other_single_row=True,
-                  borders=False, heading_sep=".", year=2023),
-        make_spec("office2021-nonumber", 6, "2021", "中卫市人民政府办公室", scale="medium", missing_numbering=True,
-                  col_widths="wide", year=2022, font="宋体"),
-        make_spec("town2019", 7, "2019", "沙坡头区兴仁镇", scale="small", year=2020, period=False,
-                  negative_changes=True, change_style="words"),
-        make_spec("office2019", 8, "2019", "西夏区人民政府办公室", scale="medium", year=2019, blanks=True,
-                  null_mark="/", page_break_table3=True, split_heading="applications", negative_changes=True,
-                  change_style="fullwidth"),
+        make_spec(
+            "city2021-large",
+            2,
+            "2021",
+            "淮安市人民政府",
+            scale="large",
+            col_widths="narrow",
+            split_heading="review_litigation",
+        ),
+        make_spec(
+            "street2021-blank",
+            3,
+            "2021",
+            "银川市金凤区满城北街街道办事处",
+            scale="small",
+            blanks=True,
+            heading_sep="．",
+            title_one_line=True,
+            page_break_table3=True,
+        ),
+        make_spec(
+            "county2021-slash",
+            4,
+            "2021",
+            "永宁县人民政府",
+            scale="medium",
+            blanks=True,
+            null_mark="/",
+            short_headings=True,
+            misspelt_label=True,
+            published=False,
+        ),
+        make_spec(
+            "bureau2021-other1row",
+            5,
+            "2021",
+            "银川市西夏区教育局",
+            scale="small",
+            other_single_row=True,
+            borders=False,
+            heading_sep=".",
+            year=2023,
+        ),
+        make_spec(
+            "office2021-nonumber",
+            6,
+            "2021",
+            "中卫市人民政府办公室",
+            scale="medium",
+            missing_numbering=True,
+            col_widths="wide",
+            year=2022,
+            font="宋体",
+        ),
+        make_spec(
+            "town2019",
+            7,
+            "2019",
+            "沙坡头区兴仁镇",
+            scale="small",
+            year=2020,
+            period=False,
+            negative_changes=True,
+            change_style="words",
+        ),
+        make_spec(
+            "office2019",
+            8,
+            "2019",
+            "西夏区人民政府办公室",
+            scale="medium",
+            year=2019,
+            blanks=True,
+            null_mark="/",
+            page_break_table3=True,
+            split_heading="applications",
+            negative_changes=True,
+            change_style="fullwidth",
+        ),
     ]
 
 
@@ -347,10 +463,19 @@ def random_spec(seed: int) -> ReportSpec:
         problems_wording=rng.randrange(len(PROBLEMS)),
         prose_table2=template == "2021" and rng.random() < 0.4,
     )
-    spec = make_spec(f"sweep{seed}", seed, template, agency, year=year, blanks=blanks,
-                     other_single_row=template == "2021" and rng.random() < 0.1,
-                     negative_changes=template == "2019" and rng.random() < 0.6,
-                     published=rng.random() < 0.85, period=rng.random() < 0.8, **variations)
+    spec = make_spec(
+        f"sweep{seed}",
+        seed,
+        template,
+        agency,
+        year=year,
+        blanks=blanks,
+        other_single_row=template == "2021" and rng.random() < 0.1,
+        negative_changes=template == "2019" and rng.random() < 0.6,
+        published=rng.random() < 0.85,
+        period=rng.random() < 0.8,
+        **variations,
+    )
     closed = _total(spec.applications.carried_forward) == 0
     return with_variations(spec, all_closed=closed and rng.random() < 0.5)
 
@@ -384,13 +509,19 @@ FEE_STATEMENTS = [  # section 六 of a 2021 report: whether fees were charged fo
     "按照《政府信息公开信息处理费管理办法》规定，本年度本机关未向申请人收取费用。",
 ]
 PROBLEMS = [  # section 五, worded differently each year
-    ["{y}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式较为单一；"
-     "二是工作人员业务能力有待提升。",
-     "下一步，将丰富图文、视频等解读形式，定期组织业务培训，进一步提升政务公开工作水平。"],
-    ["对照上级要求，{short}政务公开工作还存在公开内容不够全面、栏目更新不够及时、基层公开标准化建设推进较慢等问题。",
-     "{y}年，针对上年度发现的问题，建立栏目责任清单，每月通报更新情况；下一步将继续完善公开目录，加强督促检查。"],
-    ["存在的主要问题：主动公开的深度和广度还需拓展，政务新媒体互动回应不够充分。",
-     "改进情况：本年度开展专题培训两次，修订信息发布审核办法；今后将围绕群众关切，加大重点领域信息公开力度。"],
+    [
+        "{y}年，{short}政府信息公开工作取得了一定成效，但仍存在一些不足：一是政策解读形式较为单一；"
+        "二是工作人员业务能力有待提升。",
+        "下一步，将丰富图文、视频等解读形式，定期组织业务培训，进一步提升政务公开工作水平。",
+    ],
+    [
+        "对照上级要求，{short}政务公开工作还存在公开内容不够全面、栏目更新不够及时、基层公开标准化建设推进较慢等问题。",
+        "{y}年，针对上年度发现的问题，建立栏目责任清单，每月通报更新情况；下一步将继续完善公开目录，加强督促检查。",
+    ],
+    [
+        "存在的主要问题：主动公开的深度和广度还需拓展，政务新媒体互动回应不够充分。",
+        "改进情况：本年度开展专题培训两次，修订信息发布审核办法；今后将围绕群众关切，加大重点领域信息公开力度。",
+    ],
 ]
 
 
@@ -434,16 +565,20 @@ def _table2_prose(spec: ReportSpec) -> list[str]:
     if not spec.variations.prose_table2 or not isinstance(a, Active2021):
         return []
     r, d = a.rules, a.normative_documents
-    return [f"（六）制度建设。全年制发规章{_n(r.issued)}件，废止{_n(r.repealed)}件，现行有效规章{_n(r.in_force)}件；"
-            f"制发行政规范性文件{_n(d.issued)}件，废止{_n(d.repealed)}件，现行有效{_n(d.in_force)}件。"
-            f"本年作出行政许可决定{_n(a.licensing.decisions)}件，行政处罚{_n(a.penalty.decisions)}件，"
-            f"行政强制{_n(a.coercion.decisions)}件。"]
+    return [
+        f"（六）制度建设。全年制发规章{_n(r.issued)}件，废止{_n(r.repealed)}件，现行有效规章{_n(r.in_force)}件；"
+        f"制发行政规范性文件{_n(d.issued)}件，废止{_n(d.repealed)}件，现行有效{_n(d.in_force)}件。"
+        f"本年作出行政许可决定{_n(a.licensing.decisions)}件，行政处罚{_n(a.penalty.decisions)}件，"
+        f"行政强制{_n(a.coercion.decisions)}件。"
+    ]
 
 
 def intro(spec: ReportSpec) -> str:
     notice = "国办公开办函〔2021〕30号" if spec.template == "2021" else "国办公开办函〔2019〕60号"
-    text = (f"根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
-            f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，")
+    text = (
+        f"根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发"
+        f"〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{notice}）要求，"
+    )
     title = spec.title()
     text += f"现发布《{''.join(title)}》。" if title else "编制本报告。"  # no title printed: none to quote
     if spec.period:
@@ -464,15 +599,33 @@ def signature_lines(spec: ReportSpec) -> list[str]:
 
 def expected_json(spec: ReportSpec) -> dict[str, Any]:
     """The metadata and table keys of `nianbao check --json` for this spec (blank cells → null)."""
-    tables = {k: getattr(spec, k) if k not in spec.omitted else None
-              for k in ("active", "applications", "review_litigation")}
+    tables = {
+        k: getattr(spec, k) if k not in spec.omitted else None
+        for k in ("active", "applications", "review_litigation")
+    }
     report = Report(
-        agency=spec.agency, agency_short=spec.agency_short, year=spec.year, template=spec.template,
-        period=spec.period, published=spec.published, sections=spec.present(), **tables,
+        agency=spec.agency,
+        agency_short=spec.agency_short,
+        year=spec.year,
+        template=spec.template,
+        period=spec.period,
+        published=spec.published,
+        sections=spec.present(),
+        **tables,
     )
     full = report.check_json()
-    keys = ("agency", "agency_short", "year", "template", "period", "published", "sections",
-            "active", "applications", "review_litigation")
+    keys = (
+        "agency",
+        "agency_short",
+        "year",
+        "template",
+        "period",
+        "published",
+        "sections",
+        "active",
+        "applications",
+        "review_litigation",
+    )
     return {k: full[k] for k in keys}
 
 
@@ -488,8 +641,12 @@ def diff_json(expected: Any, got: Any, path: str = "") -> list[str]:
                 out.extend(diff_json(expected[k], got[k], sub))
         out.extend(f"{path}.{k}: unexpected (={got[k]!r})" for k in got if k not in expected)
         return out
-    if isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got) and any(
-            isinstance(e, (dict, list)) for e in expected):
+    if (
+        isinstance(expected, list)
+        and isinstance(got, list)
+        and len(expected) == len(got)
+        and any(isinstance(e, (dict, list)) for e in expected)
+    ):
         out = []
         for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             out.extend(diff_json(e, g, f"{path}[{i}]"))

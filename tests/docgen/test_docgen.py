@@ -40,11 +40,14 @@ def test_random_values_are_consistent(template, blanks):
             cells = row.model_dump()
             assert n(cells["total"]) == sum(n(cells[c]) for c in APPLICANT_COLUMNS[:-1]), key
         for col in APPLICANT_COLUMNS:
+
             def v(key, col=col, rows=rows):
                 return n(getattr(rows[key], col))
 
             assert v("new_received") + v("carried_over") == v("total_processed") + v("carried_forward")
-            assert v("total_processed") == sum(n(getattr(r, col)) for k, r in rows.items() if k in OUTCOME_ROWS)
+            assert v("total_processed") == sum(
+                n(getattr(r, col)) for k, r in rows.items() if k in OUTCOME_ROWS
+            )
         for g in LITIGATION_GROUPS:
             cells = getattr(rl, g).model_dump()
             assert n(cells["total"]) == sum(n(cells[c]) for c in OUTCOME_COLUMNS[:-1])
@@ -86,10 +89,17 @@ def test_docx_is_deterministic_with_real_merged_cells():
     outcome_rows = next(c.rowspan for r in grid.rows for c in r.cells if c.text.endswith("本年度办理结果"))
     xml = t3._tbl
     restart = [tc for tc in xml.iter(qn("w:tc")) if "本年度办理结果" in "".join(tc.itertext())]
-    assert len(restart) == 1 and restart[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) == "restart"
+    assert (
+        len(restart) == 1
+        and restart[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) == "restart"
+    )
     first_col = [tr.findall(qn("w:tc"))[0] for tr in xml.findall(qn("w:tr"))]
-    continued = [tc for tc in first_col if (m := tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")) is not None
-                 and m.get(qn("w:val")) in (None, "continue")]
+    continued = [
+        tc
+        for tc in first_col
+        if (m := tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")) is not None
+        and m.get(qn("w:val")) in (None, "continue")
+    ]
     assert len(continued) >= outcome_rows - 1
     assert any(tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None for tc in xml.iter(qn("w:tc")))
     assert "勾稽关系" in t3.cell(0, 0).text and t3.cell(0, 3).text == "申请人情况"
@@ -126,7 +136,7 @@ def test_rendered_pdf_has_the_report(spec, rendered_pdfs):
     want = [str(v) if v is not None else null for g in LITIGATION_GROUPS for v in getattr(rl, g).values()]
     want = [w for w in want if w]
     tokens = re.findall(r"\d+|/", text)
-    assert any(tokens[i:i + len(want)] == want for i in range(len(tokens))), want
+    assert any(tokens[i : i + len(want)] == want for i in range(len(tokens))), want
     if spec.variations.page_break_table3:
         first = next(i for i, p in enumerate(pages) if "本年新收" in re.sub(r"\s+", "", p))
         last = next(i for i, p in enumerate(pages) if "结转下年度继续办理" in re.sub(r"\s+", "", p))
@@ -143,7 +153,7 @@ def test_pdf_cache_costs_no_render(rendered_pdfs):
 def test_html_page_is_a_government_site():
     spec = varied_specs()[1]
     page = build_html(spec, "gbk").decode("gbk")
-    assert 'charset=gbk' in page and '<div class="article">' in page
+    assert "charset=gbk" in page and '<div class="article">' in page
     assert f"{spec.year - 1}年政府信息公开工作年度报告</a>" in page  # sidebar links to other years
     assert 'colspan="3" rowspan="3"' in page and "ICP" in page
     bare = build_html(spec, noise=False).decode("utf-8")

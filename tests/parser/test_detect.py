@@ -37,14 +37,17 @@ def zip_bytes(members):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"", "empty"),
-    (b"%PDF-1.4\n garbage", "corrupt"),
-    (zip_bytes({"a.txt": "x"}), "unsupported"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "corrupt"),  # an OLE2 header and nothing inside
-    (bytes(range(256)) * 8, "unsupported"),
-    ("今天天气很好，我们去公园散步。\n晚上吃饺子。".encode(), "not_report"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty"),
+        (b"%PDF-1.4\n garbage", "corrupt"),
+        (zip_bytes({"a.txt": "x"}), "unsupported"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "corrupt"),  # an OLE2 header and nothing inside
+        (bytes(range(256)) * 8, "unsupported"),
+        ("今天天气很好，我们去公园散步。\n晚上吃饺子。".encode(), "not_report"),
+    ],
+)
 def test_bad_input_gets_a_reason(data, code):
     with pytest.raises(ReportError) as caught:
         parse_report(data, "x")

@@ -95,8 +95,12 @@ def test_text_extracted_by_pdftotext(name, mode, varied, rendered_pdfs):
     assert {(f.rule, f.where) for f in validate(report)} <= expected_findings(spec)
     expected = expected_json(spec)
     blank_cells_vanish = spec.variations.null_mark == "" and any(
-        value is None for table in ("active", "applications", "review_litigation")
-        for row in (expected[table] or {}).values() if row for value in row.values())
+        value is None
+        for table in ("active", "applications", "review_litigation")
+        for row in (expected[table] or {}).values()
+        if row
+        for value in row.values()
+    )
     if mode != "plain" and not blank_cells_vanish:
         got = report.check_json()
         assert not diff_json(expected, {k: got.get(k) for k in expected})

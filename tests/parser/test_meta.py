@@ -5,7 +5,10 @@ from parser.meta import cites_2019_notice, find_period, find_quoted_title, find_
 
 
 def test_title_on_one_or_two_lines():
-    assert find_title(["银川市兴庆区掌政镇人民政府", "2024年政府信息公开工作年度报告"])[0].agency == "银川市兴庆区掌政镇人民政府"
+    assert (
+        find_title(["银川市兴庆区掌政镇人民政府", "2024年政府信息公开工作年度报告"])[0].agency
+        == "银川市兴庆区掌政镇人民政府"
+    )
     title, index = find_title(["兴庆区掌政镇 2023 年政府 信息公开工作年度报告"])
     assert (title.agency, title.year, index) == ("兴庆区掌政镇", 2023, 0)
     assert find_title(["2024年度淮安市人民政府政府信息公开工作年度报告"])[0].agency == "淮安市人民政府"
@@ -18,8 +21,14 @@ def test_quoted_title_in_the_introduction():
 
 
 def test_period_forms():
-    assert find_period("本报告统计数据从 2024 年 1 月 1 日至 12 月 31 日。") == (date(2024, 1, 1), date(2024, 12, 31))
-    assert find_period("统计期限自２０２０年１月１日至２０２０年１２月３１日") == (date(2020, 1, 1), date(2020, 12, 31))
+    assert find_period("本报告统计数据从 2024 年 1 月 1 日至 12 月 31 日。") == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
+    assert find_period("统计期限自２０２０年１月１日至２０２０年１２月３１日") == (
+        date(2020, 1, 1),
+        date(2020, 12, 31),
+    )
     assert find_period("2024年1月1日—2024年12月31日") == (date(2024, 1, 1), date(2024, 12, 31))
     assert find_period("2024年1月29日发布") is None
 
@@ -42,12 +51,17 @@ def test_notice_and_short_names():
 
 
 def test_title_variants():
-    assert find_title(["银川市西夏区教育局关于2024年度政府信息公开工作年度报告"])[0].agency == "银川市西夏区教育局"
+    assert (
+        find_title(["银川市西夏区教育局关于2024年度政府信息公开工作年度报告"])[0].agency
+        == "银川市西夏区教育局"
+    )
     title, _ = find_title(["永宁县人民政府", "二〇二四年政府信息公开工作年度报告"])
     assert (title.agency, title.year) == ("永宁县人民政府", 2024)
     title, index = find_title(["银川市金凤区满城北街街道办事处2024年政府信息", "公开工作年度报告", "根据……"])
     assert (title.agency, index) == ("银川市金凤区满城北街街道办事处", 1)
-    assert find_title(["- 1 -淮安市人民政府", "2024 年政府信息公开工作年度报告"])[0].agency == "淮安市人民政府"
+    assert (
+        find_title(["- 1 -淮安市人民政府", "2024 年政府信息公开工作年度报告"])[0].agency == "淮安市人民政府"
+    )
 
 
 def test_short_names_of_departments_whose_words_hold_division_characters():

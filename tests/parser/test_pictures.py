@@ -35,7 +35,11 @@ def test_html_table_as_picture():
     html = build_html(SPEC).decode("utf-8")
     tables = list(re.finditer(r"<table.*?</table>", html, flags=re.S))
     table3 = next(m for m in tables if "本年新收" in m.group())
-    html = html[: table3.start()] + '<p><img src="/u/cms/table3.png" style="width:600px"></p>' + html[table3.end():]
+    html = (
+        html[: table3.start()]
+        + '<p><img src="/u/cms/table3.png" style="width:600px"></p>'
+        + html[table3.end() :]
+    )
     check_picture_table(parse_report(html.encode("utf-8"), "page.html"))
 
 
@@ -54,6 +58,10 @@ def test_docx_table_as_picture():
 
 
 def test_small_images_are_not_tables():
-    html = build_html(SPEC).decode("utf-8").replace("</body>", '<img src="logo.png" width="120" height="40"></body>')
+    html = (
+        build_html(SPEC)
+        .decode("utf-8")
+        .replace("</body>", '<img src="logo.png" width="120" height="40"></body>')
+    )
     report = parse_report(html.encode("utf-8"), "page.html")
     assert report.unreadable == []

@@ -48,10 +48,22 @@ def test_errors_before_warnings_and_missing_tables_said():
 
 
 def test_page_shown_as_location():
-    report = Report(agency="某镇人民政府", year=2024, template="2021", findings=[
-        Finding(rule="APP-ROW-TOTAL", severity="error", where="applications.granted", page=4,
-                message="表三「（一）予以公开」行：六类申请人之和为 6，与总计 5 不符。", quote="（一）予以公开 4 1 0 0 1 0 5"),
-        Finding(rule="TEXT-SUM", severity="warning", where="overview", page=2, message="数字不一致。")])
+    report = Report(
+        agency="某镇人民政府",
+        year=2024,
+        template="2021",
+        findings=[
+            Finding(
+                rule="APP-ROW-TOTAL",
+                severity="error",
+                where="applications.granted",
+                page=4,
+                message="表三「（一）予以公开」行：六类申请人之和为 6，与总计 5 不符。",
+                quote="（一）予以公开 4 1 0 0 1 0 5",
+            ),
+            Finding(rule="TEXT-SUM", severity="warning", where="overview", page=2, message="数字不一致。"),
+        ],
+    )
     (message,) = format_reply(report)
     assert "1. （第4页）表三「（一）予以公开」行" in message
     assert "2. （一、总体情况，第2页）数字不一致。" in message
@@ -59,19 +71,32 @@ def test_page_shown_as_location():
 
 def test_comparison_follows_the_findings():
     change = SimpleNamespace(absolute=2, percent=200.0)
-    rows = [SimpleNamespace(label="本年新收申请（总计）", values=[1, 3], change=change),
-            SimpleNamespace(label="行政复议（总计）", values=[0, 0], change=SimpleNamespace(absolute=0, percent=None))]
+    rows = [
+        SimpleNamespace(label="本年新收申请（总计）", values=[1, 3], change=change),
+        SimpleNamespace(
+            label="行政复议（总计）", values=[0, 0], change=SimpleNamespace(absolute=0, percent=None)
+        ),
+    ]
     comparison = SimpleNamespace(agency="掌政镇", years=[2023, 2024], rows=rows)
     (message,) = format_reply(seed("000_1a7957aec9d503ee.txt"), comparison)
     assert message.index("【警告】") < message.index("掌政镇 2023 年与 2024 年对比")
     assert "本年新收申请（总计）：1 → 3（+2，+200%）" in message and "另有 1 项两年均为 0。" in message
     assert format_comparison(SimpleNamespace(agency="掌政镇", years=[2023, 2024], rows=[]))[0].endswith(
-        "两个年度没有可比较的数据。")
+        "两个年度没有可比较的数据。"
+    )
 
 
 def test_long_replies_split_on_line_boundaries():
-    findings = [Finding(rule="TEXT-SUM", severity="warning", where="overview", message=f"第{i}处：" + "数字不一致。" * 30,
-                        quote="原文" * 20) for i in range(60)]
+    findings = [
+        Finding(
+            rule="TEXT-SUM",
+            severity="warning",
+            where="overview",
+            message=f"第{i}处：" + "数字不一致。" * 30,
+            quote="原文" * 20,
+        )
+        for i in range(60)
+    ]
     report = Report(agency="某镇人民政府", year=2024, template="2021", findings=findings)
     messages = format_reply(report)
     assert len(messages) > 1
@@ -90,8 +115,12 @@ def test_split_messages_cuts_only_an_overlong_line():
 
 
 def test_format_error():
-    assert format_error("x.pdf", not_a_report()).startswith("《x.pdf》无法读取：这不是政府信息公开工作年度报告")
-    assert "x.pdf" in format_error("x.pdf", RuntimeError("boom")) and "boom" not in format_error("x.pdf", RuntimeError("boom"))
+    assert format_error("x.pdf", not_a_report()).startswith(
+        "《x.pdf》无法读取：这不是政府信息公开工作年度报告"
+    )
+    assert "x.pdf" in format_error("x.pdf", RuntimeError("boom")) and "boom" not in format_error(
+        "x.pdf", RuntimeError("boom")
+    )
 
 
 def test_unreadable_table_is_said_and_not_checked(shared_dir):

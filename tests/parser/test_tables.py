@@ -12,26 +12,64 @@ from parser.tables import (
 )
 
 LABELS_2021 = [
-    ("一、本年新收政府信息公开申请数量",), ("二、上年结转政府信息公开申请数量",),
-    ("三、本年度办理结果", "（一）予以公开"), ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）",),
-    ("（三）不予公开", "1.属于国家秘密"), ("2.其他法律行政法规禁止公开",), ("3.危及“三安全一稳定”",),
-    ("4.保护第三方合法权益",), ("5.属于三类内部事务信息",), ("6.属于四类过程性信息",), ("7.属于行政执法案卷",),
-    ("8.属于行政查询事项",), ("（四）无法提供", "1.本机关不掌握相关政府信息"), ("2.没有现成信息需要另行制作",),
-    ("3.补正后申请内容仍不明确",), ("（五）不予处理", "1.信访举报投诉类申请"), ("2.重复申请",),
-    ("3.要求提供公开出版物",), ("4.无正当理由大量反复申请",), ("5.要求行政机关确认或重新出具已获取信息",),
+    ("一、本年新收政府信息公开申请数量",),
+    ("二、上年结转政府信息公开申请数量",),
+    ("三、本年度办理结果", "（一）予以公开"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）",),
+    ("（三）不予公开", "1.属于国家秘密"),
+    ("2.其他法律行政法规禁止公开",),
+    ("3.危及“三安全一稳定”",),
+    ("4.保护第三方合法权益",),
+    ("5.属于三类内部事务信息",),
+    ("6.属于四类过程性信息",),
+    ("7.属于行政执法案卷",),
+    ("8.属于行政查询事项",),
+    ("（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("2.没有现成信息需要另行制作",),
+    ("3.补正后申请内容仍不明确",),
+    ("（五）不予处理", "1.信访举报投诉类申请"),
+    ("2.重复申请",),
+    ("3.要求提供公开出版物",),
+    ("4.无正当理由大量反复申请",),
+    ("5.要求行政机关确认或重新出具已获取信息",),
     ("（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",), ("3.其他",),
-    ("（七）总计",), ("四、结转下年度继续办理",),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",),
+    ("3.其他",),
+    ("（七）总计",),
+    ("四、结转下年度继续办理",),
 ]
-KEYS_2021 = ["new_received", "carried_over", "granted", "partially_granted", "denied_state_secret",
-             "denied_law_prohibited", "denied_three_safeties", "denied_third_party", "denied_internal_affairs",
-             "denied_process_info", "denied_enforcement_file", "denied_administrative_query", "unavailable_not_held",
-             "unavailable_needs_creation", "unavailable_unclear", "not_processed_complaint", "not_processed_repeat",
-             "not_processed_publication", "not_processed_excessive", "not_processed_confirmation",
-             "other_no_correction", "other_no_fee", "other_other", "total_processed", "carried_forward"]
-HEADER = [row_line(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]),
-          row_line(["自然人", "法人或其他组织", "总计"]),
-          row_line(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]
+KEYS_2021 = [
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_three_safeties",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_administrative_query",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_confirmation",
+    "other_no_correction",
+    "other_no_fee",
+    "other_other",
+    "total_processed",
+    "carried_forward",
+]
+HEADER = [
+    row_line(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]),
+    row_line(["自然人", "法人或其他组织", "总计"]),
+    row_line(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]),
+]
 
 
 def values_for(i):
@@ -69,7 +107,11 @@ def test_blank_cell_in_a_structured_row_stays_null():
 
 def text_stream(labels=LABELS_2021, wrap=False, page_break_at=None):
     """Text as a PDF extractor gives it: labels wrapped, numbers on the label's line or the next."""
-    lines = [text_line("申请人情况"), text_line("自然人 法人或其他组织 总计"), text_line("商业企业 科研机构 其他")]
+    lines = [
+        text_line("申请人情况"),
+        text_line("自然人 法人或其他组织 总计"),
+        text_line("商业企业 科研机构 其他"),
+    ]
     for i, label in enumerate(labels):
         group, text = "".join(label[:-1]), label[-1]
         numbers = " ".join(str(v) for v in values_for(i))
@@ -129,8 +171,10 @@ def test_litigation_fifteen_numbers_on_one_line_or_three_rows():
     one_line = read_review_litigation(header + [text_line(" ".join(str(n) for n in range(1, 16)))]).table
     assert one_line.review.values() == [1, 2, 3, 4, 5]
     assert one_line.litigation_after_review.total == 15
-    rows = [row_line([name, *map(str, range(k * 5 + 1, k * 5 + 6))]) for k, name in
-            enumerate(["行政复议", "未经复议直接起诉", "复议后起诉"])]
+    rows = [
+        row_line([name, *map(str, range(k * 5 + 1, k * 5 + 6))])
+        for k, name in enumerate(["行政复议", "未经复议直接起诉", "复议后起诉"])
+    ]
     assert read_review_litigation(header + rows).table.model_dump() == one_line.model_dump()
 
 
@@ -141,11 +185,20 @@ def test_litigation_with_unplaceable_numbers_is_kept_unknown():
 
 
 ACTIVE_2021 = [
-    text_line("第二十条第（一）项"), text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"),
-    text_line("规章 1 0 11"), text_line("行政规范性文件 8 26 66"), text_line("第二十条第（五）项"),
-    text_line("信息内容 本年处理决定数量"), text_line("行政许可 447228"), text_line("-3-"),
-    text_line("第二十条第（六）项"), text_line("信息内容 本年处理决定数量"), text_line("行政处罚 3,985,758"),
-    text_line("行政强制 /"), text_line("第二十条第（八）项"), text_line("信息内容 本年收费金额（单位：万元）"),
+    text_line("第二十条第（一）项"),
+    text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"),
+    text_line("规章 1 0 11"),
+    text_line("行政规范性文件 8 26 66"),
+    text_line("第二十条第（五）项"),
+    text_line("信息内容 本年处理决定数量"),
+    text_line("行政许可 447228"),
+    text_line("-3-"),
+    text_line("第二十条第（六）项"),
+    text_line("信息内容 本年处理决定数量"),
+    text_line("行政处罚 3,985,758"),
+    text_line("行政强制 /"),
+    text_line("第二十条第（八）项"),
+    text_line("信息内容 本年收费金额（单位：万元）"),
     text_line("行政事业性收费 96171.6"),
 ]
 
@@ -161,11 +214,17 @@ def test_active_2021_text():
 
 
 def test_active_2019_rows_with_blank_trailing_cells():
-    lines = [row_line(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]),
-             row_line(["规章", "1", "2", "3"]), row_line(["规范性文件", "4", "5", "6"]),
-             row_line(["行政许可", "7", "", "9"]), row_line(["其他对外管理服务事项", "0", "0", "0"]),
-             row_line(["行政处罚", "1", "1", "1"]), row_line(["行政强制", "—", "—", "—"]),
-             row_line(["行政事业性收费", "2", "3", ""]), row_line(["政府集中采购", "4", "12.5", ""])]
+    lines = [
+        row_line(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+        row_line(["规章", "1", "2", "3"]),
+        row_line(["规范性文件", "4", "5", "6"]),
+        row_line(["行政许可", "7", "", "9"]),
+        row_line(["其他对外管理服务事项", "0", "0", "0"]),
+        row_line(["行政处罚", "1", "1", "1"]),
+        row_line(["行政强制", "—", "—", "—"]),
+        row_line(["行政事业性收费", "2", "3", ""]),
+        row_line(["政府集中采购", "4", "12.5", ""]),
+    ]
     table = read_active(lines, "2019").table
     assert table.licensing.values() == [7, None, 9]
     assert table.coercion.values() == [None, None, None]
@@ -234,44 +293,74 @@ def test_short_text_rows_are_left_unread_not_guessed():
 def test_column_ordered_runs_split_into_rows():
     lines = [text_line("一、本年新收政府信息公开申请数量")]
     lines += [text_line(str(v)) for i in range(3) for v in values_for(i)]  # three rows' numbers in one run
-    lines += [text_line("".join(label) + " " + " ".join(map(str, values_for(i))))
-              for i, label in enumerate(LABELS_2021) if i >= 3]
+    lines += [
+        text_line("".join(label) + " " + " ".join(map(str, values_for(i))))
+        for i, label in enumerate(LABELS_2021)
+        if i >= 3
+    ]
     groups = split_runs(build_groups(lines), 7)
     assert [g.values for g in groups[:4]] == [values_for(i) for i in range(4)]
     assert [bool(g.label) for g in groups[:3]] == [True, False, False]  # placed by their order alone
     # these made-up rows do not add up: the two placed by order alone are left unknown, never guessed
     result = read_applications(lines)
     rows = result.table.rows()
-    assert rows["new_received"].values() == values_for(0) and rows["partially_granted"].values() == values_for(3)
+    assert rows["new_received"].values() == values_for(0) and rows[
+        "partially_granted"
+    ].values() == values_for(3)
     assert rows["carried_over"].values() == rows["granted"].values() == [None] * 7
     assert "applications.granted" not in result.sources
 
 
 def test_rows_placed_by_order_are_kept_when_the_sums_hold():
     """The safety net only acts when the table does not add up: a consistent table keeps every row."""
-    counts = {"new_received": 5, "carried_over": 1, "granted": 3, "partially_granted": 1,
-              "not_processed_repeat": 1, "total_processed": 5, "carried_forward": 1}
+    counts = {
+        "new_received": 5,
+        "carried_over": 1,
+        "granted": 3,
+        "partially_granted": 1,
+        "not_processed_repeat": 1,
+        "total_processed": 5,
+        "carried_forward": 1,
+    }
     lines = [text_line("一、本年新收政府信息公开申请数量")]
     for i, key in enumerate(KEYS_2021):
         n = counts.get(key, 0)
         numbers = " ".join(map(str, [n, 0, 0, 0, 0, 0, n]))
-        lines.append(text_line(numbers if i in (1, 2) else "".join(LABELS_2021[i]) + " " + numbers)
-                     if i else text_line(numbers))
+        lines.append(
+            text_line(numbers if i in (1, 2) else "".join(LABELS_2021[i]) + " " + numbers)
+            if i
+            else text_line(numbers)
+        )
     rows = read_applications(lines).table.rows()
-    assert rows["carried_over"].total == 1 and rows["granted"].total == 3 and rows["total_processed"].total == 5
+    assert (
+        rows["carried_over"].total == 1 and rows["granted"].total == 3 and rows["total_processed"].total == 5
+    )
 
 
 def test_printed_table_whose_numbers_cannot_be_placed_is_unreadable_not_missing():
-    lines = [text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"), text_line("本年处理决定数量"),
-             text_line("规章"), text_line("行政规范性文件")]
+    lines = [
+        text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"),
+        text_line("本年处理决定数量"),
+        text_line("规章"),
+        text_line("行政规范性文件"),
+    ]
     result = read_active(lines, "2021")
     assert result.unreadable and result.table.rules.values() == [None, None, None]
 
 
 def test_signed_changes_are_values():
     """2019 table 2's 本年增/减: decreases printed with a minus or in words, increases with + or 增加."""
-    for printed, value in (("-1", -1), ("－1", -1), ("−2", -2), ("减少1", -1), ("减少 3 项", -3),
-                           ("+1", 1), ("增加1", 1), ("增加2个", 2), ("持平", 0)):
+    for printed, value in (
+        ("-1", -1),
+        ("－1", -1),
+        ("−2", -2),
+        ("减少1", -1),
+        ("减少 3 项", -3),
+        ("+1", 1),
+        ("增加1", 1),
+        ("增加2个", 2),
+        ("持平", 0),
+    ):
         assert parse_value(printed) == (True, value), printed
     # a dash alone is a null mark; a page number or a double sign is no value
     assert parse_value("-") == (True, None) and parse_value("—") == (True, None)
@@ -280,8 +369,12 @@ def test_signed_changes_are_values():
 
 
 def test_signed_changes_keep_the_row_in_its_columns():
-    rows = [("行政许可", "12", "-1", "30"), ("其他对外管理服务事项", "5", "减少2", "7"),
-            ("行政处罚", "8", "－1", "40"), ("行政强制", "3", "增加1", "9")]
+    rows = [
+        ("行政许可", "12", "-1", "30"),
+        ("其他对外管理服务事项", "5", "减少2", "7"),
+        ("行政处罚", "8", "－1", "40"),
+        ("行政强制", "3", "增加1", "9"),
+    ]
     header = [text_line("第二十条第（五）项"), text_line("信息内容 上一年项目数量 本年增/减 处理决定数量")]
     structured = header + [row_line(list(r)) for r in rows]
     # pdftotext -layout separates 「减少」 from its number
@@ -295,9 +388,16 @@ def test_signed_changes_keep_the_row_in_its_columns():
 
 
 def test_page_numbers_between_rows_are_no_values():
-    lines = [text_line("信息内容 上一年项目数量 本年增/减 处理决定数量"), text_line("行政许可 12 -1 30"),
-             text_line("-3-"), text_line("- 4 -"), text_line("其他对外管理服务事项 5 - 7"),
-             text_line("行政处罚 8 减少1 40"), text_line("— 5 —"), text_line("行政强制 3 +1 9")]
+    lines = [
+        text_line("信息内容 上一年项目数量 本年增/减 处理决定数量"),
+        text_line("行政许可 12 -1 30"),
+        text_line("-3-"),
+        text_line("- 4 -"),
+        text_line("其他对外管理服务事项 5 - 7"),
+        text_line("行政处罚 8 减少1 40"),
+        text_line("— 5 —"),
+        text_line("行政强制 3 +1 9"),
+    ]
     table = read_active(lines, "2019").table
     assert table.licensing.values() == [12, -1, 30]
     assert table.other_services.values() == [5, None, 7]

@@ -29,19 +29,22 @@ def tables_and_meta(report, s) -> list[str]:
 # ---- the title alone ----
 
 
-@pytest.mark.parametrize("lines,agency", [
-    ([AGENCY + WORDS], AGENCY),
-    ([AGENCY, WORDS], AGENCY),
-    ([AGENCY + "2024年政府信息", "公开年度报告"], AGENCY),
-    ([AGENCY + "2024年度", "政府信息公开年度报告"], AGENCY),
-    (["［图片］", AGENCY, WORDS], AGENCY),
-    (["［图片］" + AGENCY + WORDS], AGENCY),
-    ([WORDS + "-" + AGENCY], AGENCY),
-    ([WORDS + "_" + AGENCY], AGENCY),
-    (["2024年度政府信息公开工作年度报告_政府信息公开年报_银川市西夏区人民政府"], "银川市西夏区人民政府"),
-    (["2025/1/20 09:30 " + WORDS + "-" + AGENCY], AGENCY),
-    (["首页 > 政务公开 > 年度报告", WORDS], None),
-])
+@pytest.mark.parametrize(
+    "lines,agency",
+    [
+        ([AGENCY + WORDS], AGENCY),
+        ([AGENCY, WORDS], AGENCY),
+        ([AGENCY + "2024年政府信息", "公开年度报告"], AGENCY),
+        ([AGENCY + "2024年度", "政府信息公开年度报告"], AGENCY),
+        (["［图片］", AGENCY, WORDS], AGENCY),
+        (["［图片］" + AGENCY + WORDS], AGENCY),
+        ([WORDS + "-" + AGENCY], AGENCY),
+        ([WORDS + "_" + AGENCY], AGENCY),
+        (["2024年度政府信息公开工作年度报告_政府信息公开年报_银川市西夏区人民政府"], "银川市西夏区人民政府"),
+        (["2025/1/20 09:30 " + WORDS + "-" + AGENCY], AGENCY),
+        (["首页 > 政务公开 > 年度报告", WORDS], None),
+    ],
+)
 def test_title_forms(lines, agency):
     title, _ = find_title(lines)
     assert (title.agency, title.year) == (agency, 2024)
@@ -71,10 +74,16 @@ def _html(s, page_title: str) -> bytes:
     html = build_html(s).decode("utf-8")
     html = re.sub(r"<title>.*?</title>", f"<title>{page_title}</title>", html, flags=re.S)
     html = re.sub(r"<h1.*?</h1>", "", html, flags=re.S)
-    return html.replace(f"来源：{s.agency}", "来源：本站").replace(f"主办单位：{s.agency}", "主办单位：本站").encode()
+    return (
+        html.replace(f"来源：{s.agency}", "来源：本站")
+        .replace(f"主办单位：{s.agency}", "主办单位：本站")
+        .encode()
+    )
 
 
-@pytest.mark.parametrize("suffix", ["-" + AGENCY, "_" + AGENCY, " - " + AGENCY, "_政府信息公开年报_" + AGENCY])
+@pytest.mark.parametrize(
+    "suffix", ["-" + AGENCY, "_" + AGENCY, " - " + AGENCY, "_政府信息公开年报_" + AGENCY]
+)
 def test_html_page_title_suffix_gives_the_agency(suffix):
     s = spec(title=(WORDS,), published=False)  # the body's title names no agency, nor does anything else
     report = parse_report(_html(s, WORDS + suffix), "page.html")
@@ -86,11 +95,16 @@ def test_html_pictures_around_the_title_stay_out_of_the_name():
     html = _html(s, WORDS + "-" + AGENCY).decode()
     emblem = '<img src="/images/guohui.png" width="300" height="300" alt="图片">'
     html = html.replace('<div class="article">', f'<div class="article"><p>{emblem}</p>', 1)
-    html = html.replace(f'<span style="font-family:方正小标宋简体;font-size:22pt;">{AGENCY}',
-                        f'<span style="font-family:方正小标宋简体;font-size:22pt;">{emblem}[图片]{AGENCY}', 1)
+    html = html.replace(
+        f'<span style="font-family:方正小标宋简体;font-size:22pt;">{AGENCY}',
+        f'<span style="font-family:方正小标宋简体;font-size:22pt;">{emblem}[图片]{AGENCY}',
+        1,
+    )
     # a seal between the signature and its date
-    html = html.replace(f"{AGENCY}</span></p>\n<p style=\"text-align:right;\">",
-                        f"{AGENCY}</span></p>\n<p>{emblem}</p>\n<p style=\"text-align:right;\">")
+    html = html.replace(
+        f'{AGENCY}</span></p>\n<p style="text-align:right;">',
+        f'{AGENCY}</span></p>\n<p>{emblem}</p>\n<p style="text-align:right;">',
+    )
     report = parse_report(html.encode(), "page.html")
     assert (report.agency, report.agency_short) == (AGENCY, SHORT)
     assert tables_and_meta(report, s) == []
@@ -104,7 +118,7 @@ def test_html_without_any_title_takes_the_signature():
 
 def test_browser_printed_pdf_is_a_report():
     s = spec(title=(WORDS,), browser_print=True)
-    pdf, = docx_to_pdfs([build_docx(s)])
+    (pdf,) = docx_to_pdfs([build_docx(s)])
     report = parse_report(pdf, "printed.pdf")
     assert (report.agency, report.agency_short, report.year) == (AGENCY, SHORT, 2024)
     assert tables_and_meta(report, s) == []

@@ -31,37 +31,74 @@ def prose(seed: int, length: int = 300) -> str:
 def counts(total: int | None, natural_person: int | None = None) -> ApplicantCounts:
     """A row with everything on natural persons (or as given) and the total."""
     np_ = total if natural_person is None else natural_person
-    return ApplicantCounts(natural_person=np_, commercial=0, research=0, social_welfare=0, legal_service=0,
-                           other_org=0, total=total)
+    return ApplicantCounts(
+        natural_person=np_,
+        commercial=0,
+        research=0,
+        social_welfare=0,
+        legal_service=0,
+        other_org=0,
+        total=total,
+    )
 
 
 def applications(new: int, carried_over: int, carried_forward: int) -> Applications:
     closed = new + carried_over - carried_forward
     rows = {k: counts(0) for k in APPLICATION_ROWS if k not in ("other",)}
-    rows.update(new_received=counts(new), carried_over=counts(carried_over), granted=counts(closed),
-                total_processed=counts(closed), carried_forward=counts(carried_forward))
+    rows.update(
+        new_received=counts(new),
+        carried_over=counts(carried_over),
+        granted=counts(closed),
+        total_processed=counts(closed),
+        carried_forward=counts(carried_forward),
+    )
     for k in OTHER_SUBROWS:
         rows[k] = counts(0)
     return Applications(**rows)
 
 
-def make_report(agency: str, year: int, *, short: str | None = None, template: str = "2021",
-                new: int = 2, carried_over: int = 0, carried_forward: int = 0, tables: bool = True,
-                rules_in_force: int = 5, rules_issued: int = 0, rules_repealed: int = 0,
-                problems: str | None = None, facts: list[Fact] | None = None,
-                findings: list[Finding] | None = None, file: str | None = None) -> Report:
-    active = Active2021(rules=DocumentCounts2021(issued=rules_issued, repealed=rules_repealed, in_force=rules_in_force),
-                        normative_documents=DocumentCounts2021(issued=0, repealed=0, in_force=0))
+def make_report(
+    agency: str,
+    year: int,
+    *,
+    short: str | None = None,
+    template: str = "2021",
+    new: int = 2,
+    carried_over: int = 0,
+    carried_forward: int = 0,
+    tables: bool = True,
+    rules_in_force: int = 5,
+    rules_issued: int = 0,
+    rules_repealed: int = 0,
+    problems: str | None = None,
+    facts: list[Fact] | None = None,
+    findings: list[Finding] | None = None,
+    file: str | None = None,
+) -> Report:
+    active = Active2021(
+        rules=DocumentCounts2021(issued=rules_issued, repealed=rules_repealed, in_force=rules_in_force),
+        normative_documents=DocumentCounts2021(issued=0, repealed=0, in_force=0),
+    )
     report = Report(
-        file=file or f"{agency}{year}.txt", format="txt", agency=agency, agency_short=short or agency[-3:],
-        year=year, template=template,
+        file=file or f"{agency}{year}.txt",
+        format="txt",
+        agency=agency,
+        agency_short=short or agency[-3:],
+        year=year,
+        template=template,
         sections=["overview", "active", "applications", "review_litigation", "problems", "other_matters"],
         active=active,
         applications=applications(new, carried_over, carried_forward) if tables else None,
         review_litigation=ReviewLitigation() if tables else None,
-        paragraphs=[Paragraph(section="overview", page=1, text=f"{year}年，{agency}依法做好政府信息公开工作。"),
-                    Paragraph(section="problems", page=3, text=problems if problems is not None else prose(year))],
-        sources={"applications.carried_over": Source(page=2, quote=f"二、上年结转政府信息公开申请数量 {carried_over}")},
+        paragraphs=[
+            Paragraph(section="overview", page=1, text=f"{year}年，{agency}依法做好政府信息公开工作。"),
+            Paragraph(section="problems", page=3, text=problems if problems is not None else prose(year)),
+        ],
+        sources={
+            "applications.carried_over": Source(
+                page=2, quote=f"二、上年结转政府信息公开申请数量 {carried_over}"
+            )
+        },
         facts=facts or [],
         findings=findings or [],
     )
@@ -78,7 +115,17 @@ def series(agency: str, years: list[int], **kw) -> list[Report]:
     out, carry = [], 0
     for i, year in enumerate(years):
         forward = (i + 1) % 3
-        out.append(make_report(agency, year, carried_over=carry, carried_forward=forward,
-                               new=3 + i, rules_in_force=5 + i, rules_issued=1 if i else 0, **kw))
+        out.append(
+            make_report(
+                agency,
+                year,
+                carried_over=carry,
+                carried_forward=forward,
+                new=3 + i,
+                rules_in_force=5 + i,
+                rules_issued=1 if i else 0,
+                **kw,
+            )
+        )
         carry = forward
     return out

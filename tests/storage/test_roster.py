@@ -27,7 +27,7 @@ async def _save(store: Store, agency: str, year: int, short: str | None = None) 
 
 
 async def test_roster_entry_resolves_when_its_first_report_arrives(store):
-    (entry, new), = await roster.roster_add_many(store.db, [("银川市兴庆区掌政镇人民政府", "乡镇")])
+    ((entry, new),) = await roster.roster_add_many(store.db, [("银川市兴庆区掌政镇人民政府", "乡镇")])
     assert new and entry.agency_id is None
     agency_id = await _save(store, "兴庆区掌政镇", 2024, short="掌政镇")
     assert [e.agency_id for e in await roster.roster(store.db)] == [agency_id]
@@ -54,7 +54,9 @@ async def test_a_department_name_does_not_swallow_another_citys(store):
 
 
 async def test_add_updates_kind_keeps_order_and_remove_by_tail(store):
-    await roster.roster_add_many(store.db, [("甲局", "部门"), ("兴庆区掌政镇", "部门"), ("丙街道办事处", "街道")])
+    await roster.roster_add_many(
+        store.db, [("甲局", "部门"), ("兴庆区掌政镇", "部门"), ("丙街道办事处", "街道")]
+    )
     entry, new = await roster.roster_add(store.db, "兴庆区掌政镇人民政府", "乡镇")  # same normalised name
     assert not new and entry.kind == "乡镇"
     assert [e.name for e in await roster.roster(store.db)] == ["甲局", "兴庆区掌政镇人民政府", "丙街道办事处"]
@@ -127,8 +129,12 @@ async def test_send_log_claims_once_across_connections(tmp_path):
         await roster.release(first, key)  # a failed send is forgotten, to be tried again
         assert await roster.claim(second, key, missing=1)
         # Another day, deadline or chat is another reminder.
-        for other in [(42, 2024, "部门,乡镇,街道", 3), (42, 2024, "县级政府", 7), (43, 2024, "部门,乡镇,街道", 7),
-                      (42, 2025, "部门,乡镇,街道", 7)]:
+        for other in [
+            (42, 2024, "部门,乡镇,街道", 3),
+            (42, 2024, "县级政府", 7),
+            (43, 2024, "部门,乡镇,街道", 7),
+            (42, 2025, "部门,乡镇,街道", 7),
+        ]:
             assert await roster.claim(first, other, missing=1)
     finally:
         await first.close()

@@ -10,15 +10,28 @@ from storage.store import Store, StoreError
 
 
 async def test_compare_with_prose_for_a_missing_table(tmp_path):
-    y2023 = make_report("兴庆区掌政镇", 2023, tables=False, facts=[
-        Fact(kind="received", value=1, sentence="共收到政府信息公开申请 1 件"),
-        Fact(kind="carried_forward", value=0, sentence="0 件结转下年度办理"),
-        Fact(kind="total", value=117, label="通过政府网站管理平台主动公开信息", unit="条"),
-        Fact(kind="share", value=100, share=100, label="回复率"),
-    ])
-    y2024 = make_report("银川市兴庆区掌政镇人民政府", 2024, new=3, carried_over=0, carried_forward=0, facts=[
-        Fact(kind="received", value=3), Fact(kind="total", value=74, label="通过政府网站管理平台主动公开信息", unit="条"),
-    ])
+    y2023 = make_report(
+        "兴庆区掌政镇",
+        2023,
+        tables=False,
+        facts=[
+            Fact(kind="received", value=1, sentence="共收到政府信息公开申请 1 件"),
+            Fact(kind="carried_forward", value=0, sentence="0 件结转下年度办理"),
+            Fact(kind="total", value=117, label="通过政府网站管理平台主动公开信息", unit="条"),
+            Fact(kind="share", value=100, share=100, label="回复率"),
+        ],
+    )
+    y2024 = make_report(
+        "银川市兴庆区掌政镇人民政府",
+        2024,
+        new=3,
+        carried_over=0,
+        carried_forward=0,
+        facts=[
+            Fact(kind="received", value=3),
+            Fact(kind="total", value=74, label="通过政府网站管理平台主动公开信息", unit="条"),
+        ],
+    )
     async with await Store.open(tmp_path / "c.db") as store:
         await store.save(y2023, payload(y2023), "cli")
         saved = await store.save(y2024, payload(y2024), "cli")

@@ -73,18 +73,34 @@ async def test_migrate_from_each_earlier_version_keeps_data(tmp_path, start):
     if start:
         db = await Database.open(path, migrate_to=start)
         conn = db.conn
-        await conn.execute("INSERT INTO agencies (id, name, short, created_at) VALUES (1, '兴庆区掌政镇', '掌政镇', 'x')")
+        await conn.execute(
+            "INSERT INTO agencies (id, name, short, created_at) VALUES (1, '兴庆区掌政镇', '掌政镇', 'x')"
+        )
         await conn.execute("INSERT INTO agency_names VALUES ('兴庆区掌政镇', 1, '兴庆区掌政镇', 'name')")
         report = make_report("兴庆区掌政镇", 2023, short="掌政镇")
         await conn.execute(
             "INSERT INTO reports (id, agency_id, year, template, format, file_name, sha256, uploaded_by, uploaded_at,"
             " agency_name, agency_short, active_layout, meta_json) VALUES (1, 1, 2023, '2021', 'txt', 'a.txt', ?,"
             " 'cli', 'x', '兴庆区掌政镇', '掌政镇', '2021', ?)",
-            ("a" * 64, report.model_dump_json(exclude={"active", "applications", "review_litigation", "facts",
-                                                       "findings", "previous_year"})))
+            (
+                "a" * 64,
+                report.model_dump_json(
+                    exclude={
+                        "active",
+                        "applications",
+                        "review_litigation",
+                        "facts",
+                        "findings",
+                        "previous_year",
+                    }
+                ),
+            ),
+        )
         await conn.execute("INSERT INTO cells VALUES (1, 'applications.new_received.total', 1)")
-        await conn.execute("INSERT INTO findings (report_id, seq, rule, severity, location, message)"
-                           " VALUES (1, 0, 'STRUCT-FEE', 'warning', 'other_matters', 'm')")
+        await conn.execute(
+            "INSERT INTO findings (report_id, seq, rule, severity, location, message)"
+            " VALUES (1, 0, 'STRUCT-FEE', 'warning', 'other_matters', 'm')"
+        )
         assert await db.user_version() == start
         await db.close()
     store = await Store.open(path)
@@ -96,8 +112,11 @@ async def test_migrate_from_each_earlier_version_keeps_data(tmp_path, start):
             assert got.applications.new_received.total == 1
             assert [f.rule for f in got.findings] == ["STRUCT-FEE"]
             # the stored report now takes part in YOY like any other
-            saved = await store.save(make_report("银川市兴庆区掌政镇人民政府", 2024, short="掌政镇", carried_over=0),
-                                     b"next", "cli")
+            saved = await store.save(
+                make_report("银川市兴庆区掌政镇人民政府", 2024, short="掌政镇", carried_over=0),
+                b"next",
+                "cli",
+            )
             assert saved.agency_id == 1 and saved.report.previous_year == 2023
     finally:
         await store.close()
@@ -110,7 +129,9 @@ async def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeyp
     path = tmp_path / "m.db"
     await (await Database.open(path, migrate_to=1)).close()
     good = migrations()
-    broken = good[:1] + [(2, "0002_broken.sql", "ALTER TABLE findings ADD COLUMN origin TEXT;\nCREATE TABLE oops (;")]
+    broken = good[:1] + [
+        (2, "0002_broken.sql", "ALTER TABLE findings ADD COLUMN origin TEXT;\nCREATE TABLE oops (;")
+    ]
     monkeypatch.setattr("storage.db.migrations", lambda: broken)
     with pytest.raises(sqlite3.OperationalError):
         await Database.open(path)
@@ -156,8 +177,12 @@ def test_concurrent_writer_processes(tmp_path):
         per_report = {n for (n,) in con.execute("SELECT count(*) FROM cells GROUP BY report_id")}
         assert len(per_report) == 1
         # YOY ran along each series: every year after the first found its previous year
-        assert con.execute("SELECT count(*) FROM reports WHERE year > 2000 AND year < 2020"
-                           " AND previous_year IS NULL").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM reports WHERE year > 2000 AND year < 2020 AND previous_year IS NULL"
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         con.close()
 
@@ -165,7 +190,8 @@ def test_concurrent_writer_processes(tmp_path):
 async def test_concurrent_coroutines_share_one_connection(tmp_path):
     async with await Store.open(tmp_path / "co.db") as store:
         reports = [make_report(f"某县{i}乡", 2022) for i in range(10)]
-        results = await asyncio.gather(*(store.save(r, payload(r), "cli") for r in reports),
-                                       *(store.list() for _ in range(5)))
+        results = await asyncio.gather(
+            *(store.save(r, payload(r), "cli") for r in reports), *(store.list() for _ in range(5))
+        )
         assert {r.status for r in results[:10]} == {"new"}
         assert len(await store.list()) == 10

@@ -23,8 +23,10 @@ def test_carry_fires_per_column_with_both_figures():
     prev = make_report("某镇", 2023, carried_forward=2)
     cur = make_report("某镇", 2024, carried_over=3, new=5)
     found = yoy_carry(prev, cur)
-    assert _rules(found) == [("YOY-CARRY", "applications.carried_over.natural_person"),
-                             ("YOY-CARRY", "applications.carried_over.total")]
+    assert _rules(found) == [
+        ("YOY-CARRY", "applications.carried_over.natural_person"),
+        ("YOY-CARRY", "applications.carried_over.total"),
+    ]
     assert all(f.severity == "error" for f in found)
     assert "2023" in found[0].message and "2" in found[0].message and "3" in found[0].message
     assert found[0].page == 2 and found[0].quote.startswith("二、上年结转")
@@ -42,8 +44,10 @@ def test_carry_reads_an_unfilled_total_column_as_the_row_sums():
     assert prev.applications.total_column_unfilled() and cur.applications.total_column_unfilled()
     assert yoy_carry(prev, cur) == []  # both years carry 2 in their row sums: nothing to report
     cur = _total_column_left_blank(make_report("某镇", 2024, carried_over=3, new=5))
-    assert _rules(yoy_carry(prev, cur)) == [("YOY-CARRY", "applications.carried_over.natural_person"),
-                                            ("YOY-CARRY", "applications.carried_over.total")]
+    assert _rules(yoy_carry(prev, cur)) == [
+        ("YOY-CARRY", "applications.carried_over.natural_person"),
+        ("YOY-CARRY", "applications.carried_over.total"),
+    ]
 
 
 def test_carry_is_quiet_when_this_years_row_was_not_read():
@@ -66,7 +70,10 @@ def test_carry_uses_last_years_prose_when_it_has_no_table_3():
     assert _rules(found) == [("YOY-CARRY", "applications.carried_over.total")]
     assert "正文" in found[0].message
     # no table and no prose figure: nothing to compare, nothing said
-    assert yoy_carry(make_report("某镇", 2023, tables=False), make_report("某镇", 2024, carried_over=4, new=4)) == []
+    assert (
+        yoy_carry(make_report("某镇", 2023, tables=False), make_report("某镇", 2024, carried_over=4, new=4))
+        == []
+    )
 
 
 def test_in_force_fires_when_stock_does_not_carry():
@@ -90,7 +97,7 @@ def test_reuse_share_algorithm():
     assert reuse_share("甲" * 0 + text[:11], text[:11] + prose(3, 89)) == 0.0
     assert reuse_share(text[:12] + prose(4, 50), text[:12] + prose(3, 88)) == 0.12
     # digits and punctuation do not hide a copy
-    copy = "，".join(text[i:i + 20] + str(i) for i in range(0, 200, 20))
+    copy = "，".join(text[i : i + 20] + str(i) for i in range(0, 200, 20))
     assert reuse_share(text, copy) == 1.0
 
 
@@ -109,8 +116,12 @@ async def test_store_runs_yoy_on_save_and_redoes_it_when_an_earlier_year_arrives
     copied = prose(11, 300)
     y2023 = make_report("兴庆区掌政镇", 2023, carried_forward=1, rules_in_force=5, problems=copied)
     # each year's own applications (the same table twice is YOY-SAME-DATA)
-    y2024 = make_report("银川市兴庆区掌政镇人民政府", 2024, carried_over=0, rules_in_force=8, problems=copied, new=3)
-    y2025 = make_report("掌政镇人民政府", 2025, carried_over=0, rules_in_force=8, problems=prose(12, 300), new=4)
+    y2024 = make_report(
+        "银川市兴庆区掌政镇人民政府", 2024, carried_over=0, rules_in_force=8, problems=copied, new=3
+    )
+    y2025 = make_report(
+        "掌政镇人民政府", 2025, carried_over=0, rules_in_force=8, problems=prose(12, 300), new=4
+    )
     async with await Store.open(tmp_path / "y.db") as store:
         s2024 = await store.save(y2024, payload(y2024), "cli")
         assert s2024.report.previous_year is None and s2024.report.findings == []
@@ -122,8 +133,11 @@ async def test_store_runs_yoy_on_save_and_redoes_it_when_an_earlier_year_arrives
         again = await store.get(s2024.agency_id, 2024)
         assert again.previous_year == 2023
         assert _rules(again.findings) == [
-            ("YOY-CARRY", "applications.carried_over.natural_person"), ("YOY-CARRY", "applications.carried_over.total"),
-            ("YOY-IN-FORCE", "active.rules"), ("YOY-REUSE", "problems")]
+            ("YOY-CARRY", "applications.carried_over.natural_person"),
+            ("YOY-CARRY", "applications.carried_over.total"),
+            ("YOY-IN-FORCE", "active.rules"),
+            ("YOY-REUSE", "problems"),
+        ]
         # a corrected 2023 (carrying 0, stock 8) supersedes it and clears two of the three
         fixed = make_report("兴庆区掌政镇", 2023, carried_forward=0, rules_in_force=8, problems=copied)
         await store.save(fixed, payload(fixed, "fixed"), "cli")
@@ -140,7 +154,9 @@ async def test_store_runs_yoy_on_save_and_redoes_it_when_an_earlier_year_arrives
 async def test_check_findings_are_kept_when_yoy_is_redone(tmp_path):
     from parser.model import Finding
 
-    note = Finding(rule="STRUCT-NUMBERING", severity="warning", where="applications.carried_forward", message="m")
+    note = Finding(
+        rule="STRUCT-NUMBERING", severity="warning", where="applications.carried_forward", message="m"
+    )
     y2024 = make_report("某县甲镇", 2024, carried_over=2, new=3, findings=[note])
     async with await Store.open(tmp_path / "k.db") as store:
         saved = await store.save(y2024, payload(y2024), "cli")
@@ -151,8 +167,12 @@ async def test_check_findings_are_kept_when_yoy_is_redone(tmp_path):
 
 
 def _with_tables(report, like):
-    return report.model_copy(update={"active": like.active.model_copy(deep=True),
-                                     "applications": like.applications.model_copy(deep=True)})
+    return report.model_copy(
+        update={
+            "active": like.active.model_copy(deep=True),
+            "applications": like.applications.model_copy(deep=True),
+        }
+    )
 
 
 def test_same_data_fires_on_a_table_copied_from_last_year():
@@ -204,4 +224,6 @@ async def test_store_gives_same_data_and_nothing_else_for_a_copied_table(tmp_pat
         await store.save(prev, payload(prev), "cli")
         saved = await store.save(cur, payload(cur), "cli")
         assert _rules(saved.report.findings) == [("YOY-SAME-DATA", "applications")]
-        assert _rules((await store.get(saved.agency_id, 2024)).findings) == [("YOY-SAME-DATA", "applications")]
+        assert _rules((await store.get(saved.agency_id, 2024)).findings) == [
+            ("YOY-SAME-DATA", "applications")
+        ]

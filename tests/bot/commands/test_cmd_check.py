@@ -9,21 +9,47 @@ from pathlib import Path
 from shared_files import shared
 
 SEEDS = shared("seeds")
-KEYS = ["file", "sha256", "format", "ocr", "agency", "agency_short", "year", "template", "period", "published",
-        "sections", "active", "applications", "review_litigation", "findings", "previous_year"]
+KEYS = [
+    "file",
+    "sha256",
+    "format",
+    "ocr",
+    "agency",
+    "agency_short",
+    "year",
+    "template",
+    "period",
+    "published",
+    "sections",
+    "active",
+    "applications",
+    "review_litigation",
+    "findings",
+    "previous_year",
+]
 
 
 def nianbao(*args, cwd):
     env = {**os.environ, "NIANBAO_DB": str(Path(cwd) / "default.db")}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+        timeout=120,
+    )
 
 
 def test_json_lines_in_order_with_errors_and_exit_status(tmp_path):
     (tmp_path / "empty.pdf").write_bytes(b"")
     (tmp_path / "notes.txt").write_text("明天上午九点开会，请准时参加。", encoding="utf-8")
-    files = [str(SEEDS / "001_dafca5b4e645eaed.txt"), str(tmp_path / "empty.pdf"), str(tmp_path / "notes.txt"),
-             str(SEEDS / "000_1a7957aec9d503ee.txt")]
+    files = [
+        str(SEEDS / "001_dafca5b4e645eaed.txt"),
+        str(tmp_path / "empty.pdf"),
+        str(tmp_path / "notes.txt"),
+        str(SEEDS / "000_1a7957aec9d503ee.txt"),
+    ]
     run = nianbao("check", "--json", "--db", str(tmp_path / "a.db"), *files, cwd=tmp_path)
     assert run.returncode == 1, run.stderr
     lines = [json.loads(line) for line in run.stdout.splitlines()]
@@ -35,7 +61,8 @@ def test_json_lines_in_order_with_errors_and_exit_status(tmp_path):
     assert first["year"] == 2023 and first["applications"] is None and first["previous_year"] is None
     assert last["previous_year"] == 2023  # stored in the same call, then compared
     assert [(f["rule"], f["where"]) for f in last["findings"]] == [
-        ("STRUCT-NUMBERING", "applications.carried_forward")]
+        ("STRUCT-NUMBERING", "applications.carried_forward")
+    ]
     assert (tmp_path / "a.db").exists() and not (tmp_path / "default.db").exists()
 
 
@@ -48,8 +75,14 @@ def test_readable_summary_and_no_store(tmp_path):
 
 
 def test_missing_file_is_reported_and_the_rest_still_runs(tmp_path):
-    run = nianbao("check", "--json", "--no-store", str(tmp_path / "nope.pdf"),
-                  str(SEEDS / "003_24cd27ad2d34b72d.txt"), cwd=tmp_path)
+    run = nianbao(
+        "check",
+        "--json",
+        "--no-store",
+        str(tmp_path / "nope.pdf"),
+        str(SEEDS / "003_24cd27ad2d34b72d.txt"),
+        cwd=tmp_path,
+    )
     assert run.returncode == 1
     missing, report = (json.loads(line) for line in run.stdout.splitlines())
     assert "找不到文件" in missing["error"]

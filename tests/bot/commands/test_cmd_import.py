@@ -19,9 +19,35 @@ from txt_reports import report_text  # noqa: E402
 from bot.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
-COUNTIES = ["永宁县", "贺兰县", "灵武市", "西吉县", "隆德县", "泾源县", "彭阳县", "中宁县", "海原县", "盐池县"]
-TOWNS = ["望洪镇", "立岗镇", "宁东镇", "兴隆镇", "沙塘镇", "六盘山镇", "红河镇", "石空镇", "三河镇", "花马池镇",
-         "惠安堡镇", "大水坑镇", "城阳乡", "新集乡", "古城镇"]
+COUNTIES = [
+    "永宁县",
+    "贺兰县",
+    "灵武市",
+    "西吉县",
+    "隆德县",
+    "泾源县",
+    "彭阳县",
+    "中宁县",
+    "海原县",
+    "盐池县",
+]
+TOWNS = [
+    "望洪镇",
+    "立岗镇",
+    "宁东镇",
+    "兴隆镇",
+    "沙塘镇",
+    "六盘山镇",
+    "红河镇",
+    "石空镇",
+    "三河镇",
+    "花马池镇",
+    "惠安堡镇",
+    "大水坑镇",
+    "城阳乡",
+    "新集乡",
+    "古城镇",
+]
 
 
 def _tree(root: Path, n: int) -> list[Path]:
@@ -73,9 +99,14 @@ def test_import_tree_then_rerun_skips_everything(tmp_path, capsys):
 
 def _start_import(src: Path, db: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "import", str(src), "--db", str(db), "--jobs", "1"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "import", str(src), "--db", str(db), "--jobs", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def _interrupt_midway(proc: subprocess.Popen, db: Path, total: int, sig: int) -> int:

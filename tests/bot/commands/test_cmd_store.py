@@ -23,18 +23,27 @@ def _fill(db: Path, reports) -> None:
         async with await Store.open(db) as store:
             for r in reports:
                 await store.save(r, payload(r), "cli")
+
     asyncio.run(go())
 
 
 def _seeded(tmp_path) -> Path:
     db = tmp_path / "nb.db"
-    _fill(db, [
-        make_report("兴庆区掌政镇", 2023, short="掌政镇", tables=False,
-                    facts=[Fact(kind="received", value=1), Fact(kind="carried_forward", value=0)]),
-        make_report("银川市兴庆区掌政镇人民政府", 2024, short="掌政镇", new=3),
-        make_report("甲县城关镇人民政府", 2024, short="城关镇"),
-        make_report("乙县城关镇人民政府", 2024, short="城关镇"),
-    ])
+    _fill(
+        db,
+        [
+            make_report(
+                "兴庆区掌政镇",
+                2023,
+                short="掌政镇",
+                tables=False,
+                facts=[Fact(kind="received", value=1), Fact(kind="carried_forward", value=0)],
+            ),
+            make_report("银川市兴庆区掌政镇人民政府", 2024, short="掌政镇", new=3),
+            make_report("甲县城关镇人民政府", 2024, short="城关镇"),
+            make_report("乙县城关镇人民政府", 2024, short="城关镇"),
+        ],
+    )
     return db
 
 
@@ -67,7 +76,9 @@ def test_list_json(tmp_path, capsys):
     assert main(["list", "--json", "--db", str(db)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 4
-    assert all(list(r) == ["agency", "year", "template", "file", "sha256", "findings", "superseded"] for r in rows)
+    assert all(
+        list(r) == ["agency", "year", "template", "file", "sha256", "findings", "superseded"] for r in rows
+    )
     assert main(["list", "城关镇", "--json", "--db", str(db)]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
     assert main(["list", "掌政镇", "--db", str(db)]) == 0

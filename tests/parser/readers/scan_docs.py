@@ -62,7 +62,9 @@ def report_docx() -> bytes:
     return pdf_docs.build_report_docx(pdf_docs.report_spec())
 
 
-def scan(pdf: bytes, pages: list[int] | None = None, dpi: int = DPI, angle: float = ANGLE) -> list[Image.Image]:
+def scan(
+    pdf: bytes, pages: list[int] | None = None, dpi: int = DPI, angle: float = ANGLE
+) -> list[Image.Image]:
     """Pages as a scanner gives them: greyscale, `dpi`, turned by ±`angle` degrees (alternating)."""
     doc = pdfium.PdfDocument(pdf)
     try:
@@ -85,7 +87,9 @@ def save(images: list[Image.Image], fmt: str) -> bytes:
     elif fmt == "JPEG":
         images[0].save(buf, format="JPEG", quality=85)
     elif fmt == "TIFF":
-        images[0].save(buf, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate")
+        images[0].save(
+            buf, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate"
+        )
     elif fmt == "PDF":  # an image-only PDF, as a scanner's "scan to PDF" makes
         images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=DPI)
     else:
@@ -114,8 +118,16 @@ def convert_report(target: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="nianbao-scan-") as tmp:
             src = Path(tmp) / "report.docx"
             src.write_bytes(docx)
-            cmd = [shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp}/profile",
-                   "--headless", "--convert-to", target, "--outdir", tmp, str(src)]
+            cmd = [
+                shutil.which("soffice") or "soffice",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                tmp,
+                str(src),
+            ]
             subprocess.run(cmd, check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": tmp})
             return (Path(tmp) / f"report.{target}").read_bytes()
 
@@ -146,7 +158,9 @@ def realistic_scan(pdf: bytes, seed: int, dpi: int = DPI) -> bytes:
         for image in scan(pdf, dpi=dpi, angle=0.0):
             turned = image.rotate(rng.uniform(-0.95, 0.95), resample=Image.Resampling.BICUBIC, fillcolor=255)
             blurred = turned.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.7)))
-            pixels = np.asarray(blurred, dtype=np.float32) + noise.normal(0, rng.uniform(4, 9), blurred.size[::-1])
+            pixels = np.asarray(blurred, dtype=np.float32) + noise.normal(
+                0, rng.uniform(4, 9), blurred.size[::-1]
+            )
             pages.append(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L"))
         return save(pages, "PDF")
 

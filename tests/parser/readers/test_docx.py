@@ -44,7 +44,9 @@ def _active_table(document) -> None:
     head.text = "第二十条第（一）项"
     for col, label in enumerate(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]):
         t.cell(1, col).text = label
-    for row, (label, *nums) in enumerate([("规章", "0", "0", "3"), ("行政规范性文件", "12", "", "40")], start=2):
+    for row, (label, *nums) in enumerate(
+        [("规章", "0", "0", "3"), ("行政规范性文件", "12", "", "40")], start=2
+    ):
         t.cell(row, 0).text = label
         for col, num in enumerate(nums, start=1):
             t.cell(row, col).text = num
@@ -111,7 +113,9 @@ def test_cell_lines_join_without_gap_except_between_numbers():
     wrapped.add_run().add_break()  # a soft line break inside the cell
     wrapped.add_run("\u00a0申请\u3000数量")
     doc = reader.read(_bytes(document))
-    assert _rows(doc) == [["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "12 3", "本年 新收申请 数量"]]
+    assert _rows(doc) == [
+        ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "12 3", "本年 新收申请 数量"]
+    ]
 
 
 def test_page_numbers_from_hard_breaks():
@@ -127,7 +131,12 @@ def test_page_numbers_from_hard_breaks():
     t.cell(0, 1).text = "4"
     doc = reader.read(_bytes(document))
     assert [(line.text, line.page) for line in doc.lines] == [
-        ("第一页", 1), ("第二页", 2), ("第三页", 3), ("仍在第三页", 3), ("第四页", 4), ("行 4", 4),
+        ("第一页", 1),
+        ("第二页", 2),
+        ("第三页", 3),
+        ("仍在第三页", 3),
+        ("第四页", 4),
+        ("行 4", 4),
     ]
     assert doc.pages == 4
 
@@ -195,21 +204,21 @@ def test_content_controls_and_text_boxes():
     document.add_paragraph("开头")
     body = document.element.body
     sdt = parse_xml(
-        f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent>'
+        f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent>"
         "<w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>"
     )
     body.insert(len(body) - 1, sdt)
     host = document.add_paragraph("正文")
     box = parse_xml(
-        f'<w:r {nsdecls("w")} {MC_NS}><mc:AlternateContent>'
+        f"<w:r {nsdecls('w')} {MC_NS}><mc:AlternateContent>"
         '<mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
         "<w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>"
         "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p>"
         "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
     )
     host._p.append(box)
-    host._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")}><w:r><w:t>链接文字</w:t></w:r></w:hyperlink>'))
-    deleted = parse_xml(f'<w:del {nsdecls("w")}><w:r><w:delText>删掉的</w:delText></w:r></w:del>')
+    host._p.append(parse_xml(f"<w:hyperlink {nsdecls('w')}><w:r><w:t>链接文字</w:t></w:r></w:hyperlink>"))
+    deleted = parse_xml(f"<w:del {nsdecls('w')}><w:r><w:delText>删掉的</w:delText></w:r></w:del>")
     host._p.append(deleted)
     doc = reader.read(_bytes(document))
     assert _texts(doc) == ["开头", "控件里的段落", "正文链接文字", "文本框"]
@@ -225,7 +234,9 @@ def test_entities_are_not_resolved():
             payload = src.read(info.filename)
             if info.filename == "word/document.xml":
                 payload = payload.replace(
-                    b"?>", b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY y "YY">]>', 1
+                    b"?>",
+                    b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY y "YY">]>',
+                    1,
                 ).replace("占位".encode(), b"&x;&y;")
             dst.writestr(info, payload)
     doc = reader.read(out.getvalue())
@@ -318,7 +329,7 @@ def test_strict_ooxml_namespace_and_minimal_package():
     ns = "http://purl.oclc.org/ooxml/wordprocessingml/main"
     xml = (
         f'<w:document xmlns:w="{ns}"><w:body><w:p><w:r><w:t>严格格式</w:t></w:r></w:p>'
-        "<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>"
+        '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>'
         "</w:tr><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
         "</w:body></w:document>"
     )
@@ -336,9 +347,13 @@ def test_alt_chunk_with_an_embedded_web_page():
     # "export to Word" tools wrap the web page as an MHT part referenced by w:altChunk
     page = "<html><body><p>网页正文</p><table><tr><td colspan=2>合并</td></tr><tr><td>甲</td><td>1</td></tr></table>"
     mht = (
-        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
-        b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
-    ) + base64.encodebytes(page.encode()) + b"\r\n--b1--\r\n"
+        (
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
+            b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        )
+        + base64.encodebytes(page.encode())
+        + b"\r\n--b1--\r\n"
+    )
     document = docx.Document()
     document.add_paragraph("前言")
     chunk = Part(PackURI("/word/afchunk.mht"), "message/rfc822", mht, document.part.package)

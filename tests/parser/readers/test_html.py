@@ -160,7 +160,10 @@ def test_small_nested_table_rows_follow_their_row():
       <tr><td>第二行</td><td>说明<table><tr><td>n00</td><td>n01</td></tr></table></td></tr>
       <tr><td>第三行</td><td>3</td></tr></table>"""
     assert [line.cells for line in reader.read(page.encode()).lines] == [
-        ["外层", "1"], ["第二行", "说明"], ["n00", "n01"], ["第三行", "3"],
+        ["外层", "1"],
+        ["第二行", "说明"],
+        ["n00", "n01"],
+        ["第三行", "3"],
     ]
 
 

@@ -21,7 +21,9 @@ def row(*values: int | None) -> ApplicantCounts:
 
 
 def clean_applications(single_other: bool = False) -> Applications:
-    rows = {k: row(0, 0, 0, 0, 0, 0, 0) for k in Applications.model_fields if k not in (*OTHER_SUBROWS, "other")}
+    rows = {
+        k: row(0, 0, 0, 0, 0, 0, 0) for k in Applications.model_fields if k not in (*OTHER_SUBROWS, "other")
+    }
     rows.update(
         new_received=row(5, 2, 0, 0, 1, 0, 8),
         carried_over=row(1, 0, 0, 0, 0, 0, 1),
@@ -38,11 +40,17 @@ def clean_applications(single_other: bool = False) -> Applications:
     return Applications(**rows)
 
 
-def make(apps: Applications | None = None, lit: ReviewLitigation | None = None, template: str = "2021",
-         **kw) -> Report:
-    return Report(year=2024, template=template, sections=["overview", "active", "applications", "review_litigation",
-                                                        "problems", "other_matters"],
-                  applications=apps or clean_applications(), review_litigation=lit or ReviewLitigation(), **kw)
+def make(
+    apps: Applications | None = None, lit: ReviewLitigation | None = None, template: str = "2021", **kw
+) -> Report:
+    return Report(
+        year=2024,
+        template=template,
+        sections=["overview", "active", "applications", "review_litigation", "problems", "other_matters"],
+        applications=apps or clean_applications(),
+        review_litigation=lit or ReviewLitigation(),
+        **kw,
+    )
 
 
 def rules(report: Report) -> set[tuple[str, str]]:
@@ -64,7 +72,9 @@ def test_blank_cells_count_as_zero():
 
 def test_balance_fires_per_column():
     apps = clean_applications()
-    apps.carried_forward = row(2, 1, 0, 0, 0, 0, 3)  # row total holds; natural_person and total columns do not
+    apps.carried_forward = row(
+        2, 1, 0, 0, 0, 0, 3
+    )  # row total holds; natural_person and total columns do not
     findings = [f for f in validate(make(apps)) if f.rule == "APP-BALANCE"]
     assert {f.where for f in findings} == {"applications.natural_person", "applications.total"}
     message = next(f.message for f in findings if f.where == "applications.natural_person")
@@ -86,7 +96,9 @@ def test_outcome_sum_uses_the_single_other_row_in_2019():
     apps.other = row(1, 0, 0, 0, 0, 0, 1)
     assert "other" in leaf_rows(apps)
     assert rules(make(apps, template="2019")) == {
-        ("APP-OUTCOME-SUM", "applications.natural_person"), ("APP-OUTCOME-SUM", "applications.total")}
+        ("APP-OUTCOME-SUM", "applications.natural_person"),
+        ("APP-OUTCOME-SUM", "applications.total"),
+    }
 
 
 def test_row_total_fires():
@@ -146,9 +158,11 @@ def test_quote_and_page_come_from_the_row():
 
 
 def test_lit_total():
-    lit = ReviewLitigation(review=OutcomeCounts(maintained=72, corrected=64, other=178, pending=37, total=351),
-                           litigation_direct=OutcomeCounts(maintained=13, corrected=4, other=8, pending=1, total=27),
-                           litigation_after_review=OutcomeCounts())
+    lit = ReviewLitigation(
+        review=OutcomeCounts(maintained=72, corrected=64, other=178, pending=37, total=351),
+        litigation_direct=OutcomeCounts(maintained=13, corrected=4, other=8, pending=1, total=27),
+        litigation_after_review=OutcomeCounts(),
+    )
     findings = [f for f in validate(make(lit=lit)) if f.rule == "LIT-TOTAL"]
     assert [(f.where, f.severity) for f in findings] == [("review_litigation.litigation_direct", "error")]
     assert "= 26" in findings[0].message and "总计 27" in findings[0].message

@@ -1,6 +1,5 @@
 """Doubtful OCR cells: the sums decide between readings, and the reply names every doubtful cell."""
 
-
 from shared_files import shared
 
 from parser.api import parse_report

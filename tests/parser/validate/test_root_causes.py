@@ -135,8 +135,11 @@ def test_reply_says_the_figures_are_row_sums():
 
 @pytest.mark.parametrize("fmt", ["txt", "docx", "html"])
 def test_missing_section_four_renumbers_five_and_six_without_numbering_findings(fmt):
-    spec = replace(make_spec("no-four", 17, "2021", "银川市兴庆区掌政镇人民政府", scale="small"),
-                   omitted=("review_litigation",), renumber=True)
+    spec = replace(
+        make_spec("no-four", 17, "2021", "银川市兴庆区掌政镇人民政府", scale="small"),
+        omitted=("review_litigation",),
+        renumber=True,
+    )
     data = {"txt": build_txt, "docx": build_docx, "html": build_html}[fmt](spec)
     report = parse_report(data, f"{spec.agency}.{fmt}")
     assert report.sources["section.problems"].printed_number.startswith("四")

@@ -29,17 +29,22 @@ def test_built_report_is_clean():
     assert findings() == set()
 
 
-@pytest.mark.parametrize("text", [
-    "本机关办理政府信息公开申请未收取任何费用。",
-    "2024年度，本机关依申请公开政府信息不收费。",
-    "本年度没有收取费用。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本机关办理政府信息公开申请未收取任何费用。",
+        "2024年度，本机关依申请公开政府信息不收费。",
+        "本年度没有收取费用。",
+    ],
+)
 def test_fee_statement_in_other_words_is_quiet(text):
     assert findings(other_matters=[text, "本机关无其他需要报告的事项。"]) == set()
 
 
 def test_no_fee_statement_fires_though_table_2_has_its_fee_row():
-    assert findings(other_matters=["本报告电子版可在本机关门户网站查阅。"]) == {("STRUCT-FEE", "other_matters")}
+    assert findings(other_matters=["本报告电子版可在本机关门户网站查阅。"]) == {
+        ("STRUCT-FEE", "other_matters")
+    }
 
 
 @pytest.mark.parametrize("text", ["无。", "暂无"])
@@ -52,7 +57,8 @@ def test_table_2_figures_in_the_prose():
     issued = docs.issued or 0
     assert findings(overview=overview(f"（六）制度建设。本年度制发行政规范性文件{issued}件。")) == set()
     assert findings(overview=overview(f"（六）制度建设。本年度制发行政规范性文件{issued + 2}件。")) == {
-        ("TEXT-TABLE", "overview")}
+        ("TEXT-TABLE", "overview")
+    }
 
 
 def test_all_closed_against_table_3():
