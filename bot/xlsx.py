@@ -63,10 +63,36 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _active_labels():
+def add_table_sheets(
+    wb: Workbook,
+    active,
+    applications,
+    review_litigation,
+    titles: tuple[str, str, str] = ("主动公开", "依申请公开", "复议诉讼"),
+    value_header: str = "数值",
+) -> None:
+    """Tables 二、三、四 as three sheets (a report's, or a season's sums): the tables that are present."""
     from parser.model import ACTIVE_COLUMN_LABELS, ACTIVE_ITEM_LABELS
 
-    return ACTIVE_ITEM_LABELS, ACTIVE_COLUMN_LABELS
+    if active is not None:
+        rows = [
+            [ACTIVE_ITEM_LABELS.get(item, item), ACTIVE_COLUMN_LABELS.get(col, col), getattr(row, col)]
+            for item in type(active).model_fields
+            for row in [getattr(active, item)]
+            for col in type(row).model_fields
+        ]
+        add_sheet(wb, titles[0], ["信息内容", "栏目", value_header], rows, [24, 22, 12])
+    if applications is not None:
+        rows = [[APPLICATION_ROWS[key], *row.values()] for key, row in applications.rows().items()]
+        header = ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)]
+        add_sheet(wb, titles[1], header, rows, [44] + [12] * len(APPLICANT_COLUMNS))
+    if review_litigation is not None:
+        rows = [
+            [LITIGATION_GROUP_LABELS[g], *getattr(review_litigation, g).values()]
+            for g in type(review_litigation).model_fields
+        ]
+        header = ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)]
+        add_sheet(wb, titles[2], header, rows, [30] + [12] * len(OUTCOME_COLUMNS))
 
 
 def review_text(review) -> str | None:
@@ -116,37 +142,7 @@ def report_workbook(
     ]
     add_sheet(wb, "概况", ["项目", "内容"], info, [14, 70])
 
-    if report.active is not None:
-        items, columns = _active_labels()
-        rows = []
-        for item in type(report.active).model_fields:
-            row = getattr(report.active, item)
-            for col in type(row).model_fields:
-                rows.append([items.get(item, item), columns.get(col, col), getattr(row, col)])
-        add_sheet(wb, "主动公开", ["信息内容", "栏目", "数值"], rows, [24, 22, 12])
-
-    if report.applications is not None:
-        rows = [[APPLICATION_ROWS[key], *row.values()] for key, row in report.applications.rows().items()]
-        add_sheet(
-            wb,
-            "依申请公开",
-            ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)],
-            rows,
-            [44] + [12] * len(APPLICANT_COLUMNS),
-        )
-
-    if report.review_litigation is not None:
-        rows = [
-            [LITIGATION_GROUP_LABELS[g], *getattr(report.review_litigation, g).values()]
-            for g in type(report.review_litigation).model_fields
-        ]
-        add_sheet(
-            wb,
-            "复议诉讼",
-            ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)],
-            rows,
-            [30] + [12] * len(OUTCOME_COLUMNS),
-        )
+    add_table_sheets(wb, report.active, report.applications, report.review_litigation)
 
     rows = [
         [

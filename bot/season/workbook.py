@@ -9,17 +9,12 @@ from bot.season.batch import BatchResult
 from bot.season.status import SeasonStatus
 from bot.season.summary import Indicators, Summary
 from bot.season.texts import STATUS_ZH
-from bot.xlsx import SEVERITY_ZH, WRAP, add_season_chart, add_sheet, workbook_bytes
+from bot.xlsx import SEVERITY_ZH, WRAP, add_season_chart, add_sheet, add_table_sheets, workbook_bytes
 from bot.xlsx import review_text as xlsx_review
 from parser.model import (
-    ACTIVE_COLUMN_LABELS,
     ACTIVE_ITEM_LABELS,
-    APPLICANT_COLUMN_LABELS,
-    APPLICANT_COLUMNS,
     APPLICATION_ROWS,
     LITIGATION_GROUP_LABELS,
-    OUTCOME_COLUMN_LABELS,
-    OUTCOME_COLUMNS,
     SECTION_TITLES,
     Finding,
     cell_label,
@@ -228,40 +223,14 @@ def summary_workbook(s: Summary) -> bytes:
     for row in ws.iter_rows(min_row=2):
         row[1].alignment = WRAP
     t = s.totals
-    if t.active is not None:
-        rows = []
-        for item in type(t.active).model_fields:
-            row = getattr(t.active, item)
-            for col in type(row).model_fields:
-                rows.append(
-                    [
-                        ACTIVE_ITEM_LABELS.get(item, item),
-                        ACTIVE_COLUMN_LABELS.get(col, col),
-                        getattr(row, col),
-                    ]
-                )
-        add_sheet(wb, "表二 主动公开", ["信息内容", "栏目", "合计"], rows, [24, 22, 12])
-    if t.applications is not None:
-        rows = [[APPLICATION_ROWS[key], *row.values()] for key, row in t.applications.rows().items()]
-        add_sheet(
-            wb,
-            "表三 依申请公开",
-            ["", *(APPLICANT_COLUMN_LABELS[c] for c in APPLICANT_COLUMNS)],
-            rows,
-            [44] + [12] * len(APPLICANT_COLUMNS),
-        )
-    if t.review_litigation is not None:
-        rows = [
-            [LITIGATION_GROUP_LABELS[g], *getattr(t.review_litigation, g).values()]
-            for g in type(t.review_litigation).model_fields
-        ]
-        add_sheet(
-            wb,
-            "表四 复议诉讼",
-            ["", *(OUTCOME_COLUMN_LABELS[c] for c in OUTCOME_COLUMNS)],
-            rows,
-            [30] + [12] * len(OUTCOME_COLUMNS),
-        )
+    add_table_sheets(
+        wb,
+        t.active,
+        t.applications,
+        t.review_litigation,
+        ("表二 主动公开", "表三 依申请公开", "表四 复议诉讼"),
+        "合计",
+    )
     header = [
         "机关",
         "类别",
