@@ -45,6 +45,20 @@ async def fetch_one(conn: aiosqlite.Connection, sql: str, params=()) -> aiosqlit
         return await cur.fetchone()
 
 
+def report_filter(
+    agency_ids: list[int] | None, year: int | None, *conditions: str
+) -> tuple[list[str], list[object]]:
+    """WHERE conditions and parameters on reports `r`: of these agencies (None: all), of this year (None: all)."""
+    where, params = list(conditions), []
+    if agency_ids is not None:
+        where.append(f"r.agency_id IN ({','.join('?' * len(agency_ids)) or 'NULL'})")
+        params += agency_ids
+    if year is not None:
+        where.append("r.year = ?")
+        params.append(year)
+    return where, params
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, sql) of storage/migrations/NNNN_*.sql in order."""
     found = []

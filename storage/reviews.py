@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
-from storage.db import Database
+from storage.db import Database, report_filter
 from storage.db import fetch_all as _all
 from storage.db import utc_now as _now
 
@@ -175,13 +175,7 @@ async def findings(
     db: Database, agency_ids: list[int] | None = None, year: int | None = None
 ) -> list[StoredFinding]:
     """The findings of current reports (of these agencies, of this year), reviewed or not, in report order."""
-    where, params = ["r.superseded_by IS NULL"], []
-    if agency_ids is not None:
-        where.append(f"r.agency_id IN ({','.join('?' * len(agency_ids)) or 'NULL'})")
-        params += agency_ids
-    if year is not None:
-        where.append("r.year = ?")
-        params.append(year)
+    where, params = report_filter(agency_ids, year, "r.superseded_by IS NULL")
     async with db.read() as conn:
         rows = await _all(
             conn,

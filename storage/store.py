@@ -28,7 +28,7 @@ from storage.agency_store import (
 )
 from storage.cells import active_layout
 from storage.compare import Comparison, YearData, build_comparison
-from storage.db import Database, default_db_path
+from storage.db import Database, default_db_path, report_filter
 from storage.db import fetch_all as _all
 from storage.db import fetch_one as _one
 from storage.files import FileStore, files_dir_for, sha256_of
@@ -298,13 +298,7 @@ class Store:
         self, agency_ids: list[int] | None = None, *, year: int | None = None, include_superseded: bool = True
     ) -> list[ReportEntry]:
         """Stored reports (history included unless asked), by agency, year and upload order."""
-        where, params = ["1=1"], []
-        if agency_ids is not None:
-            where.append(f"r.agency_id IN ({','.join('?' * len(agency_ids)) or 'NULL'})")
-            params += agency_ids
-        if year is not None:
-            where.append("r.year = ?")
-            params.append(year)
+        where, params = report_filter(agency_ids, year, "1=1")
         if not include_superseded:
             where.append("r.superseded_by IS NULL")
         sql = f"""

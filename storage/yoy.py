@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from parser.model import APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, Active2021, Finding, Report, Severity
-from parser.validate import Hit, short_quote
+from parser.validate import Hit
 from parser.validate.arithmetic import meant, unread
 from parser.validate.doubts import unsure
 
@@ -30,17 +30,7 @@ class YoyRule:
     check: YoyCheck
 
     def __call__(self, previous: Report, current: Report) -> list[Finding]:
-        return [
-            Finding(
-                rule=self.id,
-                severity=self.severity,
-                where=hit.where,
-                message=hit.message,
-                page=hit.page,
-                quote=short_quote(hit.quote),
-            )
-            for hit in self.check(previous, current)
-        ]
+        return [hit.finding(self.id, self.severity) for hit in self.check(previous, current)]
 
 
 YOY_RULES: list[YoyRule] = []

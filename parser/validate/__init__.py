@@ -20,6 +20,17 @@ class Hit:
     page: int | None = None
     quote: str | None = None
 
+    def finding(self, rule_id: str, severity: Severity) -> Finding:
+        """The finding this hit of rule `rule_id` gives, its quote made short enough for a chat message."""
+        return Finding(
+            rule=rule_id,
+            severity=severity,
+            where=self.where,
+            message=self.message,
+            page=self.page,
+            quote=short_quote(self.quote),
+        )
+
 
 RuleFunc = Callable[[Report], Iterable[Hit]]
 
@@ -60,20 +71,7 @@ def validate(report: Report) -> list[Finding]:
         from parser.validate.doubts import resolve_doubts
 
         resolve_doubts(report)
-    findings: list[Finding] = []
-    for r in RULES:
-        for hit in r.check(report):
-            findings.append(
-                Finding(
-                    rule=r.id,
-                    severity=r.severity,
-                    where=hit.where,
-                    message=hit.message,
-                    page=hit.page,
-                    quote=short_quote(hit.quote),
-                )
-            )
-    return findings
+    return [hit.finding(r.id, r.severity) for r in RULES for hit in r.check(report)]
 
 
 # Registration happens on import; the order here is the order of the findings.
