@@ -13,7 +13,7 @@ from bot.season.archive import is_zip_of_files
 from bot.service import CheckResult
 from bot.telegram.access import who
 from bot.telegram.context import BotData, Context
-from bot.telegram.replies import edit, send_report
+from bot.telegram.replies import edit, once_at_a_time, send_report
 from bot.telegram.season import check_archive_content
 from bot.telegram.texts import APOLOGY, FORMATS, STAGES, error_message, status_line
 from parser.errors import ReportError
@@ -37,16 +37,13 @@ async def document(update: Update, context: Context) -> None:
             do_quote=True,
         )
         return
-    # the same file again in the same chat while it is checked (a re-delivered update, a double send)
-    key = f"{message.chat.id}:{doc.file_unique_id}"
-    if key in data.files_in_flight:
-        await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。", do_quote=True)
-        return
-    data.files_in_flight.add(key)
-    try:
-        await _check_document(update, context, data, doc, name)
-    finally:
-        data.files_in_flight.discard(key)
+    await once_at_a_time(
+        message,
+        data.files_in_flight,
+        doc.file_unique_id,
+        name,
+        lambda: _check_document(update, context, data, doc, name),
+    )
 
 
 async def _check_document(update: Update, context: Context, data: BotData, doc: Document, name: str) -> None:

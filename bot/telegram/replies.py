@@ -86,3 +86,17 @@ async def edit(message: Message, text: str) -> None:
             log.warning("status message not edited: %s", exc)
     except TelegramError as exc:
         log.warning("status message not edited: %s", exc)
+
+
+async def once_at_a_time(message, in_flight: set[str], file_unique_id: str, name: str, check) -> None:
+    """Run `check()` unless the same file is already being checked for this chat (a re-delivered update, a
+    double send): then say so instead of checking it twice."""
+    key = f"{message.chat.id}:{file_unique_id}"
+    if key in in_flight:
+        await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。", do_quote=True)
+        return
+    in_flight.add(key)
+    try:
+        await check()
+    finally:
+        in_flight.discard(key)

@@ -23,7 +23,7 @@ from bot.season.texts import USAGE, batch_text, progress_text, season_text, summ
 from bot.season.workbook import batch_workbook, season_workbook, summary_workbook
 from bot.telegram.access import who
 from bot.telegram.context import Context
-from bot.telegram.replies import edit, reply_texts
+from bot.telegram.replies import edit, once_at_a_time, reply_texts
 from bot.telegram.texts import APOLOGY, split_messages
 from parser.errors import ReportError
 
@@ -53,15 +53,9 @@ async def archive_document(update: Update, context: Context) -> None:
             do_quote=True,
         )
         return
-    key = f"{message.chat.id}:{doc.file_unique_id}"
-    if key in data.files_in_flight:
-        await message.reply_text(f"《{name}》正在处理中，完成后会发送结果。", do_quote=True)
-        return
-    data.files_in_flight.add(key)
-    try:
-        await _check_archive(update, context, name)
-    finally:
-        data.files_in_flight.discard(key)
+    await once_at_a_time(
+        message, data.files_in_flight, doc.file_unique_id, name, lambda: _check_archive(update, context, name)
+    )
 
 
 async def _check_archive(update: Update, context: Context, name: str) -> None:
