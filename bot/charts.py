@@ -214,7 +214,12 @@ def _compare_figure(trend: Trend) -> Figure:
         ncols=2,
         frameon=False,
     )
-    notes = ["“—”表示该年度报告中没有这一项。"]
+    return _finish(fig, trend, figures, "“—”表示该年度报告中没有这一项。", starred, rows)
+
+
+def _finish(fig: Figure, trend: Trend, figures: list, first_note: str, starred: bool, rows: int) -> Figure:
+    """The footnotes under a chart of key figures (what a gap means, figures from the text, 2019 layout)."""
+    notes = [first_note]
     if starred:
         notes.append("标 * 的数据取自报告正文（该年度报告没有相应表格）。")
     notes += _template_note(trend, [f.key for f in figures])
@@ -266,13 +271,9 @@ def _trend_figure(trend: Trend) -> Figure:
         ax.set_ylim(-top * 0.06, top * 1.35)  # points at 0 stay visible above the axis line
     if not figures:
         fig.text(0.5, 0.5, "已保存的报告中没有这些主要数据。", ha="center", va="center", fontsize=12)
-    notes = ["横轴为报告年度；折线断开处表示该年度报告中没有这一项。"]
-    if starred:
-        notes.append("标 * 的数据取自报告正文（该年度报告没有相应表格）。")
-    notes += _template_note(trend, [f.key for f in figures])
-    _footnotes(fig, notes)
-    fig.tight_layout(rect=(0, 0.02 + 0.035 * len(notes), 1, 0.95 if rows > 1 else 0.89), h_pad=2.0)
-    return fig
+    return _finish(
+        fig, trend, figures, "横轴为报告年度；折线断开处表示该年度报告中没有这一项。", starred, rows
+    )
 
 
 def trend_figure(trend: Trend) -> Figure:
