@@ -367,7 +367,10 @@ def read_active(lines: list[Line], template: str) -> TableResult | None:
 # ---- table 4 ----
 
 
-_LITIGATION_WORDS = ("复议", "诉讼")
+# Table 4's header words, whichever lines of it fall after the heading: 行政复议, and 行政诉讼 or the
+# 未经复议直接起诉 / 复议后起诉 of its columns (a heading split over a page may take the first header line)
+_REVIEW_WORD = "复议"
+_LAWSUIT_WORDS = ("诉讼", "起诉")
 OUTCOME_WIDTH = len(OUTCOME_COLUMNS)  # 维持 纠正 其他 未审结 总计
 LITIGATION_CELLS = (
     len(LITIGATION_GROUPS) * OUTCOME_WIDTH
@@ -394,7 +397,7 @@ def read_review_litigation(lines: list[Line]) -> TableResult | None:
         values = [v for g in groups for v in g.values]
         return _litigation(values, [f for g in groups for f in g.doubtful], groups[0])
     text = squash("".join(line.text for line in lines))
-    if groups and all(word in text for word in _LITIGATION_WORDS):
+    if groups and _REVIEW_WORD in text and any(word in text for word in _LAWSUIT_WORDS):
         # The table is there but its numbers cannot be placed: keep it, with every cell unknown
         return TableResult(
             ReviewLitigation(

@@ -184,6 +184,14 @@ def test_litigation_with_unplaceable_numbers_is_kept_unknown():
     assert table.review.total is None
 
 
+def test_litigation_kept_unknown_when_the_heading_took_its_first_header_line():
+    """A heading split over a page may take the 「行政复议 行政诉讼」 line; the rest of the header still says
+    table 4 is there (未经复议直接起诉 / 复议后起诉), so it is unread, not missing."""
+    header = [text_line("未经复议直接起诉 复议后起诉"), text_line("结果维持 结果纠正 其他结果 尚未审结 总计")]
+    result = read_review_litigation(header + [text_line("1 1 0 0 0 0 0")])
+    assert result is not None and result.unreadable
+
+
 ACTIVE_2021 = [
     text_line("第二十条第（一）项"),
     text_line("信息内容 本年制发件数 本年废止件数 现行有效件数"),
