@@ -62,6 +62,7 @@ MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limi
 # threads on a busy 2-core machine used twice the CPU of 1 for the same work)
 OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onnxruntime thread each
 PICTURE_MIN_AREA = 0.25  # share of a PDF page a picture covers to be a scanned page, not a logo or a seal
+PICTURE_DEPTH = 2  # pictures are looked for on the page and inside the form objects it holds
 # a PDF's text layer is junk when more than this share of its characters are private-use or broken,
 # or fewer than this share are Chinese; under GARBLED_MIN_CHARS there is too little to judge
 GARBLED_SHARE = 0.05
@@ -136,7 +137,7 @@ def image_pages(data: bytes, pages: list[int]) -> list[int]:
             page = pdf[number - 1]
             try:
                 width, height = page.get_size()
-                for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=PICTURE_DEPTH):
                     left, bottom, right, top = obj.get_bounds()
                     if (right - left) * (
                         top - bottom

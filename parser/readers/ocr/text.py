@@ -66,13 +66,19 @@ _ROUND = re.compile(r"^[OoQDC〇○。°]$")  # a lone "0" read alone comes back
 
 
 @dataclass(slots=True)
-class Char:
+class Piece:
+    """Text the recogniser read and its box on the page; `conf` is its least sure character."""
+
     text: str
     x0: float
     y0: float
     x1: float
     y1: float
     conf: float
+
+
+@dataclass(slots=True)
+class Char(Piece):
     word: int  # index of the detected box it came from
 
     @property
@@ -85,13 +91,7 @@ class Char:
 
 
 @dataclass(slots=True)
-class Word:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    conf: float
+class Word(Piece):
     chars: list[Char] = field(default_factory=list)
 
 
