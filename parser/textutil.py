@@ -184,8 +184,9 @@ PAGE_NUMBER = re.compile(
     )\s*$""",
     re.X | re.I,
 )
-# In a page's top or bottom band a bare number is a page number too (「3」「- 3」)
-_BARE_PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$")
+# In a page's top or bottom band a bare number is a page number too (「3」「- 3」), and so is a line
+# that starts 「第3页」 whatever follows (an OCR'd footer 「第3页共6页」 with specks after it)
+_BARE_PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,3}[-—–－~\s]*$|^\s*第\s*\d{1,3}\s*页")
 
 
 def is_page_number(text: str, *, in_margin: bool = False) -> bool:

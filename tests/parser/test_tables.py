@@ -251,6 +251,17 @@ def test_values_and_marks():
     assert not is_page_number("3")
 
 
+def test_page_numbers_in_the_margin():
+    """In a page's top or bottom band a bare number or a line starting 「第3页」 is a page number (OCR
+    reads footers with specks after them); in the body neither is, and a year is never one."""
+    for text in ("3", "- 3 -", "－ 5 －", "~7~", "3 -", "第3页", "第3页共6页 x", "第 12 页 ,"):
+        assert is_page_number(text, in_margin=True), text
+    for text in ("3", "第3页共6页 x"):
+        assert not is_page_number(text), text
+    for text in ("2024", "3 4", "第三章", "共3项"):
+        assert not is_page_number(text, in_margin=True), text
+
+
 def test_numbering_is_label_not_value():
     groups = build_groups([Line(["1.属于国家秘密 2 0 0 0 0 0 2"]), Line(["2、重复申请 0 0 0 0 0 0 0"])])
     assert [g.values for g in groups] == [[2, 0, 0, 0, 0, 0, 2], [0] * 7]

@@ -104,8 +104,14 @@ def scanned(pdf: bytes, fmt: str, pages: list[int] | None = None, angle: float =
 
 
 def cached_read(data: bytes, reader: Callable[[bytes], object], source: Path) -> object:
-    """`reader(data)`, cached by the data, the reader's source and the layout it returns (OCR costs seconds a page)."""
-    key = hashlib.sha256(data).digest() + source.read_bytes() + Path(layout.__file__).read_bytes()
+    """`reader(data)`, cached by the data, the reader's source (a file, or a package's directory) and the
+    layout it returns (OCR costs seconds a page)."""
+    files = sorted(source.glob("*.py")) if source.is_dir() else [source]
+    key = (
+        hashlib.sha256(data).digest()
+        + b"".join(f.read_bytes() for f in files)
+        + Path(layout.__file__).read_bytes()
+    )
     return pickle.loads(_cached("read", key, lambda: pickle.dumps(reader(data))))
 
 
