@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from parser.comparison import Comparison, ComparisonRow
 from parser.errors import ReportError
 from parser.model import (
     SECTION_TITLES,
     Active2019,
     Active2021,
-    Comparison,
-    ComparisonRow,
     Finding,
     Report,
     cell_label,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from parser.model import OUTCOME_ROWS, Change, Comparison, ComparisonRow, Fact, Number, cell_label  # noqa: F401 (re-exported)
+from parser.comparison import Change, Comparison, ComparisonRow, Number  # noqa: F401 (re-exported)
+from parser.model import OUTCOME_ROWS, Fact, cell_label
 
 # Prose fact kinds that state a table quantity (names used by parser/facts.py and common spellings).
 FACT_TABLE_KEYS: dict[str, str] = {
