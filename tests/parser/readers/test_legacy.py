@@ -64,14 +64,14 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path, monkeypatch: pyte
     """A converter that hangs (and leaves a child behind) is stopped at the time limit, child and all."""
     pidfile = tmp_path / "child.pid"
     fake = tmp_path / "soffice"
-    fake.write_text(f"#!/bin/sh\nsleep 30 &\necho $! > {pidfile}\nwait\n")
+    # the child sleeps far longer than any test run: gone afterwards means killed, not finished
+    fake.write_text(f"#!/bin/sh\nsleep 3600 &\necho $! > {pidfile}\nwait\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ.get('PATH', '')}")
     assert shutil.which("soffice") == str(fake)
-    start = time.monotonic()
     with pytest.raises(ReportError) as err:
         legacy.to_docx(b"{\\rtf1 x}", "rtf", timeout=1.0)
-    assert err.value.code == "timeout" and time.monotonic() - start < 10
+    assert err.value.code == "timeout"
     child = int(pidfile.read_text())
     for _ in range(50):
         try:
