@@ -13,7 +13,7 @@ from bot.season.archive import is_zip_of_files
 from bot.service import CheckResult
 from bot.telegram.access import who
 from bot.telegram.context import BotData, Context
-from bot.telegram.replies import edit, once_at_a_time, send_report
+from bot.telegram.replies import edit, once_at_a_time, refused_as_too_large, send_report
 from bot.telegram.season import check_archive_content
 from bot.telegram.texts import APOLOGY, FORMATS, STAGES, error_message, status_line
 from parser.errors import ReportError
@@ -29,13 +29,9 @@ async def document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
     name = doc.file_name or "未命名文件"
-    if data.over_limit(doc):
-        limit_mb = data.download_limit_mb
-        await message.reply_text(
-            f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。\n"
-            f"请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。",
-            do_quote=True,
-        )
+    if await refused_as_too_large(
+        message, data, doc, name, f"\n请发送 {FORMATS} 格式的年度报告；PDF 过大时可压缩图片后重新导出。"
+    ):
         return
     await once_at_a_time(
         message,

@@ -100,3 +100,14 @@ async def once_at_a_time(message, in_flight: set[str], file_unique_id: str, name
         await check()
     finally:
         in_flight.discard(key)
+
+
+async def refused_as_too_large(message, data, doc, name: str, advice: str) -> bool:
+    """Say so, and return True, when `doc` is over what the bot may download (nothing is downloaded)."""
+    if not data.over_limit(doc):
+        return False
+    await message.reply_text(
+        f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {data.download_limit_mb} MB。{advice}",
+        do_quote=True,
+    )
+    return True

@@ -23,7 +23,7 @@ from bot.season.texts import USAGE, batch_text, progress_text, season_text, summ
 from bot.season.workbook import batch_workbook, season_workbook, summary_workbook
 from bot.telegram.access import who
 from bot.telegram.context import Context
-from bot.telegram.replies import edit, once_at_a_time, reply_texts
+from bot.telegram.replies import edit, once_at_a_time, refused_as_too_large, reply_texts
 from bot.telegram.texts import APOLOGY, split_messages
 from parser.errors import ReportError
 
@@ -45,13 +45,7 @@ async def archive_document(update: Update, context: Context) -> None:
     message = update.effective_message
     doc = message.document
     name = doc.file_name or "压缩包.zip"
-    if data.over_limit(doc):
-        limit_mb = data.download_limit_mb
-        await message.reply_text(
-            f"❌ 《{name}》过大（{doc.file_size / 1048576:.1f} MB），最大支持 {limit_mb} MB。"
-            "请分成几个压缩包发送。",
-            do_quote=True,
-        )
+    if await refused_as_too_large(message, data, doc, name, "请分成几个压缩包发送。"):
         return
     await once_at_a_time(
         message, data.files_in_flight, doc.file_unique_id, name, lambda: _check_archive(update, context, name)
