@@ -25,26 +25,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from parse import pdfium_text  # noqa: E402 (bench/parse.py: the same floor in both benchmarks)
+
 REAL = ROOT.parent / "shared" / "real"
 PYTHON = sys.executable
-
-
-def pdfium_floor(data: bytes) -> int:
-    """pypdfium2's bare text extraction of every page: the floor any PDF reader stands on."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(data)
-    try:
-        chars = 0
-        for page in pdf:
-            textpage = page.get_textpage()
-            chars += len(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return chars
-    finally:
-        pdf.close()
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -62,7 +48,7 @@ def pdf_figures(name: str, data: bytes, repeat: int) -> dict:
     from parser.readers import pdf
 
     pages = pdf.read(data).pages or 1
-    floor = median_ms(lambda: pdfium_floor(data), repeat)
+    floor = median_ms(lambda: pdfium_text(data), repeat)
     read = median_ms(lambda: pdf.read(data), repeat)
     parse = median_ms(lambda: parse_report(data, name), repeat)
     return {"name": name, "pages": pages, "floor": floor, "read": read, "parse": parse}

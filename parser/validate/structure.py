@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from parser.agency import KIND_TITLES, agency_kind, legal_deadline
-from parser.model import OTHER_SUBROWS, SECTION_KEYS, SECTION_TITLES, TABLE_SECTIONS, Report
+from parser.model import OTHER_SUBROWS, OUTCOME_ROWS, SECTION_KEYS, SECTION_TITLES, TABLE_SECTIONS, Report
 from parser.textutil import cn_to_int, nfkc
 from parser.validate import Hit, rule
 from parser.validate.arithmetic import row_label
@@ -33,25 +33,8 @@ _GROUP_FIRST = {
     "not_processed_complaint": 5,
     "other_no_correction": 6,
 }
-_LEAVES = (
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_three_safeties",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_administrative_query",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "not_processed_complaint",
-    "not_processed_repeat",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-    *OTHER_SUBROWS,
-)
+# table 3's leaf rows under （三）–（六）, in template order: numbered 1., 2. … within their group
+_LEAVES = tuple(k for k in OUTCOME_ROWS if k not in ("granted", "partially_granted", "other"))
 
 
 def _leaf_numbers() -> dict[str, tuple[str, tuple[int, ...]]]:
