@@ -312,7 +312,12 @@ def align(
 ) -> tuple[dict[str, Group], float]:
     """Monotone alignment of groups to rows maximising label similarity (Needleman–Wunsch style)."""
     n, m = len(groups), len(rows)
-    sims = [[similarity(g, r) for r in rows] for g in groups]
+    widths = {r.width for r in rows}
+    sims = []
+    for g in groups:  # what depends on the group alone is worked out once, not once per row
+        fits = {w: fit_slots(g, w) is not None for w in widths}
+        last = _last_label(g)
+        sims.append([_similarity(g, r, fits[r.width], last) for r in rows])
     # score[i][j]: best total for the first i groups and first j rows
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]
@@ -362,7 +367,13 @@ def _last_label(group: Group) -> str:
 
 
 def similarity(group: Group, row: RowSpec) -> float:
-    if fit(group, row.width) is None:
+    """How well the group's label (and its count of values) fits the template row: 0–1, a little
+    more with OWN_TAIL_BONUS."""
+    return _similarity(group, row, fit_slots(group, row.width) is not None, _last_label(group))
+
+
+def _similarity(group: Group, row: RowSpec, fits: bool, last_label: str) -> float:
+    if not fits:
         return 0.0
     if not group.label:
         return LOST_LABEL_SIMILARITY  # a row whose label was lost: its place in the order decides
@@ -376,7 +387,7 @@ def similarity(group: Group, row: RowSpec) -> float:
     # Labels of blank rows gather before the next numbers (a text stream drops blank rows): the last
     # numbered label is the row's own, the ones before it weigh less (「1.属于国家秘密 … 5.属于三类内部
     # 事务 1 0 0 …」 is 5.'s row)
-    last = own_text(_last_label(group), row)
+    last = own_text(last_label, row)
     if last:
         # from its number on, a label cut short before the numbers is all of this row's words
         # (「5.要求行政机关确认」 of 「5.要求行政机关确认或重新出具已获取信息」)

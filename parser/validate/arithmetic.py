@@ -69,9 +69,11 @@ def unread(report: Report, row: str) -> bool:
     counts = getattr(report.applications, row)
     if counts is None or "applications" in report.unreadable:
         return True
-    read_any = any(k.startswith("applications.") for k in report.sources)
+    # cheapest test first: most rows were read, and the scan of every source key is left for the rest
     return (
-        read_any and f"applications.{row}" not in report.sources and all(v is None for v in counts.values())
+        f"applications.{row}" not in report.sources
+        and all(v is None for v in counts.values())
+        and any(k.startswith("applications.") for k in report.sources)
     )
 
 
