@@ -239,17 +239,21 @@ async def session(
     workers: int | None = None,
     store: bool = True,
     forked_worker: bool = False,
+    start_workers: bool = False,
 ) -> AsyncIterator[Checker]:
     """A Checker on the database `db` (None: NIANBAO_DB, else data/nianbao.db), closed on the way out.
 
     `workers` parse processes start only when a file is parsed; `store=False` opens no database.
     `forked_worker`: one worker forked from this process at once, for a command that parses files one
-    after another (no forkserver to start; the worker loads the parser while the store opens)."""
+    after another (no forkserver to start; the worker loads the parser while the store opens).
+    `start_workers`: every worker starts at once, in the background (a command that parses a batch)."""
     if forked_worker:
         pool = ParsePool(workers=1, start_method="fork")
         pool.start()
     else:
         pool = ParsePool(workers)
+        if start_workers:
+            pool.start_all()
     try:
         if not store:
             yield Checker(pool)
@@ -269,11 +273,14 @@ def run_command(
     workers: int | None = None,
     store: bool = True,
     forked_worker: bool = False,
+    start_workers: bool = False,
 ) -> int:
     """Run `main(checker)` for a CLI command (`--db`) on its own event loop; its return is the exit code."""
 
     async def session_main() -> int:
-        async with session(db, workers=workers, store=store, forked_worker=forked_worker) as checker:
+        async with session(
+            db, workers=workers, store=store, forked_worker=forked_worker, start_workers=start_workers
+        ) as checker:
             return await main(checker)
 
     return asyncio.run(session_main())

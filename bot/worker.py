@@ -215,6 +215,12 @@ class ParsePool:
             worker = _Worker(self._ctx, self.memory_mb, self._warm)
         self._idle.put(worker)
 
+    def start_all(self) -> None:
+        """Start every worker in the background: the forkserver loads the parser while the caller opens
+        the store and lists its files, and the first files need not wait for it (a batch of files)."""
+        for _ in range(self.workers):
+            self._threads.submit(self.start)
+
     def _acquire(self) -> _Worker | None:
         """Wait for a free worker place; the file's clock starts only after this."""
         return self._idle.get()

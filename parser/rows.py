@@ -307,17 +307,39 @@ def own_text(label: str, row: RowSpec) -> str:
     return "".join(out) + label[pos:]
 
 
+class Similarities:
+    """The similarity of each group with each template row, each pair worked out once (table 3 is aligned
+    twice, with and without the （六） sub-rows), and what depends on the group alone once per group."""
+
+    def __init__(self, groups: list[Group]):
+        self.groups = groups
+        self._last = [_last_label(g) for g in groups]
+        self._fits: dict[tuple[int, int], bool] = {}
+        self._sims: dict[tuple[int, str], float] = {}
+
+    def matrix(self, rows: list[RowSpec]) -> list[list[float]]:
+        return [[self.get(i, r) for r in rows] for i in range(len(self.groups))]
+
+    def get(self, i: int, row: RowSpec) -> float:
+        sim = self._sims.get((i, row.key))
+        if sim is None:
+            fits = self._fits.get((i, row.width))
+            if fits is None:
+                fits = self._fits[(i, row.width)] = fit_slots(self.groups[i], row.width) is not None
+            sim = self._sims[(i, row.key)] = _similarity(self.groups[i], row, fits, self._last[i])
+        return sim
+
+
 def align(
-    groups: list[Group], rows: list[RowSpec], threshold: float = ALIGN_THRESHOLD
+    groups: list[Group],
+    rows: list[RowSpec],
+    threshold: float = ALIGN_THRESHOLD,
+    similarities: Similarities | None = None,
 ) -> tuple[dict[str, Group], float]:
-    """Monotone alignment of groups to rows maximising label similarity (Needleman–Wunsch style)."""
+    """Monotone alignment of groups to rows maximising label similarity (Needleman–Wunsch style).
+    `similarities`: of these groups, shared by several alignments of them."""
     n, m = len(groups), len(rows)
-    widths = {r.width for r in rows}
-    sims = []
-    for g in groups:  # what depends on the group alone is worked out once, not once per row
-        fits = {w: fit_slots(g, w) is not None for w in widths}
-        last = _last_label(g)
-        sims.append([_similarity(g, r, fits[r.width], last) for r in rows])
+    sims = (similarities or Similarities(groups)).matrix(rows)
     # score[i][j]: best total for the first i groups and first j rows
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]

@@ -27,6 +27,7 @@ from parser.model import (
 from parser.rows import (  # noqa: F401 (build_groups, parse_value, split_runs: the table reader's API)
     Group,
     RowSpec,
+    Similarities,
     Value,
     align,
     build_groups,
@@ -155,8 +156,13 @@ def split_runs(groups: list[Group], width: int) -> list[Group]:
 def read_applications(lines: list[Line]) -> TableResult | None:
     groups = split_runs(build_groups(lines), APPLICANT_WIDTH)
     # （六）其他处理 is three sub-rows (2021) or one row (2019, and some 2021 reports): try both
-    with_subrows, score_sub = align(groups, [s for s in APPLICATION_SPECS if s.key != "other"])
-    single_row, score_single = align(groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS])
+    sims = Similarities(groups)
+    with_subrows, score_sub = align(
+        groups, [s for s in APPLICATION_SPECS if s.key != "other"], similarities=sims
+    )
+    single_row, score_single = align(
+        groups, [s for s in APPLICATION_SPECS if s.key not in _SUBROWS], similarities=sims
+    )
     # the sub-rows' printed labels tell the layout, even where their rows are blank (a text stream drops
     # blank rows) or wrapped among other labels
     text = squash("".join(line.text for line in lines))

@@ -12,6 +12,7 @@ from parser.model import Report
 from storage import agencies as names
 from storage.db import fetch_all as _all
 from storage.db import fetch_one as _one
+from storage.db import insert_row
 from storage.db import utc_now as _now
 
 
@@ -64,11 +65,11 @@ async def resolve_agency(conn, report: Report) -> int:
         if len(fitting) == 1:
             agency_id = fitting[0]
     if agency_id is None:
-        async with conn.execute(
+        agency_id = await insert_row(
+            conn,
             "INSERT INTO agencies (name, short, created_at) VALUES (?, ?, ?)",
             (raw, report.agency_short, _now()),
-        ) as cur:
-            agency_id = cur.lastrowid
+        )
     else:
         current = await _one(conn, "SELECT name, short FROM agencies WHERE id = ?", (agency_id,))
         if len(norm) > len(names.normalise(current["name"])):

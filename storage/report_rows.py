@@ -13,6 +13,7 @@ from parser.model import Fact, Finding, Report
 from storage.cells import active_layout, all_paths, flatten, unflatten
 from storage.db import fetch_all as _all
 from storage.db import fetch_one as _one
+from storage.db import insert_row
 from storage.db import utc_now as _now
 from storage.reviews import OPEN
 
@@ -26,7 +27,8 @@ def meta_json(report: Report) -> str:
 async def insert_report(
     conn, agency_id: int, report: Report, sha: str, uploaded_by: str, yoy_count: int
 ) -> int:
-    async with conn.execute(
+    report_id = await insert_row(
+        conn,
         """INSERT INTO reports (agency_id, year, template, format, file_name, sha256, uploaded_by, uploaded_at,
                                 agency_name, agency_short, active_layout, meta_json, previous_year)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -45,8 +47,7 @@ async def insert_report(
             meta_json(report),
             report.previous_year,
         ),
-    ) as cur:
-        report_id = cur.lastrowid
+    )
     await insert_contents(conn, report_id, report, yoy_count)
     return report_id
 

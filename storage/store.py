@@ -148,9 +148,8 @@ class Store:
                     report=stored,
                 )
             agency_id = await resolve_agency(conn, report)
-            report = report.model_copy(deep=True)
-            report.sha256 = sha
-            report.findings = without_yoy(report.findings)
+            # a shallow copy: only these top-level fields change, and the caller's report stays as it was
+            report = report.model_copy(update={"sha256": sha, "findings": without_yoy(report.findings)})
             yoy, previous_year = await _yoy_for(conn, agency_id, report.year, report)
             report.findings += yoy
             report.previous_year = previous_year
@@ -183,10 +182,13 @@ class Store:
                 raise StoreError("重新解析后未能识别机关或年度。", "re-parsed report lacks agency or year")
             old_agency, old_year = row["agency_id"], row["year"]
             agency_id = await resolve_agency(conn, report)
-            report = report.model_copy(deep=True)
-            report.sha256 = row["sha256"]
-            report.file = report.file or row["file_name"]
-            report.findings = without_yoy(report.findings)
+            report = report.model_copy(
+                update={
+                    "sha256": row["sha256"],
+                    "file": report.file or row["file_name"],
+                    "findings": without_yoy(report.findings),
+                }
+            )
             await delete_contents(conn, report_id)
             await conn.execute(
                 """UPDATE reports SET agency_id=?, year=?, template=?, format=?, agency_name=?, agency_short=?,

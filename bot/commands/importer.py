@@ -63,7 +63,10 @@ def run(args) -> int:
     tally = Tally(total=len(files))
     try:
         run_command(
-            args.db, lambda checker: import_files(checker, files, tally, progress), workers=max(1, args.jobs)
+            args.db,
+            lambda checker: import_files(checker, files, tally, progress),
+            workers=max(1, args.jobs),
+            start_workers=True,
         )
     except KeyboardInterrupt:
         print("\n已中断；已保存的报告不受影响，重新运行即可继续。", file=sys.stderr)

@@ -30,7 +30,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    return run_command(args.db, lambda checker: _run(args, checker), workers=max(1, args.jobs))
+    return run_command(
+        args.db, lambda checker: _run(args, checker), workers=max(1, args.jobs), start_workers=True
+    )
 
 
 async def _run(args, checker: Checker) -> int:

@@ -123,7 +123,10 @@ def import_zip(path: Path, db, jobs: int, xlsx: str | None) -> int:
     data = path.read_bytes()
     try:
         return run_command(
-            db, lambda checker: _import_zip(checker, data, path.name, xlsx), workers=max(1, jobs)
+            db,
+            lambda checker: _import_zip(checker, data, path.name, xlsx),
+            workers=max(1, jobs),
+            start_workers=True,
         )
     except ArchiveError as exc:
         print(f"{path}：{exc.zh}", file=sys.stderr)
