@@ -16,12 +16,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.worker import ParsePool
-from parser.model import Report
 
-if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database
+if TYPE_CHECKING:  # storage is imported lazily: `check --no-store` needs no database; the parser's model
+    # loads after the workers have started (import, reparse)
     from bot.deadlines import Deadlines, Season
     from bot.figures import Trend
     from bot.review import VersionDiff
+    from parser.model import Report
     from storage.compare import Comparison
     from storage.roster import RosterEntry, Subscription
     from storage.store import AgencyInfo, AliasResult, ExportTable, ReportEntry, SaveResult, Store

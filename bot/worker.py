@@ -21,9 +21,12 @@ import queue
 import resource
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from parser import errors
-from parser.model import Report
+
+if TYPE_CHECKING:  # not at run time: a command starts its workers before pydantic has loaded
+    from parser.model import Report
 
 log = logging.getLogger("nianbao.worker")
 

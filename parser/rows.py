@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parser.layout import Line
 from parser.textutil import LEADING_NUMBER, bigrams, coverage, is_page_number, nfkc, squash
@@ -94,6 +95,7 @@ _UNIT = re.compile(r"(?<=\d)(?:件|条|个|项|次|人次|万元|元)$")
 _SIGN = re.compile(r"^(?P<sign>[-−–—﹣]|减少|减|[+]|增加|增)(?P<number>\d.*)$")
 
 
+@lru_cache(maxsize=8192)  # the same cells are tried by each table's reader in turn
 def parse_value(cell: str) -> tuple[bool, Value]:
     """(is a value cell, value): numbers, signed changes, blanks and the marks reports use for nothing."""
     text = _UNIT.sub("", nfkc(cell).strip().replace(" ", ""))
@@ -111,7 +113,8 @@ def parse_value(cell: str) -> tuple[bool, Value]:
     return False, None
 
 
-def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
+@lru_cache(maxsize=8192)  # each table's reader splits the same lines again
+def _text_tokens(text: str) -> tuple[tuple[str, Value | str], ...]:
     """Split a text line into ("text", s) and ("value", v) tokens."""
     tokens: list[tuple[str, Value | str]] = []
     # 「减少 1」: a text extractor may put a space between a change's word and its number
@@ -138,7 +141,7 @@ def _text_tokens(text: str) -> list[tuple[str, Value | str]]:
             pos = m.end()
         if pos < len(chunk):
             tokens.append(("text", chunk[pos:]))
-    return tokens
+    return tuple(tokens)
 
 
 def build_groups(lines: list[Line]) -> list[Group]:

@@ -28,12 +28,16 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
+# nfkc and squash are cached: the table, heading and metadata readers normalise the same lines and
+# cells many times over (strings in, strings out, so sharing the results is safe)
+@lru_cache(maxsize=16384)
 def nfkc(text: str) -> str:
     """Full-width digits, letters and punctuation to their plain forms; odd spaces to spaces."""
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\u3000", " ").replace("\xa0", " ")
 
 
+@lru_cache(maxsize=16384)
 def squash(text: str) -> str:
     """Only CJK characters, letters and digits: for comparing labels whatever their punctuation."""
     return "".join(_KEEP.findall(nfkc(text)))

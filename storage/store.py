@@ -11,6 +11,7 @@ are written and read in storage.report_rows; the agencies' SQL is storage.agency
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Literal
 
@@ -136,7 +137,9 @@ class Store:
         if not (report.agency or report.agency_short):
             raise StoreError("无法保存：未能识别报告机关名称。", "cannot store: the agency name is unknown")
         sha = sha256_of(data)
-        self.files.put(data, sha)  # before the transaction: an orphan file is harmless, a missing one is not
+        # before the transaction: an orphan file is harmless, a missing one is not. On a thread: its fsync
+        # must not hold up the event loop (the bot's other chats, an import's next files)
+        await asyncio.to_thread(self.files.put, data, sha)
         async with self.db.write() as conn:
             existing = await _one(conn, "SELECT id, agency_id FROM reports WHERE sha256 = ?", (sha,))
             if existing:
@@ -160,9 +163,10 @@ class Store:
             rechecked = []
             next_id = await _current_id(conn, agency_id, report.year + 1)
             if next_id is not None:
-                await _recheck(conn, next_id)
+                await _recheck(conn, next_id, previous=report)  # this report, as stored: no need to load it
                 rechecked.append(next_id)
-        self.files.put(data, sha)  # again: a delete of the same bytes may have removed it meanwhile
+        # again: a delete of the same bytes may have removed it meanwhile (mostly just a stat)
+        await asyncio.to_thread(self.files.put, data, sha)
         return SaveResult(
             status="superseded" if old_id is not None else "new",
             report_id=new_id,
@@ -363,12 +367,16 @@ async def _yoy_for(conn, agency_id: int, year: int, report: Report) -> tuple[lis
     return check_yoy(previous, report), year - 1
 
 
-async def _recheck(conn, report_id: int) -> None:
-    """Redo a stored report's YOY findings against whatever previous year is stored now."""
+async def _recheck(conn, report_id: int, previous: Report | None = None) -> None:
+    """Redo a stored report's YOY findings against whatever previous year is stored now (`previous`:
+    that report, when the caller has it in hand as stored)."""
     row = await _one(conn, "SELECT agency_id, year FROM reports WHERE id = ?", (report_id,))
     report = await load_report(conn, report_id)
     report.findings = without_yoy(report.findings)
-    yoy, previous_year = await _yoy_for(conn, row["agency_id"], row["year"], report)
+    if previous is not None:
+        yoy, previous_year = check_yoy(previous, report), row["year"] - 1
+    else:
+        yoy, previous_year = await _yoy_for(conn, row["agency_id"], row["year"], report)
     await conn.execute("DELETE FROM findings WHERE report_id = ? AND origin = 'yoy'", (report_id,))
     top = await _one(
         conn, "SELECT coalesce(max(seq) + 1, 0) AS n FROM findings WHERE report_id = ?", (report_id,)

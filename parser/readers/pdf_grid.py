@@ -12,7 +12,7 @@ Coordinates are pdfplumber's: x from the left, `top`/`bottom` from the top of th
 from __future__ import annotations
 
 import ctypes
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
@@ -353,12 +353,26 @@ def extract_rows(index: CharIndex, cells) -> list[list[str | None]]:
         present = [c for c in row if c is not None]
         x0, top, x1, bottom = table_bbox(present)
         row_chars = [it for it in index.band(top, bottom) if x0 <= it[1] < x1]
+        # A row's cells stand side by side (they come from one grid): each character belongs to the
+        # cell whose columns hold its middle, found by bisection instead of testing every cell
+        lefts = [c[0] for c in present]
+        side_by_side = all(a[2] <= b[0] for a, b in zip(present, present[1:], strict=False))
+        owned: dict[int, list] = {}
+        for it in row_chars:
+            if side_by_side:
+                k = bisect_right(lefts, it[1]) - 1
+                candidates = [present[k]] if k >= 0 else []
+            else:
+                candidates = present
+            for cell in candidates:
+                if cell[0] <= it[1] < cell[2] and cell[1] <= it[0] < cell[3]:
+                    owned.setdefault(id(cell), []).append(it)
         texts: list[str | None] = []
         for cell in row:
             if cell is None:
                 texts.append(None)
                 continue
-            chars = [it for it in row_chars if cell[0] <= it[1] < cell[2] and cell[1] <= it[0] < cell[3]]
+            chars = owned.get(id(cell), [])
             chars.sort(key=lambda it: it[2])  # back to the page's order, as pdfplumber keeps it
             texts.append(extract_text([it[3] for it in chars]) if chars else "")
         out.append(texts)
@@ -419,6 +433,9 @@ LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", 
 
 
 def _word(chars: list[Char]) -> Word:
+    if len(chars) == 1:  # the most common word in a table cell: one number or one character
+        c = chars[0]
+        return Word(LIGATURES.get(c.text, c.text), c.x0, c.x1, c.top, c.bottom)
     return Word(
         "".join(LIGATURES.get(c.text, c.text) for c in chars),
         min(c.x0 for c in chars),
