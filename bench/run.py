@@ -85,19 +85,29 @@ def cli_seconds(args: list[str], repeat: int) -> float:
     return min(times)
 
 
+# A county's towns: the import benchmark's agencies, each reporting over four years
+TOWNS = (
+    "掌政 兴仁 通贵 月牙湖 大新 胜利 望远 闽宁 李俊 杨和 望洪 增岗 黄羊滩 良田 金贵 "
+    "立岗 洪广 常信 习岗 宝丰 姚伏 灵武 崇兴 宁东 临河 梧桐树 郝家桥 白土岗 马家滩 东塔"
+).split()
+
+
 def import_documents(files: int) -> list[tuple[str, bytes]]:
-    """`files` distinct generated reports, a third each PDF, DOCX and TXT: every one its own agency-year
-    and values (so that no cache of one file's text serves another), PDFs rendered by LibreOffice (cached
-    under tests/.cache/render/ after the first run)."""
+    """`files` distinct generated reports, a third each PDF, DOCX and TXT: each its own agency-year (30
+    towns over 2019–2022, both templates) and values, so that no file repeats another and the store
+    compares years as it does with a real archive. PDFs are rendered by LibreOffice (cached under
+    tests/.cache/render/ after the first run)."""
+    from dataclasses import replace
+
     from docgen import build_docx, build_txt, docx_to_pdfs, make_spec
     from docgen.spec import AGENCIES
 
-    agencies = list(AGENCIES)
+    base = next(iter(AGENCIES))
     specs = []
-    for k in range(files):  # agencies over several years, as a county's archive holds them
-        template, round_ = "2021" if k % 2 else "2019", k // len(agencies)
-        year = 2021 + round_ % 4 if template == "2021" else 2019 + round_ % 2
-        specs.append(make_spec(f"bench-{k}", k, template, agencies[k % len(agencies)], year=year))
+    for k in range(files):
+        town, year = TOWNS[k % len(TOWNS)], 2019 + (k // len(TOWNS)) % 4
+        spec = make_spec(f"bench-{k}", k, "2019" if year < 2021 else "2021", base, year=year)
+        specs.append(replace(spec, agency=f"永宁县{town}镇人民政府", agency_short=f"{town}镇"))
     kinds = [("pdf", "docx", "txt")[k % 3] for k in range(files)]
     pdfs = iter(docx_to_pdfs([build_docx(s) for s, kind in zip(specs, kinds, strict=True) if kind == "pdf"]))
     out = []

@@ -34,7 +34,8 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = (
     4096  # address space, not RSS: OCR (onnxruntime) reserves far more than the ~1.1 GB it uses
 )
-MAX_TASKS = 50  # files a worker parses before it is renewed
+MAX_TASKS = 200  # files a worker parses before it is renewed (a fresh worker starts with cold caches:
+# renewing is against slow leaks, a few times in a season's archive, not every few dozen files)
 PAGE_TIMEOUT = 30.0  # a scanned page takes ~5 s to read; a page that takes 30 s is stuck
 MAX_TIMEOUT = 30 * 60.0
 
@@ -152,7 +153,7 @@ class ParsePool:
         "parser.readers.docx",
         "parser.readers.html",
         "parser.readers.text",
-        "pdfplumber",
+        # not pdfplumber: pdfium reads nearly every PDF; a worker loads pdfminer when a page needs it
     ]
 
     def __init__(
