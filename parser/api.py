@@ -22,7 +22,15 @@ from parser.meta import (
     find_signature_date,
     find_title,
 )
-from parser.model import OTHER_SUBROWS, SECTION_KEYS, TABLE_SECTIONS, Paragraph, Report, Source
+from parser.model import (
+    OTHER_SUBROWS,
+    SECTION_KEYS,
+    TABLE_SECTIONS,
+    ApplicantCounts,
+    Paragraph,
+    Report,
+    Source,
+)
 from parser.sections import Heading, find_headings
 from parser.tables import (
     TableResult,
@@ -243,9 +251,17 @@ def _read_tables(
         _keep(report, "active", read_active(active_lines, template))
     if applications:
         _keep(report, "applications", applications)
+        apps = report.applications
+        # （六） is in every template, as one row (2019) or three: where the reader found none of it, its
+        # cells are unknown (in the JSON as nulls, and no outcome sum is checked without them), not absent
         if template == "2019":
             for key in OTHER_SUBROWS:
-                setattr(report.applications, key, None)
+                setattr(apps, key, None)
+            if apps.other is None:
+                apps.other = ApplicantCounts()
+        elif apps.other is None and all(getattr(apps, key) is None for key in OTHER_SUBROWS):
+            for key in OTHER_SUBROWS:
+                setattr(apps, key, ApplicantCounts())
     own_section = "review_litigation" in regions
     if lit_lines and (own_section or "复议" in "".join(line.text for line in lit_lines)):
         _keep(report, "review_litigation", read_review_litigation(lit_lines))

@@ -160,3 +160,30 @@ def test_a_wrong_number_after_a_missing_section_still_fires():
     )
     got = {(f.rule, f.where) for f in validate(report) if f.rule == "STRUCT-NUMBERING"}
     assert got == {("STRUCT-NUMBERING", "other_matters")}
+
+
+# （六）其他处理 not found at all: its cells are unknown, not absent and not zeros
+
+OTHER_LABELS = ("其他处理", "逾期不补正", "缴纳费用", "3.其他")
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_other_rows_not_found_are_unknown_not_a_finding(template):
+    spec = make_spec(f"no-other-{template}", 31, template, "银川市兴庆区掌政镇人民政府", scale="medium")
+    assert any(spec.applications.rows()[k].total for k in spec.applications.rows() if k.startswith("other"))
+    text = build_txt(spec, style="tabs").decode()
+    kept = [line for line in text.splitlines() if not any(label in line for label in OTHER_LABELS)]
+    report = parse_report("\n".join(kept).encode(), "report.txt")
+    table = report.check_json()["applications"]
+    keys = ("other",) if template == "2019" else ("other_no_correction", "other_no_fee", "other_other")
+    for key in keys:  # every row of the template is there (check-json.md), its cells null
+        assert table[key] == dict.fromkeys(APPLICANT_COLUMNS)
+    # the outcomes add up to （七）总计 only with the （六） cells: unknown, so no outcome sum is checked
+    assert [f.rule for f in validate(report) if f.rule.startswith("APP-")] == []
+
+
+def test_other_row_found_still_counts():
+    spec = make_spec("with-other", 31, "2019", "银川市兴庆区掌政镇人民政府", scale="medium")
+    report = parse_report(build_txt(spec, style="tabs"), "report.txt")
+    assert report.check_json()["applications"]["other"] == spec.applications.other.model_dump()
+    assert validate(report) == []
