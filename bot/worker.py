@@ -11,8 +11,6 @@ a library leaks piles up. Scans report each page as OCR reads it: every page rea
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures as cf
 import importlib
 import logging
 import multiprocessing
@@ -27,6 +25,9 @@ from parser import errors
 
 if TYPE_CHECKING:  # not at run time: a command starts its workers before pydantic has loaded
     from parser.model import Report
+
+# asyncio and concurrent.futures load where the pool is used (the bot, the CLI), not in the forkserver
+# and its workers, which import this module to run _serve
 
 log = logging.getLogger("nianbao.worker")
 
@@ -181,7 +182,11 @@ class ParsePool:
             self._idle.put(None)  # a place; its worker starts when first needed
         self._closed = False
         # waiting for a worker happens on these threads, not on the event loop's default executor
-        self._threads = cf.ThreadPoolExecutor(max_workers=64, thread_name_prefix="nianbao-parse")
+        import concurrent.futures
+
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            max_workers=64, thread_name_prefix="nianbao-parse"
+        )
 
     def parse(self, data: bytes, filename: str | None = None, progress: Progress | None = None) -> Report:
         worker = self._acquire()
@@ -259,6 +264,8 @@ class ParsePool:
         self, data: bytes, filename: str | None = None, progress: Progress | None = None
     ) -> Report:
         """`progress(page, pages)` is called on the event loop's thread."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         relay = None
         if progress is not None:
