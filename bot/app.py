@@ -96,6 +96,7 @@ async def _post_init(app: Application) -> None:
         from storage.store import Store
 
         pool = ParsePool(settings.parse_workers, settings.parse_timeout, settings.parse_memory_mb)
+        pool.start_all()  # in the background: the first file sent is not kept waiting for the parser to load
         data.checker = Checker(pool, await Store.open(settings.nianbao_db))
         data.owns_checker = True
     await app.bot.set_my_commands(BOT_COMMANDS)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from parser import errors
 
 if TYPE_CHECKING:  # not at run time: a command starts its workers before pydantic has loaded
+    import concurrent.futures as cf
+
     from parser.model import Report
 
 # asyncio and concurrent.futures load where the pool is used (the bot, the CLI), not in the forkserver
@@ -224,11 +226,11 @@ class ParsePool:
             worker = _Worker(self._ctx, self.memory_mb, self._warm)
         self._idle.put(worker)
 
-    def start_all(self) -> None:
+    def start_all(self) -> list[cf.Future]:
         """Start every worker in the background: the forkserver loads the parser while the caller opens
-        the store and lists its files, and the first files need not wait for it (a batch of files)."""
-        for _ in range(self.workers):
-            self._threads.submit(self.start)
+        the store and lists its files (a batch) or waits for users (the bot), and the first files need
+        not wait for it."""
+        return [self._threads.submit(self.start) for _ in range(self.workers)]
 
     def _acquire(self) -> _Worker | None:
         """Wait for a free worker place; the file's clock starts only after this."""

@@ -224,3 +224,22 @@ def test_a_forked_worker_for_one_shot_commands_keeps_the_time_limit():
         assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020  # a new worker
     finally:
         pool.close()
+
+
+def test_start_all_has_every_worker_running_before_the_first_file():
+    pool = ParsePool(workers=2, timeout=600)
+    try:
+        for started in pool.start_all():
+            started.result()
+        places = [pool._idle.get() for _ in range(pool.workers)]
+        assert all(w is not None and w.process.is_alive() for w in places)
+        assert len({w.process.pid for w in places}) == 2
+        for w in places:
+            pool._idle.put(w)
+        assert pool.parse((SEEDS / "003_24cd27ad2d34b72d.txt").read_bytes()).year == 2020
+        still = [pool._idle.get() for _ in range(pool.workers)]
+        assert {w.process.pid for w in still} == {w.process.pid for w in places}  # the same two, no new one
+        for w in still:
+            pool._idle.put(w)
+    finally:
+        pool.close()
