@@ -249,6 +249,8 @@ async def session(
     after another (no forkserver to start; the worker loads the parser while the store opens).
     `start_workers`: every worker starts at once, in the background (a command that parses a batch)."""
     if forked_worker:
+        import parser.model  # noqa: F401 (before the fork: the worker builds reports with it, this process reads them)
+
         pool = ParsePool(workers=1, start_method="fork")
         pool.start()
     else:
