@@ -212,7 +212,6 @@ def _read_pages(pages, count: int, progress: Progress | None) -> list[Line]:
     threads cannot. At most OCR_WORKERS + 1 pages wait rendered, so memory stays that of a few pages."""
     import itertools
     import queue
-    import threading
     from collections import deque
 
     tasks: queue.PriorityQueue = queue.PriorityQueue()

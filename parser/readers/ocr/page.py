@@ -1,4 +1,4 @@
-"""One page: levelled, its text found, every piece read in one batched pass, tables as rows."""
+"""One page: levelled, its text found, every piece read in batches, tables as rows."""
 
 from __future__ import annotations
 
@@ -72,10 +72,10 @@ def read_page(grey, page: int) -> list[Line]:
 
     Text is found on a reduced copy of the page (DETECT_LONG_SIDE: finding text lines needs no fine
     detail, and the detector's cost grows with the pixels), then every piece is read once from the
-    full-resolution page in one batched pass: a table cell holding one line of text as a whole (so a
-    lone "0" the detector missed is read too, and a number is never split between cells), every other
-    piece of text by its detected box. The steps are `prepare`, `recognise` and `finish`; the reader
-    runs them for several pages at once."""
+    full-resolution page, in batches: a table cell holding one line of text as a whole (so a lone "0"
+    the detector missed is read too, and a number is never split between cells), every other piece
+    of text by its detected box. The steps are `prepare`, `recognise` and `finish`; the reader runs
+    them as tasks for several pages at once (ocr._read_pages)."""
     work = prepare(grey, page)
     if work is None:
         return []
