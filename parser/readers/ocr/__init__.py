@@ -8,10 +8,11 @@ Tables with ruling lines are rebuilt from the lines themselves: the grid is foun
 morphology, merged cells are found where a border is missing, and each cell is read on its own
 from the full-resolution page, line by line (so a number never slides into a neighbour's cell and
 a lone "0" the detector would miss is read too). Text outside a grid is found by the detector on a
-reduced copy of the page and read from the full page. All pieces of a page are recognised in one
-batched pass; pages are read two at a time. Everything outside a grid becomes text lines: words on
-one line by their vertical overlap, left to right, one cell per word so that `Line.doubtful` can
-point at a single number.
+reduced copy of the page and read from the full page. The pieces of a page are recognised in
+batches of similar shape; the steps of all pages (a page's preparation, each batch, its end) run on
+two threads, the earliest page's first. Everything outside a grid becomes text lines: words on one
+line by their vertical overlap, left to right, one cell per word so that `Line.doubtful` can point
+at a single number.
 
 A number is doubtful when a digit was read with low confidence, when a letter had to be
 taken for a digit (O→0, l→1 …), or when a cell with ink could not be read at all.
@@ -23,16 +24,35 @@ was read into cells and lines. Each module names its tunables at its top.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from parser.errors import ReportError, corrupt
 from parser.layout import Document, Line
-from parser.readers.ocr.engine import TARGET_LONG_SIDE, available, engine, missing_engine
+from parser.readers.ocr.engine import (
+    TARGET_LONG_SIDE,
+    available,
+    batches,
+    engine,
+    missing_engine,
+    recognise_batch,
+)
 from parser.readers.ocr.grid import cell_lines, find_tables
-from parser.readers.ocr.page import deskew, grey_array, normalise, read_page, skew_angle, slanted
+from parser.readers.ocr.page import (
+    deskew,
+    finish,
+    grey_array,
+    normalise,
+    prepare,
+    read_page,
+    skew_angle,
+    slanted,
+)
 from parser.readers.ocr.text import CJK, number_text
 
 # the names tests/parser/readers/test_ocr.py and bench/scans.py reach for, as before the split
@@ -60,7 +80,7 @@ MAX_PAGES = 30  # a scanned report runs 4–15 pages; OCR costs seconds a page
 MAX_PIXELS = 40_000_000  # a decompression-bomb guard for images (PIL's own limit is ~89 MP)
 # the machines this runs on have 2 cores; more onnxruntime threads than cores only spin (measured: 2
 # threads on a busy 2-core machine used twice the CPU of 1 for the same work)
-OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # pages read at once, one onnxruntime thread each
+OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # threads reading pages, one onnxruntime thread each
 PICTURE_MIN_AREA = 0.25  # share of a PDF page a picture covers to be a scanned page, not a logo or a seal
 PICTURE_DEPTH = 2  # pictures are looked for on the page and inside the form objects it holds
 # a PDF's text layer is junk when more than this share of its characters are private-use or broken,
@@ -182,26 +202,107 @@ def read_image(data: bytes, progress: Progress | None = None) -> Document:
 
 
 def _read_pages(pages, count: int, progress: Progress | None) -> list[Line]:
-    """`read_page` over (image, page number) pairs, OCR_WORKERS pages at a time, lines in page order.
+    """`read_page` over (image, page number) pairs, lines in page order, on OCR_WORKERS threads.
 
-    Pages are read side by side, each by one onnxruntime thread: a thread per page keeps both cores
-    busy through the Python steps between model runs, which one page split over two threads cannot.
-    At most OCR_WORKERS pages wait rendered, so memory stays that of a few pages."""
+    A page's steps are tasks: prepare it (levelling, detection, grid, crops), recognise each of its
+    batches, finish it (rereads, lines). The threads take the earliest page's tasks first, so both
+    cores stay busy to the last batch of the last page: no core waits for another page to end, and
+    a lone page is read by both. Each thread runs one onnxruntime thread: tasks side by side keep
+    both cores busy through the Python steps between model runs, which one run split over two
+    threads cannot. At most OCR_WORKERS + 1 pages wait rendered, so memory stays that of a few pages."""
+    import itertools
+    import queue
     from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
 
+    tasks: queue.PriorityQueue = queue.PriorityQueue()
+    sequence = itertools.count()  # first come first served among one page's tasks
+    stopping = threading.Event()
+
+    def put(n: int, task) -> None:
+        tasks.put((n, next(sequence), task))
+
+    def serve() -> None:
+        while True:
+            _, _, task = tasks.get()
+            if task is None:
+                return
+            if not stopping.is_set():
+                task()
+
+    workers = [threading.Thread(target=serve, name=f"ocr{k}", daemon=True) for k in range(OCR_WORKERS)]
+    for worker in workers:
+        worker.start()
     lines: list[Line] = []
-    with ThreadPoolExecutor(OCR_WORKERS, thread_name_prefix="ocr") as pool:
-        pending: deque = deque()
+    try:
+        inflight: deque[Future] = deque()
         for n, (grey, number) in enumerate(pages, start=1):
             if progress:
                 progress(n, count)
-            pending.append(pool.submit(read_page, grey, number))
-            while len(pending) >= OCR_WORKERS:
-                lines.extend(pending.popleft().result())
-        while pending:
-            lines.extend(pending.popleft().result())
+            inflight.append(_page_tasks(n, grey, number, put))
+            while len(inflight) > OCR_WORKERS:
+                lines.extend(inflight.popleft().result())
+        while inflight:
+            lines.extend(inflight.popleft().result())
+    finally:
+        stopping.set()  # after a failure the pages still queued are dropped
+        for _ in workers:
+            tasks.put((-1, next(sequence), None))
+        for worker in workers:
+            worker.join()
     return lines
+
+
+def _page_tasks(n: int, grey, number: int, put) -> Future:
+    """Queue page `number`'s first task with `put(n, task)`; each task queues the next ones. The future
+    holds the page's lines, or the first error a task raised."""
+    lock = threading.Lock()
+    done: Future = Future()
+
+    def step(task):
+        def run() -> None:
+            if done.done():
+                return  # an earlier task of this page failed
+            try:
+                task()
+            except BaseException as exc:  # the caller gets it from the future (MemoryError too)
+                with lock:
+                    if not done.done():
+                        done.set_exception(exc)
+
+        return run
+
+    def prepared() -> None:
+        work = prepare(grey, number)
+        if work is None:
+            done.set_result([])
+            return
+        ocr = engine()
+        groups = batches(work.crops)
+        results: list = [("", [])] * len(work.crops)
+        left = [len(groups)]
+
+        def finished() -> None:
+            lines = finish(work, results, ocr)
+            with lock:
+                if not done.done():
+                    done.set_result(lines)
+
+        def read(batch: list[int]) -> None:
+            for i, reading in zip(batch, recognise_batch(ocr, work.crops, batch), strict=True):
+                results[i] = reading
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                put(n, step(finished))
+
+        if not groups:
+            put(n, step(finished))
+        for batch in groups:
+            put(n, step(functools.partial(read, batch)))
+
+    put(n, step(prepared))
+    return done
 
 
 # ---- PDFs whose text layer is junk ----

@@ -1,9 +1,11 @@
-"""One page: levelled, its text found, every piece read in one batched pass, tables as rows."""
+"""One page: levelled, its text found, every piece read in batches, tables as rows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from parser.layout import Line
-from parser.readers.ocr.engine import TARGET_LONG_SIDE, detect, engine, recognise
+from parser.readers.ocr.engine import TARGET_LONG_SIDE, Reading, detect, engine, recognise
 from parser.readers.ocr.grid import INK, REREAD_PAD, Cell, Table, box_crop, cell_crop, cell_lines, find_tables
 from parser.readers.ocr.text import (
     CJK,
@@ -53,22 +55,45 @@ def normalise(frame):
     return np.asarray(frame, dtype=np.uint8)
 
 
+@dataclass(slots=True)
+class PageWork:
+    """A page made ready for the recogniser: its tables, and every piece to read with what it is read for."""
+
+    page: int
+    grey: object  # the levelled page (numpy uint8)
+    tables: list[Table]
+    crops: list = field(default_factory=list)
+    # what each crop is read for: ("cell", Cell), ("part", (Cell, box)) or ("word", box)
+    targets: list[tuple[str, object]] = field(default_factory=list)
+
+
 def read_page(grey, page: int) -> list[Line]:
     """One greyscale page (numpy uint8) → its lines, tables as rows.
 
     Text is found on a reduced copy of the page (DETECT_LONG_SIDE: finding text lines needs no fine
     detail, and the detector's cost grows with the pixels), then every piece is read once from the
-    full-resolution page in one batched pass: a table cell holding one line of text as a whole (so a
-    lone "0" the detector missed is read too, and a number is never split between cells), every other
-    piece of text by its detected box."""
+    full-resolution page, in batches: a table cell holding one line of text as a whole (so a lone "0"
+    the detector missed is read too, and a number is never split between cells), every other piece
+    of text by its detected box. The steps are `prepare`, `recognise` and `finish`; the reader runs
+    them as tasks for several pages at once (ocr._read_pages)."""
+    work = prepare(grey, page)
+    if work is None:
+        return []
+    ocr = engine()
+    return finish(work, recognise(ocr, work.crops), ocr)
+
+
+def prepare(grey, page: int) -> PageWork | None:
+    """The page levelled, its text found, its tables' cells and the words outside them cut out for the
+    recogniser; None for a blank page."""
     if not (grey < INK).any():
-        return []  # a blank page: nothing to read, and the engine's seconds saved
+        return None  # a blank page: nothing to read, and the engine's seconds saved
     grey = deskew(grey)
     ocr = engine()
     boxes = detect(grey, ocr)
     tables = find_tables(grey)
-    crops: list = []
-    targets: list[tuple[str, object]] = []  # what each crop is read for: ("cell", Cell) or ("word", box)
+    work = PageWork(page, grey, tables)
+    crops, targets = work.crops, work.targets
     placed: set[int] = set()
     for table in tables:
         cells = [cell for row in table.rows for cell in row]
@@ -93,9 +118,15 @@ def read_page(grey, page: int) -> list[Line]:
             if crop is not None:
                 crops.append(crop)
                 targets.append(("word", box))
-    results = recognise(ocr, crops)
+    return work
+
+
+def finish(work: PageWork, results: list[Reading], ocr) -> list[Line]:
+    """What the recogniser read of `work.crops` (`results`, in their order) → the page's lines; doubtful
+    cells are read once more first."""
+    tables, grey, page = work.tables, work.grey, work.page
     words: list[Word] = []
-    for crop, (kind, target), (text, confs) in zip(crops, targets, results, strict=True):
+    for crop, (kind, target), (text, confs) in zip(work.crops, work.targets, results, strict=True):
         conf = min(confs, default=0.0)
         if kind == "cell":
             if ONE_LIKE.match(text.strip()) and slanted(crop):

@@ -330,3 +330,53 @@ def test_a_cell_is_split_into_lines_only_at_blank_rows() -> None:
     page[262:274, 200:220] = 170
     page[274:280, 200:220] = 0
     assert len(ocr._cell_lines(page, (180, 240, 380, 295))) == 1
+
+
+def _stub_steps(monkeypatch, fail_on: int | None = None) -> None:
+    """The reader's steps without the engine: page n has 3n crops of distinct widths (page 3 is
+    blank), a crop reads as its width, a page's lines are its readings in crop order."""
+    import numpy as np
+
+    from parser.readers.ocr.page import PageWork
+
+    def prepare(grey, number: int):
+        if number == fail_on:
+            raise MemoryError("page too big")
+        if number == 3:
+            return None
+        crops = [np.zeros((10, 7 * number + k), dtype=np.uint8) for k in range(3 * number)]
+        return PageWork(number, grey, [], crops)
+
+    def recognise_batch(engine, crops, batch):
+        return [(str(crops[i].shape[1]), [1.0]) for i in batch]
+
+    def finish(work, results, engine):
+        return [Line([text for text, _ in results], work.page)]
+
+    monkeypatch.setattr(ocr, "engine", lambda: None)
+    monkeypatch.setattr(ocr, "prepare", prepare)
+    monkeypatch.setattr(ocr, "recognise_batch", recognise_batch)
+    monkeypatch.setattr(ocr, "finish", finish)
+
+
+def test_pages_read_as_tasks_come_back_in_page_order(monkeypatch) -> None:
+    """A page's batches run as tasks on the reader's threads; its readings come back in crop order and
+    its lines in page order, a blank page giving none."""
+    _stub_steps(monkeypatch)
+    seen: list[tuple[int, int]] = []
+    lines = ocr._read_pages(
+        ((None, n) for n in range(1, 7)), 6, lambda page, pages: seen.append((page, pages))
+    )
+    assert [line.page for line in lines] == [1, 2, 4, 5, 6]
+    for line in lines:
+        assert line.cells == [str(7 * line.page + k) for k in range(3 * line.page)]
+    assert seen == [(n, 6) for n in range(1, 7)]
+
+
+def test_a_page_that_fails_fails_the_read_and_its_threads_end(monkeypatch) -> None:
+    import threading
+
+    _stub_steps(monkeypatch, fail_on=2)
+    with pytest.raises(MemoryError):
+        ocr._read_pages(((None, n) for n in range(1, 7)), 6, None)
+    assert not [t for t in threading.enumerate() if t.name.startswith("ocr")]
