@@ -62,6 +62,7 @@ HEADING_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 ORDINALS = {key: i + 1 for i, key in enumerate(SECTION_KEYS)}
+HEADING_MAX_CHARS = 30  # a heading's words (numbering, spaces and punctuation aside); longer is prose
 
 _NUMBERING = re.compile(
     rf"^\s*(?:(?P<cn>{CN_ORDINAL})\s*[、.．,，]|[(（]\s*(?P<paren>{CN_ORDINAL})\s*[)）]"
@@ -99,7 +100,7 @@ def split_numbering(text: str) -> tuple[str | None, int | None, str, str]:
 def _match_key(rest: str) -> tuple[str, float] | None:
     """Which section a heading text names, with how much of the text the phrase covers."""
     body = squash(rest)
-    if not body or len(body) > 30:
+    if not body or len(body) > HEADING_MAX_CHARS:
         return None
     best: tuple[str, float] | None = None
     for key, phrases in HEADING_PHRASES.items():
@@ -138,6 +139,8 @@ def _candidate(lines: list[Line], i: int) -> tuple[Heading, float] | None:
     if line.is_row and len([c for c in line.cells if c]) > 1:
         return _beside_row(lines, i)
     texts = [line.text]
+    if len(squash(split_numbering(line.text)[3])) > HEADING_MAX_CHARS + 2:
+        return None  # prose: too long for a heading, alone or with the next line (a little slack for NFKC)
     if i + 1 < len(lines) and not lines[i + 1].is_row:
         texts.append(line.text + lines[i + 1].text)  # a heading split over two lines
     best = None

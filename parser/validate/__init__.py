@@ -8,7 +8,10 @@ table arithmetic, structure, then prose.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
+from typing import TypeVar
 
 from parser.model import Finding, Report, Severity
 
@@ -53,6 +56,28 @@ def rule(rule_id: str, severity: Severity) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+# What several rules work out from the same report (table 3 as meant, the culprit cells, a row left
+# unfilled) is worked out once per validate() call; outside one (a rule run alone, the YOY rules), anew.
+_RUN_CACHE: ContextVar[dict | None] = ContextVar("validate_run_cache", default=None)
+T = TypeVar("T")
+
+
+def once_per_run(fn: Callable[[Report], T]) -> Callable[[Report], T]:
+    """Cache `fn(report)` for the rest of the current validate() call. The result is shared: read it only."""
+
+    @wraps(fn)
+    def cached(report: Report) -> T:
+        cache = _RUN_CACHE.get()
+        if cache is None:
+            return fn(report)
+        key = (fn, id(report))
+        if key not in cache:
+            cache[key] = (report, fn(report))  # the report kept alive: its id is not reused meanwhile
+        return cache[key][1]
+
+    return cached
+
+
 def short_quote(text: str | None, limit: int = 60) -> str | None:
     """A quote short enough for a chat message, whitespace collapsed."""
     if not text:
@@ -71,7 +96,11 @@ def validate(report: Report) -> list[Finding]:
         from parser.validate.doubts import resolve_doubts
 
         resolve_doubts(report)
-    return [hit.finding(r.id, r.severity) for r in RULES for hit in r.check(report)]
+    token = _RUN_CACHE.set({})
+    try:
+        return [hit.finding(r.id, r.severity) for r in RULES for hit in r.check(report)]
+    finally:
+        _RUN_CACHE.reset(token)
 
 
 # Registration happens on import; the order here is the order of the findings.

@@ -22,7 +22,7 @@ from parser.model import (
     Applications,
     Report,
 )
-from parser.validate import Hit, rule
+from parser.validate import Hit, once_per_run, rule
 from parser.validate.doubts import unsure
 
 SIX = APPLICANT_COLUMNS[:-1]
@@ -109,6 +109,7 @@ class UnfilledRow:
     values: dict[str, int]  # column → the value the checks through the row give it
 
 
+@once_per_run
 def unfilled_row(report: Report) -> UnfilledRow | None:
     """A row of the balance left at 0 (or blank) in every column while the checks through it say what it
     holds — e.g. （七）总计 all 0 under outcome rows that hold numbers. One mistake: said once, at the row,
@@ -160,6 +161,7 @@ def unfilled_row(report: Report) -> UnfilledRow | None:
     return found[0] if len(found) == 1 else None
 
 
+@once_per_run
 def meant(report: Report) -> Applications | None:
     """Table 3 as the checks use it: the report's meaning (an unfilled 总计 column taken from the row
     sums), and a row left unfilled taken from the checks through it (its finding says so, once)."""
@@ -237,6 +239,7 @@ def _row_fails(apps: Applications, report: Report, rows=None) -> list[RowFail]:
     return fails
 
 
+@once_per_run
 def culprits(report: Report) -> dict[tuple[str, str], int]:
     """(row, column) → the value that makes the failing row and column checks through that cell hold."""
     apps = meant(report)

@@ -166,3 +166,15 @@ def test_lit_total():
     findings = [f for f in validate(make(lit=lit)) if f.rule == "LIT-TOTAL"]
     assert [(f.where, f.severity) for f in findings] == [("review_litigation.litigation_direct", "error")]
     assert "= 26" in findings[0].message and "总计 27" in findings[0].message
+
+
+def test_what_rules_share_is_worked_out_anew_for_each_validation():
+    """Table 3 as meant and its culprit cells are worked out once per validate() call, for all the
+    rules: a report corrected between two calls is checked as it is now."""
+    apps = clean_applications()
+    apps.granted = row(4, 1, 0, 0, 1, 0, 5)
+    report = make(apps)
+    assert rules(report) == {("APP-ROW-TOTAL", "applications.granted")}
+    report.applications.granted = row(3, 1, 0, 0, 1, 0, 5)
+    assert rules(report) == set()
+    assert culprits(report) == {}  # outside a validation: nothing kept from it
