@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Subcommand modules, each with register(subparsers) whose parser sets func=run(args) -> int.
@@ -55,5 +56,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """The `nianbao` command: main(), then out at once. Everything the command does is done and closed by
+    then (the store, the workers); the interpreter's own teardown (every module, the threads' and the
+    forkserver's clean-up) would add some 40 ms to each run for nothing."""
+    code = main()
+    if "logging" in sys.modules:  # its handlers flushed and closed, as at a normal exit
+        sys.modules["logging"].shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`nianbao list | head`)
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
