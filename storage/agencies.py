@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from parser.agency import NOT_PLACES
 from parser.meta import strip_pictures
@@ -30,6 +31,7 @@ _REWRITES = [
 ]
 
 
+@lru_cache(maxsize=4096)  # an import compares every new name with the known ones, again and again
 def normalise(name: str) -> str:
     """The comparable form of an agency name: width folded, no spaces or punctuation, suffix unified."""
     s = strip_pictures(unicodedata.normalize("NFKC", name or ""))  # 「[图片]某某局」 is 某某局

@@ -165,8 +165,8 @@ class Store:
             if next_id is not None:
                 await _recheck(conn, next_id, previous=report)  # this report, as stored: no need to load it
                 rechecked.append(next_id)
-        # again: a delete of the same bytes may have removed it meanwhile (mostly just a stat)
-        await asyncio.to_thread(self.files.put, data, sha)
+        # again, here: a delete of the same bytes may have removed it meanwhile (nearly always a stat alone)
+        self.files.put(data, sha)
         return SaveResult(
             status="superseded" if old_id is not None else "new",
             report_id=new_id,

@@ -323,7 +323,7 @@ def _items(
     items: list[tuple[float, int, _Text | list[str]]] = []
     groups = _word_groups(words)
     aligned, columns = _aligned_rows(groups, columns)
-    for group, line in zip(groups, _word_lines(words, height), strict=True):
+    for group, line in zip(groups, _word_lines(groups, height), strict=True):
         cells = aligned.get(id(group))
         items.append((line.top, 0, cells if cells is not None else line))
     for top, n, rows in blocks:
@@ -357,10 +357,10 @@ def _word_groups(words: list[dict]) -> list[list[dict]]:
     return [g for g in lines if _SPACES.sub(" ", " ".join(w["text"] for w in g)).strip()]
 
 
-def _word_lines(words: list[dict], height: float) -> list[_Text]:
-    """Words grouped into lines by their vertical place, left to right, a space between words."""
+def _word_lines(groups: list[list[dict]], height: float) -> list[_Text]:
+    """The lines of words `_word_groups` gives, as text: left to right, a space between words."""
     out = []
-    for group in _word_groups(words):
+    for group in groups:
         text = _SPACES.sub(" ", " ".join(w["text"] for w in group)).strip()
         top = min(w["top"] for w in group)
         bottom = max(w["bottom"] for w in group)
