@@ -19,10 +19,16 @@ class Line:
     is_row: bool = False  # True when the cells come from a real table structure
     doubtful: list[int] = field(default_factory=list)  # indexes of cells read with low confidence (OCR)
     picture: bool = False  # a picture stood here (a table pasted as an image, in DOCX and HTML)
+    # the text, worked out once: the readers of tables, headings and metadata ask for it again and again
+    # (a line's cells are never changed once it is made)
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return " ".join(c for c in self.cells if c)
+        text = self._text
+        if text is None:
+            text = self._text = " ".join(c for c in self.cells if c)
+        return text
 
 
 @dataclass(slots=True)
