@@ -45,7 +45,7 @@ CREATE TABLE cells (
     value REAL,
     PRIMARY KEY (report_id, path)
 ) WITHOUT ROWID;
-CREATE INDEX cells_path ON cells(path);
+-- no index by path (migration 0005): every read of cells is by report
 
 CREATE TABLE facts (
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,

@@ -195,3 +195,24 @@ async def test_concurrent_coroutines_share_one_connection(tmp_path):
         )
         assert {r.status for r in results[:10]} == {"new"}
         assert len(await store.list()) == 10
+
+
+async def test_migration_5_drops_the_index_of_cells_by_path_and_keeps_the_cells(tmp_path):
+    path = tmp_path / "v4.db"
+    db = await Database.open(path, migrate_to=4)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cells_path'").fetchone()
+    store = await Store.open(path)
+    try:
+        report = make_report("兴庆区掌政镇", 2023, short="掌政镇")
+        saved = await store.save(report, b"report", "cli")
+        got = await store.get(saved.agency_id, 2023)
+        assert got.applications == saved.report.applications
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() >= 5
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cells_path'").fetchone() is None
+        # a query across reports by path still works (a scan)
+        assert conn.execute("SELECT count(*) FROM cells WHERE path LIKE 'applications.%'").fetchone()[0] > 0
