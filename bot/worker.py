@@ -11,6 +11,7 @@ a library leaks piles up. Scans report each page as OCR reads it: every page rea
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -84,6 +85,9 @@ def _serve(conn, memory_mb: int, warm: list[str] | None = None) -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    # What the forkserver loaded (the parser, pydantic) lives as long as the worker: out of the garbage
+    # collector's sight, so collections neither scan it nor copy its shared pages
+    gc.freeze()
     while True:
         try:
             task = conn.recv()
