@@ -40,7 +40,7 @@ DEFAULT_MEMORY_MB = (
 )
 MAX_TASKS = 200  # files a worker parses before it is renewed (a fresh worker starts with cold caches:
 # renewing is against slow leaks, a few times in a season's archive, not every few dozen files)
-PAGE_TIMEOUT = 30.0  # a scanned page takes ~5 s to read; a page that takes 30 s is stuck
+PAGE_TIMEOUT = 30.0  # a scanned page takes ~2 s to read (2 cores); a page that takes 30 s is stuck
 MAX_TIMEOUT = 30 * 60.0
 
 Progress = Callable[[int, int], None]
