@@ -160,7 +160,12 @@ class ParsePool:
         "parser.readers.docx",
         "parser.readers.html",
         "parser.readers.text",
+        "parser.readers.ocr",  # its light part: every PDF is asked whether its text is garbled
+        "parser.facts",
+        "encodings.cp437",  # ZIP member names (DOCX)
+        "encodings.utf_16_le",  # pdfium's text
         # not pdfplumber: pdfium reads nearly every PDF; a worker loads pdfminer when a page needs it
+        "bot.warmup",  # last: reads the example report once, so workers start warm
     ]
 
     def __init__(

@@ -243,3 +243,20 @@ def test_start_all_has_every_worker_running_before_the_first_file():
             pool._idle.put(w)
     finally:
         pool.close()
+
+
+def test_every_module_the_forkserver_preloads_imports_and_the_last_warms_the_parser():
+    """The forkserver skips a module that fails to import without a word: each must import. The last,
+    bot.warmup, has read the example report, so workers fork from a parser that has done it once."""
+    import subprocess
+
+    code = (
+        "import importlib, sys\n"
+        "from bot.worker import ParsePool\n"
+        "for name in ParsePool.PRELOAD: importlib.import_module(name)\n"
+        "from parser.textutil import nfkc\n"
+        "assert ParsePool.PRELOAD[-1] == 'bot.warmup'\n"
+        "assert 'parser.facts' in sys.modules and nfkc.cache_info().currsize > 100, nfkc.cache_info()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
