@@ -151,6 +151,20 @@ def import_figures(files: int, repeat: int = 3) -> tuple[float, float, str]:
 PARTS = ("pdf", "check", "import", "scans")
 
 
+def machine_ms() -> float:
+    """A fixed pure-Python loop, best of 3, in ms: how fast this (virtual) machine runs Python right now.
+    A shared host's speed drifts by a fifth and more from minute to minute; figures taken minutes apart
+    compare only with this beside them."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -160,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scans", type=int, default=2, help="scanned reports for bench/scans.py (0: skip)")
     ap.add_argument("--only", nargs="+", choices=PARTS, default=PARTS, help="run only these parts")
     args = ap.parse_args(argv)
-    print(f"nianbao speed, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"nianbao speed, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+        f"machine {machine_ms():.0f} ms (a fixed Python loop; lower is faster)\n"
+    )
 
     real = [(p.name, p.read_bytes()) for p in sorted(REAL.glob("*.pdf"))]
     rendered = rendered_reports(args.rendered) if {"pdf", "check"} & set(args.only) else []
@@ -189,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n`nianbao import DIR` on generated text-layer reports (target: >= 60 a second)")
         files = args.import_files
         seconds, alone, summary = import_figures(files, args.import_repeat)
+        print(f"  (machine {machine_ms():.0f} ms just after)")
         print(
             f"  {files} reports (PDF, DOCX, TXT) in {seconds:.2f} s: {files / seconds:.0f} reports a second"
         )
