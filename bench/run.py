@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scans", type=int, default=2, help="scanned reports for bench/scans.py (0: skip)")
     ap.add_argument("--only", nargs="+", choices=PARTS, default=PARTS, help="run only these parts")
     args = ap.parse_args(argv)
+    # bytecode written for every module first: with PYTHONDONTWRITEBYTECODE set (as in some sandboxes), a
+    # module changed since its last compile would be compiled anew by every process the figures time
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "bot", "parser", "storage"], cwd=ROOT, check=False)
     print(
         f"nianbao speed, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
         f"machine {machine_ms():.0f} ms (a fixed Python loop; lower is faster)\n"
