@@ -85,8 +85,21 @@ def finding_button(bot: BotHarness, chat: int, action: str, text: str):
 
 
 async def season_line(bot: BotHarness) -> str:
-    (reply, *_) = await bot.command("/season 2024", count=2)
-    return next(line for line in reply.text.splitlines() if AGENCY in line)
+    """The agency's line in /season's text, once its chart and workbook have come too (three messages): found
+    by what they are, so none arrives late into the next step's replies."""
+    before = {m.message_id for m in bot.api.chat_messages(USER)}
+    bot.api.send_text("/season 2024", USER)
+
+    def line() -> str | None:
+        new = [m for m in bot.api.chat_messages(USER) if m.message_id not in before]
+        text = next((m.text for m in new if m.text and "应报" in m.text and AGENCY in m.text), None)
+        chart = any(m.photo is not None and "报送情况" in (m.caption or "") for m in new)
+        workbook = any(m.document is not None and m.document[0].endswith(".xlsx") for m in new)
+        return (
+            next(row for row in text.splitlines() if AGENCY in row) if text and chart and workbook else None
+        )
+
+    return await bot.api.wait_for(line, what="/season's text and chart")
 
 
 async def answered(bot: BotHarness, n_before: int) -> dict:
