@@ -68,12 +68,14 @@ async def test_sigterm_finishes_in_flight_files_and_exits(tmp_path):
         "PARSE_WORKERS": "1",
         "LOG_LEVEL": "WARNING",
     }
-    code = (
-        "import sys; from bot.commands.bot import run; from argparse import Namespace; "
-        "sys.exit(run(Namespace(env_file=None)))"
-    )
+    # as systemd starts it: the `nianbao bot` command, through bot.cli.entry (which exits at once once
+    # the command returns: every file being checked must be answered and stored by then)
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-m", "bot.cli", "bot", "--env-file", str(tmp_path / "none.env")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         await api.wait_for(lambda: api.called("getUpdates"), 60, "polling")
