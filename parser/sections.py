@@ -139,8 +139,6 @@ def _candidate(lines: list[Line], i: int) -> tuple[Heading, float] | None:
     if line.is_row and len([c for c in line.cells if c]) > 1:
         return _beside_row(lines, i)
     texts = [line.text]
-    if len(squash(split_numbering(line.text)[3])) > HEADING_MAX_CHARS + 2:
-        return None  # prose: too long for a heading, alone or with the next line (a little slack for NFKC)
     if i + 1 < len(lines) and not lines[i + 1].is_row:
         texts.append(line.text + lines[i + 1].text)  # a heading split over two lines
     best = None
