@@ -55,6 +55,18 @@ class Unsettled(Exception):
     """The page holds something this fast path does not read like pdfplumber (rotated text, odd text)."""
 
 
+def _void_fn(fn, restype, *argtypes):
+    """The same pdfium function, taking and returning plain addresses: pypdfium2's prototypes wrap
+    every pointer result in a new ctypes object, which costs more than the call itself."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_loose_box = _void_fn(
+    pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+)
+_text_object = _void_fn(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+
+
 def page_chars(textpage, top_of_page: float) -> list[Char]:
     """Every character pdfium read on the page, boxed as pdfminer boxes them.
 
@@ -62,35 +74,49 @@ def page_chars(textpage, top_of_page: float) -> list[Char]:
     font size — pdfminer starts at the font's declared descent, which LibreOffice declares as 0 and
     other producers as the font's own; the baseline keeps the characters of one line, whatever their
     font, on one line. Spaces pdfium generated between words are dropped: pdfplumber splits words by
-    the gap instead."""
+    the gap instead.
+
+    A text object's characters share one matrix and font size, and in horizontal writing one baseline:
+    those are asked once an object, the box once a character. A character whose box stands higher or
+    lower than its object's first (vertical writing moves down the object) is asked in full."""
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
     text = textpage.get_text_range()
     if len(text) != count:  # characters outside the BMP (two UTF-16 units): read them the slow way
         raise Unsettled("text length")
+    address = ctypes.cast(raw, ctypes.c_void_p).value
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     oxr, oyr = ctypes.byref(ox), ctypes.byref(oy)
     matrix = pdfium_c.FS_MATRIX()
     mref = ctypes.byref(matrix)
-    loose, origin, generated = (
-        pdfium_c.FPDFText_GetLooseCharBox,
+    loose, text_object, generated = _loose_box, _text_object, pdfium_c.FPDFText_IsGenerated
+    origin, char_matrix, font_size = (
         pdfium_c.FPDFText_GetCharOrigin,
-        pdfium_c.FPDFText_IsGenerated,
+        pdfium_c.FPDFText_GetMatrix,
+        pdfium_c.FPDFText_GetFontSize,
     )
-    char_matrix, font_size = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFontSize
+    spans: dict[int, tuple[float, float, float]] = {}  # text object → top, baseline, box bottom
     chars: list[Char] = []
     append = chars.append
     for i, ch in enumerate(text):
         if ch.isspace() and (ch in "\r\n" or generated(raw, i)):
             continue
-        if not loose(raw, i, ref) or not origin(raw, i, oxr, oyr) or not char_matrix(raw, i, mref):
+        if not loose(address, i, ref):
             continue
-        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
-            raise Unsettled("rotated or mirrored text")  # pdfplumber reads such text its own way
-        baseline = top_of_page - oy.value
-        append(Char(ch, rect.left, rect.right, baseline - font_size(raw, i) * matrix.d, baseline))
+        obj = text_object(address, i)
+        span = spans.get(obj) if obj else None
+        if span is None or abs(span[2] - rect.bottom) > 0.5:  # its float32 box wavers by ~0.02
+            if not origin(raw, i, oxr, oyr) or not char_matrix(raw, i, mref):
+                continue
+            if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+                raise Unsettled("rotated or mirrored text")  # pdfplumber reads such text its own way
+            baseline = top_of_page - oy.value
+            span = (baseline - font_size(raw, i) * matrix.d, baseline, rect.bottom)
+            if obj and obj not in spans:
+                spans[obj] = span
+        append(Char(ch, rect.left, rect.right, span[0], span[1]))
     return chars
 
 

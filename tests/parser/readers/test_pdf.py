@@ -163,6 +163,53 @@ def test_real_pdf_table_pages_are_read_without_pdfplumber() -> None:
     assert unsettled == set()  # pdfium's boxes and paths settle them all: pdfplumber is not needed
 
 
+def _chars_one_by_one(textpage, top: float) -> list[tuple]:
+    """Each character's box, baseline and size asked of pdfium on its own (what page_chars shares
+    between the characters of one text object)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    out = []
+    for i, ch in enumerate(textpage.get_text_range()):
+        if ch.isspace() and (ch in "\r\n" or pdfium_c.FPDFText_IsGenerated(raw, i)):
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(rect))
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+        pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix))
+        baseline = top - oy.value
+        size = pdfium_c.FPDFText_GetFontSize(raw, i) * matrix.d
+        out.append((ch, rect.left, rect.right, baseline - size, baseline))
+    return out
+
+
+@pytest.mark.parametrize("which", ["real", "ruled"])
+def test_page_chars_are_each_characters_own_box(which: str) -> None:
+    if which == "real":
+        if not REAL_PDF.exists():
+            pytest.skip("shared/real/ is not beside the project")
+        data = REAL_PDF.read_bytes()
+    else:
+        if not pdf_docs.soffice_available():
+            pytest.skip("LibreOffice is not installed")
+        data = pdf_docs.render(pdf_docs.report_spec())
+    document = pdfium.PdfDocument(data)
+    try:
+        for page in document:
+            top = page.get_mediabox()[3]
+            textpage = page.get_textpage()
+            chars = pdf.pdf_grid.page_chars(textpage, top)
+            assert chars  # every page of these reports has text
+            assert [(c.text, c.x0, c.x1, c.top, c.bottom) for c in chars] == _chars_one_by_one(textpage, top)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+
+
 def _lines_through_pdfplumber(data: bytes, monkeypatch) -> list:
     def unsettled(*_args, **_kwargs):
         raise pdf.pdf_grid.Unsettled("forced")
