@@ -247,7 +247,7 @@ async def session(
     `workers` parse processes start only when a file is parsed; `store=False` opens no database.
     `forked_worker`: one worker forked from this process at once, for a command that parses files one
     after another (no forkserver to start; the worker loads the parser while the store opens).
-    `start_workers`: every worker starts at once, in the background (a command that parses a batch)."""
+    `start_workers`: every worker starts at once (a command that parses a batch)."""
     if forked_worker:
         import parser.model  # noqa: F401 (before the fork: the worker builds reports with it, this process reads them)
 
@@ -256,7 +256,7 @@ async def session(
     else:
         pool = ParsePool(workers)
         if start_workers:
-            pool.start_all()
+            pool.start_forked()
     try:
         if not store:
             yield Checker(pool)

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import resource
+import signal
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -80,6 +81,10 @@ def _serve(conn, memory_mb: int, warm: list[str] | None = None) -> None:
 
     `warm`: modules to import while the first file is still on its way (a forked worker)."""
     _limit_memory(memory_mb)
+    # A worker forked from a command's event loop inherits its Ctrl-C handler and wake-up pipe: take
+    # Ctrl-C as any process does, and never write into the parent's loop
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.set_wakeup_fd(-1)
     for name in warm or ():
         try:
             importlib.import_module(name)
@@ -240,6 +245,27 @@ class ParsePool:
         the store and lists its files (a batch) or waits for users (the bot), and the first files need
         not wait for it."""
         return [self._threads.submit(self.start) for _ in range(self.workers)]
+
+    def start_forked(self) -> None:
+        """Start every worker now, forked from this process once the parser is imported here.
+
+        For a batch (an import): its workers are ready about 0.1 s sooner than from the forkserver,
+        a second interpreter that would load pydantic and the parser again. Only from a process with one
+        thread, since a fork copies whatever lock another thread holds: otherwise, and for every worker
+        renewed later, the forkserver as usual."""
+        import threading
+
+        if self._ctx.get_start_method() != "forkserver" or threading.active_count() > 1:
+            self.start_all()
+            return
+        for name in self.PRELOAD:
+            importlib.import_module(name)
+        fork = multiprocessing.get_context("fork")
+        places = [self._idle.get() for _ in range(self.workers)]
+        for worker in places:
+            if worker is None or not worker.process.is_alive():
+                worker = _Worker(fork, self.memory_mb)
+            self._idle.put(worker)
 
     def _acquire(self) -> _Worker | None:
         """Wait for a free worker place; the file's clock starts only after this."""

@@ -260,3 +260,69 @@ def test_every_module_the_forkserver_preloads_imports_and_the_last_warms_the_par
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def _run_python(code: str, *args: str) -> str:
+    """`code` in a fresh interpreter: a process with one thread, as a CLI command starts."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=root, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+_FORKED_POOL = """
+import os, sys, threading
+import bot.worker
+from bot.worker import ParsePool
+
+def parent(pid):  # the process a worker was forked from (Linux /proc)
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+
+if sys.argv[2:] == ["threaded"]:  # another thread running, as in the bot or a test process
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+bot.worker.MAX_TASKS = 2
+seed = open(sys.argv[1], "rb").read()
+pool = ParsePool(workers=2, timeout=600)
+pool.start_forked()
+places = [pool._idle.get() for _ in range(2)]
+print("started", all(w is not None and w.process.is_alive() for w in places))
+print("forked here", [parent(w.process.pid) == os.getpid() for w in places])
+for w in places:
+    pool._idle.put(w)
+print("years", [pool.parse(seed).year for _ in range(4)])  # each worker retires after two files
+renewed = [pool._idle.get() for _ in range(2)]
+print("renewed", [w is None for w in renewed])
+for w in renewed:
+    pool._idle.put(w)
+print("year after", pool.parse(seed).year)
+fresh = [w for w in pool._idle.queue if w is not None]
+print("fresh from here", [parent(w.process.pid) == os.getpid() for w in fresh])
+pool.close()
+"""
+
+
+def test_a_batch_forks_its_workers_from_the_command_and_renews_them_from_the_forkserver():
+    """`nianbao import` forks its workers straight from the command, once the parser is imported there
+    (no second interpreter to load it again); workers renewed later come from the forkserver, since
+    by then the command runs other threads."""
+    seed = SEEDS / "003_24cd27ad2d34b72d.txt"
+    out = _run_python(_FORKED_POOL, str(seed))
+    assert out.splitlines() == [
+        "started True",
+        "forked here [True, True]",
+        "years [2020, 2020, 2020, 2020]",
+        "renewed [True, True]",
+        "year after 2020",
+        "fresh from here [False]",
+    ]
+
+
+def test_a_process_with_other_threads_starts_its_workers_from_the_forkserver():
+    seed = SEEDS / "003_24cd27ad2d34b72d.txt"
+    out = _run_python(_FORKED_POOL, str(seed), "threaded")
+    assert "forked here [False, False]" in out.splitlines()
+    assert "years [2020, 2020, 2020, 2020]" in out.splitlines()
