@@ -317,6 +317,7 @@ class Similarities:
     def __init__(self, groups: list[Group]):
         self.groups = groups
         self._last = [_last_label(g) for g in groups]
+        self._pairs = [bigrams(g.label) for g in groups]
         self._fits: dict[tuple[int, int], bool] = {}
         self._sims: dict[tuple[int, str], float] = {}
 
@@ -326,6 +327,8 @@ class Similarities:
     def get(self, i: int, row: RowSpec) -> float:
         sim = self._sims.get((i, row.key))
         if sim is None:
+            if self.groups[i].label and self._pairs[i].isdisjoint(bigrams(row.canonical)):
+                return 0.0  # no pair of the row's words in the label: _similarity's first test (most pairs)
             fits = self._fits.get((i, row.width))
             if fits is None:
                 fits = self._fits[(i, row.width)] = fit_slots(self.groups[i], row.width) is not None
