@@ -473,5 +473,38 @@ def _word(chars: list[Char]) -> Word:
 
 def extract_text(chars: list[Char]) -> str:
     """Words, grouped into lines by `top`: a space between words, a newline between lines."""
+    tops = [c.top for c in chars]
+    if tops and max(tops) - min(tops) <= Y_TOL:
+        return _one_line_text(chars)
+    return _lines_text(chars)
+
+
+def _lines_text(chars: list[Char]) -> str:
     lines = _cluster(extract_words(chars), lambda w: w.top, Y_TOL)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
+
+
+def _one_line_text(chars: list[Char]) -> str:
+    """extract_text of characters that make one line (most cells: a number, a short label), without
+    building its words: split where extract_words splits, at a blank or a gap over X_TOL."""
+    words: list[str] = []
+    current: list[str] = []
+    right = None  # x1 of the word's last character
+    for char in sorted(chars, key=_x0):
+        if char.text.isspace():
+            if current:
+                words.append("".join(current))
+            current, right = [], None
+            continue
+        if right is not None and char.x0 > right + X_TOL:
+            words.append("".join(current))
+            current = []
+        current.append(LIGATURES.get(char.text, char.text))
+        right = char.x1
+    if current:
+        words.append("".join(current))
+    return " ".join(words)
+
+
+def _x0(char: Char) -> float:
+    return char.x0

@@ -532,3 +532,28 @@ def test_pdfminer_font_warnings_stay_out_of_the_log(caplog) -> None:
         doc = pdf.read(data)
     assert len([n for line in doc.lines for n in line.text.split()]) == 15  # every number read
     assert not [r for r in caplog.records if "FontBBox" in r.getMessage()]
+
+
+def _char(text: str, x0: float, top: float = 100.0, width: float = 5.0) -> pdf.pdf_grid.Char:
+    return pdf.pdf_grid.Char(text, x0, x0 + width, top, top + 10)
+
+
+@pytest.mark.parametrize(
+    "chars",
+    [
+        [_char("7", 10)],
+        [_char(" ", 10)],
+        [_char("1", 10), _char("2", 15), _char("3", 20)],
+        [_char("3", 20), _char("1", 10), _char("2", 15)],  # out of order on the page
+        [_char("a", 10), _char("b", 15), _char("c", 24)],  # a gap over X_TOL
+        [_char("a", 10), _char("b", 15), _char("c", 23)],  # a gap within it
+        [_char("a", 10), _char(" ", 15), _char("b", 20)],
+        [_char("ﬁ", 10), _char("x", 15, top=102.5)],  # a ligature; tops within Y_TOL
+        [_char("a", 10), _char("b", 15, top=104)],  # two lines
+        [_char("a", 10), _char("b", 15, top=102), _char("c", 20, top=104)],  # a chain of two lines' tops
+    ],
+)
+def test_a_cells_text_on_one_line_is_read_as_words_then_lines(chars) -> None:
+    """The shortcut for a cell on one line gives what the word-then-line reading gives."""
+    grid = pdf.pdf_grid
+    assert grid.extract_text(chars) == grid._lines_text(chars)
