@@ -319,21 +319,28 @@ class Similarities:
         self._last = [_last_label(g) for g in groups]
         self._pairs = [bigrams(g.label) for g in groups]
         self._fits: dict[tuple[int, int], bool] = {}
-        self._sims: dict[tuple[int, str], float] = {}
+        self._columns: dict[str, list[float]] = {}  # row key → similarity of each group
 
-    def matrix(self, rows: list[RowSpec]) -> list[list[float]]:
-        return [[self.get(i, r) for r in rows] for i in range(len(self.groups))]
+    def matrix(self, rows: list[RowSpec]) -> list[tuple[float, ...]]:
+        """Each group's similarity with each of `rows`."""
+        return list(zip(*(self._column(row) for row in rows), strict=True)) or [() for _ in self.groups]
 
-    def get(self, i: int, row: RowSpec) -> float:
-        sim = self._sims.get((i, row.key))
-        if sim is None:
-            if self.groups[i].label and self._pairs[i].isdisjoint(bigrams(row.canonical)):
-                return 0.0  # no pair of the row's words in the label: _similarity's first test (most pairs)
-            fits = self._fits.get((i, row.width))
-            if fits is None:
-                fits = self._fits[(i, row.width)] = fit_slots(self.groups[i], row.width) is not None
-            sim = self._sims[(i, row.key)] = _similarity(self.groups[i], row, fits, self._last[i])
-        return sim
+    def _column(self, row: RowSpec) -> list[float]:
+        column = self._columns.get(row.key)
+        if column is None:
+            want = bigrams(row.canonical)
+            column = self._columns[row.key] = [
+                # a label sharing no pair of the row's words fails _similarity's first test (most pairs)
+                self._similarity(i, row) if not group.label or not self._pairs[i].isdisjoint(want) else 0.0
+                for i, group in enumerate(self.groups)
+            ]
+        return column
+
+    def _similarity(self, i: int, row: RowSpec) -> float:
+        fits = self._fits.get((i, row.width))
+        if fits is None:
+            fits = self._fits[(i, row.width)] = fit_slots(self.groups[i], row.width) is not None
+        return _similarity(self.groups[i], row, fits, self._last[i])
 
 
 def align(
@@ -346,23 +353,23 @@ def align(
     `similarities`: of these groups, shared by several alignments of them."""
     n, m = len(groups), len(rows)
     sims = (similarities or Similarities(groups)).matrix(rows)
-    # score[i][j]: best total for the first i groups and first j rows
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            best, how = -1.0, 0
-            if i > 0 and score[i - 1][j] > best:
-                best, how = score[i - 1][j], 1  # group is noise
-            if j > 0 and score[i][j - 1] > best:
-                best, how = score[i][j - 1], 2  # row not printed
-            if i > 0 and j > 0:
-                sim = sims[i - 1][j - 1]
-                if sim >= threshold and score[i - 1][j - 1] + sim > best:
-                    best, how = score[i - 1][j - 1] + sim, 3
-            score[i][j], move[i][j] = best, how
+    # score[i][j]: best total for the first i groups and first j rows. Scores are never negative, so
+    # the first choice is always taken and a later one only when strictly better
+    score = [[0.0] * (m + 1)]
+    move = [[0] + [2] * m]  # row 0: rows not printed
+    for i in range(1, n + 1):
+        above, row_sims = score[-1], sims[i - 1]
+        here, how_here = [above[0]] + [0.0] * m, [1] + [0] * m
+        for j in range(1, m + 1):
+            best, how = above[j], 1  # group is noise
+            if here[j - 1] > best:
+                best, how = here[j - 1], 2  # row not printed
+            sim = row_sims[j - 1]
+            if sim >= threshold and above[j - 1] + sim > best:
+                best, how = above[j - 1] + sim, 3
+            here[j], how_here[j] = best, how
+        score.append(here)
+        move.append(how_here)
     matched: dict[str, Group] = {}
     i, j = n, m
     while i > 0 or j > 0:
