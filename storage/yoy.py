@@ -8,7 +8,7 @@ order, and `is_yoy` tells the store which findings are its own (redone whenever 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from parser.model import APPLICANT_COLUMN_LABELS, APPLICANT_COLUMNS, Active2021, Finding, Report, Severity
@@ -166,28 +166,30 @@ _TABLE_NAMES = {
 }
 
 
-def _cells(report: Report, table: str) -> dict[str, float] | None:
-    """The table's cells by path, blanks as 0; None when absent or not read."""
+def _values(report: Report, table: str) -> Iterator[float] | None:
+    """The table's cells in the order of its fields, blanks as 0; None when absent or not read."""
     model = getattr(report, table)
     if model is None or table in report.unreadable:
         return None
     if table == "applications":
-        rows = model.rows()
+        rows = list(model.rows().values())
     else:
-        rows = {item: getattr(model, item) for item in type(model).model_fields}
-    return {
-        f"{key}.{col}": _n(getattr(row, col)) for key, row in rows.items() for col in type(row).model_fields
-    }
+        rows = [getattr(model, item) for item in type(model).model_fields]
+    return (_n(getattr(row, col)) for row in rows for col in type(row).model_fields)
 
 
 def repeated_cells(previous: Report, current: Report, table: str) -> int | None:
     """How many non-zero cells `table` repeats when it holds last year's figures cell for cell, else None."""
     if type(getattr(previous, table)) is not type(getattr(current, table)):
         return None  # another layout (2019 against 2021): nothing to compare cell for cell
-    before, now = _cells(previous, table), _cells(current, table)
-    if before is None or now is None or before != now:
+    before, now = _values(previous, table), _values(current, table)
+    if before is None or now is None:
         return None
-    filled = sum(1 for v in now.values() if v)
+    filled = 0
+    for old, new in zip(before, now, strict=True):  # one layout: the same cells in the same order
+        if old != new:
+            return None  # nearly always at one of the first cells
+        filled += bool(new)
     return filled if filled >= SAME_DATA_CELLS else None
 
 
