@@ -83,6 +83,14 @@ class _Tags:
         self.math_ns = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 
 
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """el.find(tag) for a plain tag, without lxml parsing the path again (a report has ~300 paragraphs)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _flag_on(el: etree._Element | None, val_attr: str) -> bool:
     """An OOXML on/off property: present and not switched off."""
     if el is None:
@@ -177,9 +185,9 @@ class _Reader:
 
     def paragraph(self, p: etree._Element) -> tuple[list[tuple[str, int | None]], list[etree._Element]]:
         t = self.t
-        ppr = p.find(t.pPr)
+        ppr = _child(p, t.pPr)
         # the first paragraph of a document is on page 1 whatever it asks for
-        if ppr is not None and self.started and _flag_on(ppr.find(t.pageBreakBefore), t.val):
+        if ppr is not None and self.started and _flag_on(_child(ppr, t.pageBreakBefore), t.val):
             self._hard_break()
         self.started = True
         seg = _Segments(self)
@@ -187,7 +195,7 @@ class _Reader:
         self._inline(p, seg, boxes)
         seg.cut()
         if ppr is not None:
-            sect = ppr.find(t.sectPr)
+            sect = _child(ppr, t.sectPr)
             if sect is not None and self.section_break.get(sect):
                 self._hard_break()
         return seg.done, boxes
@@ -268,14 +276,18 @@ class _Reader:
 
     def _continues_merge(self, tc: etree._Element) -> bool:
         t = self.t
-        tcpr = tc.find(t.tcPr)
-        if tcpr is None:
+        merges = (t.vMerge, t.hMerge)
+        for child in tc:  # by hand: lxml's find() parses its path on every call, ~300 cells a report
+            if child.tag != t.tcPr:
+                continue
+            seen = set()
+            for prop in child:
+                if prop.tag in merges and prop.tag not in seen:  # the first of each counts
+                    seen.add(prop.tag)
+                    # a bare <w:vMerge/> means "continue"; only val="restart" starts a merged cell
+                    if prop.get(t.val, "continue") == "continue":
+                        return True
             return False
-        for tag in (t.vMerge, t.hMerge):
-            merge = tcpr.find(tag)
-            # a bare <w:vMerge/> means "continue"; only val="restart" starts a merged cell
-            if merge is not None and merge.get(t.val, "continue") == "continue":
-                return True
         return False
 
     def _own_text_len(self, tc: etree._Element) -> int:
