@@ -76,10 +76,14 @@ def _run(data: bytes, filename: str | None, progress: Progress | None = None) ->
         raise errors.corrupt("文件", "structure too deeply nested") from None
 
 
-def _serve(conn, memory_mb: int, warm: list[str] | None = None) -> None:
+def _serve(conn, memory_mb: int, warm: list[str] | None = None, inherited: list | None = None) -> None:
     """A worker: one file at a time from `conn` — progress messages, then the report or the error.
 
-    `warm`: modules to import while the first file is still on its way (a forked worker)."""
+    `warm`: modules to import while the first file is still on its way (a forked worker).
+    `inherited`: the pool's ends of the pipes, which a fork copies into the worker: closed at once, so
+    that the worker sees its pipe end (and leaves) when the pool's process dies, even killed."""
+    for end in inherited or ():
+        end.close()
     _limit_memory(memory_mb)
     # A worker forked from a command's event loop inherits its Ctrl-C handler and wake-up pipe: take
     # Ctrl-C as any process does, and never write into the parent's loop
@@ -116,9 +120,12 @@ def _serve(conn, memory_mb: int, warm: list[str] | None = None) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, memory_mb: int, warm: list[str] | None = None):
+    def __init__(self, ctx, memory_mb: int, warm: list[str] | None = None, others: list | None = None):
+        """`others`: the pool's ends of its other workers' pipes (a forked worker holds copies of them)."""
         self.conn, theirs = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_serve, args=(theirs, memory_mb, warm), daemon=True)
+        # a forkserver passes the worker its own end alone; a fork copies every descriptor
+        inherited = [self.conn, *(others or ())] if ctx.get_start_method() == "fork" else None
+        self.process = ctx.Process(target=_serve, args=(theirs, memory_mb, warm, inherited), daemon=True)
         self.process.start()
         theirs.close()
         self.tasks = 0
@@ -262,9 +269,11 @@ class ParsePool:
             importlib.import_module(name)
         fork = multiprocessing.get_context("fork")
         places = [self._idle.get() for _ in range(self.workers)]
-        for worker in places:
+        for k, worker in enumerate(places):
             if worker is None or not worker.process.is_alive():
-                worker = _Worker(fork, self.memory_mb)
+                others = [w.conn for w in places if w is not None]
+                worker = places[k] = _Worker(fork, self.memory_mb, others=others)
+        for worker in places:
             self._idle.put(worker)
 
     def _acquire(self) -> _Worker | None:

@@ -1,6 +1,7 @@
 """Parsing in worker processes: results, errors, time limits, and page-by-page progress of scans."""
 
 import asyncio
+import os
 import sys
 import threading
 import time
@@ -326,3 +327,53 @@ def test_a_process_with_other_threads_starts_its_workers_from_the_forkserver():
     out = _run_python(_FORKED_POOL, str(seed), "threaded")
     assert "forked here [False, False]" in out.splitlines()
     assert "years [2020, 2020, 2020, 2020]" in out.splitlines()
+
+
+_POOL_THEN_WAIT = """
+import sys, time
+from bot.worker import ParsePool
+
+if sys.argv[1] == "batch":
+    pool = ParsePool(workers=2, timeout=600)
+    pool.start_forked()
+else:  # nianbao check's one worker
+    pool = ParsePool(workers=1, timeout=600, start_method="fork")
+    pool.start()
+print(*[w.process.pid for w in pool._idle.queue], flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")  # exited, waiting for whoever adopted it to reap it
+
+
+@pytest.mark.parametrize("how", ["batch", "check"])
+def test_workers_forked_from_a_command_leave_when_it_is_killed(how):
+    """A command killed outright (SIGKILL, the OOM killer) leaves no worker behind: a forked worker
+    closes its copy of the command's pipe ends, so it sees its pipe close when the command dies."""
+    import signal
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _POOL_THEN_WAIT, how], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == (2 if how == "batch" else 1)
+        assert not any(_gone(pid) for pid in pids)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 60  # an upper bound for a liveness check, not a speed measure
+    while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in pids if not _gone(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
