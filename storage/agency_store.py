@@ -76,17 +76,14 @@ async def resolve_agency(conn, report: Report) -> int:
             await conn.execute("UPDATE agencies SET name = ? WHERE id = ?", (raw, agency_id))
         if not current["short"] and report.agency_short:
             await conn.execute("UPDATE agencies SET short = ? WHERE id = ?", (report.agency_short, agency_id))
-    await conn.execute(
-        "INSERT OR IGNORE INTO agency_names (norm, agency_id, raw, kind) VALUES (?, ?, ?, 'name')",
-        (norm, agency_id, raw),
-    )
+    known = [(norm, agency_id, raw, "name")]
     if report.agency_short:
         short_norm = names.normalise(report.agency_short)
         if short_norm:
-            await conn.execute(
-                "INSERT OR IGNORE INTO agency_names (norm, agency_id, raw, kind) VALUES (?, ?, ?, 'short')",
-                (short_norm, agency_id, report.agency_short.strip()),
-            )
+            known.append((short_norm, agency_id, report.agency_short.strip(), "short"))
+    await conn.executemany(
+        "INSERT OR IGNORE INTO agency_names (norm, agency_id, raw, kind) VALUES (?, ?, ?, ?)", known
+    )
     return agency_id
 
 

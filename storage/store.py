@@ -153,15 +153,19 @@ class Store:
             agency_id = await resolve_agency(conn, report)
             # a shallow copy: only these top-level fields change, and the caller's report stays as it was
             report = report.model_copy(update={"sha256": sha, "findings": without_yoy(report.findings)})
-            yoy, previous_year = await _yoy_for(conn, agency_id, report.year, report)
+            # the current versions of the year before, this year and the year after, in one query
+            current = await _current_ids(conn, agency_id, (report.year - 1, report.year, report.year + 1))
+            yoy, previous_year = await _yoy_against(
+                conn, current.get(report.year - 1), report.year - 1, report
+            )
             report.findings += yoy
             report.previous_year = previous_year
-            old_id = await _current_id(conn, agency_id, report.year)
+            old_id = current.get(report.year)
             new_id = await insert_report(conn, agency_id, report, sha, str(uploaded_by), len(yoy))
             if old_id is not None:
                 await conn.execute("UPDATE reports SET superseded_by = ? WHERE id = ?", (new_id, old_id))
             rechecked = []
-            next_id = await _current_id(conn, agency_id, report.year + 1)
+            next_id = current.get(report.year + 1)
             if next_id is not None:
                 await _recheck(conn, next_id, previous=report)  # this report, as stored: no need to load it
                 rechecked.append(next_id)
@@ -359,12 +363,29 @@ async def _current_id(conn, agency_id: int, year: int) -> int | None:
     return row["id"] if row else None
 
 
+async def _current_ids(conn, agency_id: int, years: tuple[int, ...]) -> dict[int, int]:
+    """_current_id of several years at once: year → id, for the years that have a report."""
+    rows = await _all(
+        conn,
+        f"SELECT year, max(id) AS id FROM reports WHERE agency_id = ? AND year IN ({','.join('?' * len(years))})"
+        " AND superseded_by IS NULL GROUP BY year",
+        (agency_id, *years),
+    )
+    return {r["year"]: r["id"] for r in rows}
+
+
 async def _yoy_for(conn, agency_id: int, year: int, report: Report) -> tuple[list[Finding], int | None]:
-    prev_id = await _current_id(conn, agency_id, year - 1)
+    return await _yoy_against(conn, await _current_id(conn, agency_id, year - 1), year - 1, report)
+
+
+async def _yoy_against(
+    conn, prev_id: int | None, prev_year: int, report: Report
+) -> tuple[list[Finding], int | None]:
+    """YOY findings of `report` against the stored report `prev_id` of `prev_year` (None: there is none)."""
     if prev_id is None:
         return [], None
     previous = await load_report(conn, prev_id)
-    return check_yoy(previous, report), year - 1
+    return check_yoy(previous, report), prev_year
 
 
 async def _recheck(conn, report_id: int, previous: Report | None = None) -> None:
