@@ -186,17 +186,25 @@ def _chars_one_by_one(textpage, top: float) -> list[tuple]:
     return out
 
 
-@pytest.mark.parametrize("which", ["real", "ruled"])
-def test_page_chars_are_each_characters_own_box(which: str) -> None:
+def _real_or_rendered(which: str) -> bytes:
+    """The real PDF, or a report LibreOffice renders: ruled, split over pages, or without borders."""
     if which == "real":
         if not REAL_PDF.exists():
             pytest.skip("shared/real/ is not beside the project")
-        data = REAL_PDF.read_bytes()
-    else:
-        if not pdf_docs.soffice_available():
-            pytest.skip("LibreOffice is not installed")
-        data = pdf_docs.render(pdf_docs.report_spec())
-    document = pdfium.PdfDocument(data)
+        return REAL_PDF.read_bytes()
+    if not pdf_docs.soffice_available():
+        pytest.skip("LibreOffice is not installed")
+    spec = {
+        "ruled": pdf_docs.report_spec(),
+        "split": pdf_docs.report_spec(filler=12),
+        "borderless": pdf_docs.report_spec(borders=False),
+    }[which]
+    return pdf_docs.render(spec)
+
+
+@pytest.mark.parametrize("which", ["real", "ruled"])
+def test_page_chars_are_each_characters_own_box(which: str) -> None:
+    document = pdfium.PdfDocument(_real_or_rendered(which))
     try:
         for page in document:
             top = page.get_mediabox()[3]
@@ -222,19 +230,7 @@ def _lines_through_pdfplumber(data: bytes, monkeypatch) -> list:
 @pytest.mark.parametrize("which", ["real", "ruled", "split", "borderless"])
 def test_fast_tables_are_pdfplumbers_tables(which: str, monkeypatch) -> None:
     """The fast path finds the rows and lines pdfplumber finds (which reads what the fast path cannot)."""
-    if which == "real":
-        if not REAL_PDF.exists():
-            pytest.skip("shared/real/ is not beside the project")
-        data = REAL_PDF.read_bytes()
-    else:
-        if not pdf_docs.soffice_available():
-            pytest.skip("LibreOffice is not installed")
-        spec = {
-            "ruled": pdf_docs.report_spec(),
-            "split": pdf_docs.report_spec(filler=12),
-            "borderless": pdf_docs.report_spec(borders=False),
-        }[which]
-        data = pdf_docs.render(spec)
+    data = _real_or_rendered(which)
     fast = [(line.cells, line.page, line.is_row) for line in pdf.read(data).lines]
     assert fast == _lines_through_pdfplumber(data, monkeypatch)
 
