@@ -26,18 +26,22 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 # The bot commands this feature adds, for the menu and /help.
 COMMANDS: list[tuple[str, str]] = [
+    ("findings", "列出问题并逐个核实：/findings [机关] [年份]"),
     ("history", "同一报告的各个版本和发送人：/history 机关 年份"),
     ("undismiss", "撤销「不是问题」（管理员）：/undismiss 编号"),
 ]
 HELP_LINES = (
     "【核实问题】回复中每个问题下方有「属实」「不是问题」按钮；标为「不是问题」的不再计入"
     "统计、提醒和问题清单（重新上传、重新解析后仍然有效），可回复提示消息填写理由。\n"
+    "/findings [机关] [年份] — 列出已保存报告的问题（含已排除的），每个问题下方有核实按钮\n"
+    "　例如：/findings 2024 或 /findings 掌政镇 2024\n"
     "/history 机关 年份 — 同一年度报告的各个版本、发送时间和发送人\n"
     "　例如：/history 掌政镇 2024\n"
     "/undismiss 编号 — 撤销「不是问题」，该问题重新计入（仅管理员）\n"
     "　例如：/undismiss 3f9a0c12de"
 )
 USAGE = {
+    "findings": "用法：/findings [机关] [年份]\n例如：/findings、/findings 2024 或 /findings 掌政镇 2024",
     "history": "用法：/history 机关 年份\n例如：/history 掌政镇 2024",
     "undismiss": "用法：/undismiss 编号（仅管理员；编号见排除时的提示或 nianbao findings）\n例如：/undismiss 3f9a0c12de",
 }
@@ -280,3 +284,43 @@ def _sender(uploaded_by: str) -> str:
         uid, _, username = uploaded_by[3:].partition("@")
         return f"@{username}（{uid}）" if username else f"用户 {uid}"
     return uploaded_by
+
+
+# ---------------------------------------------------------------- the list of findings (/findings)
+
+MAX_LISTED = 60  # findings /findings lists: beyond, the clerk narrows by agency or year
+PER_MESSAGE = 15  # findings a message lists (each with its row of buttons)
+MESSAGE_CHARS = 3500  # under Telegram's 4096, with room for a long last finding
+
+
+def findings_parts(
+    found: list[StoredFinding], scope: str, zone: tzinfo = CHINA
+) -> list[tuple[str, list[tuple[int, StoredFinding]]]]:
+    """/findings' messages, each with the findings it lists and their numbers: the open ones first, then
+    the dismissed ones with who dismissed them, when and why."""
+    if not found:
+        return [(f"{scope}没有发现问题。", [])]
+    ordered = [f for f in found if not f.dismissed] + [f for f in found if f.dismissed]
+    errors = sum(1 for f in ordered if not f.dismissed and f.severity == "error")
+    dismissed = sum(1 for f in ordered if f.dismissed)
+    head = (
+        f"📋 {scope}的问题共 {len(ordered)} 个：{errors} 个错误、{len(ordered) - errors - dismissed} 个提示"
+        + (f"，另有 {dismissed} 个已核实不是问题" if dismissed else "")
+        + "。每个问题下方的按钮可标记「属实」或「不是问题」。"
+    )
+    if len(ordered) > MAX_LISTED:
+        head += f"\n问题较多，仅列出前 {MAX_LISTED} 个（未排除的在前）；请指定机关或年份缩小范围。"
+    parts: list[tuple[str, list[tuple[int, StoredFinding]]]] = []
+    lines, listed = [head], []
+    for n, f in enumerate(ordered[:MAX_LISTED], start=1):
+        severity = "错误" if f.severity == "error" else "提示"
+        entry = f"{n}. {f.agency} {f.identity.year}年 · {severity} · {f.message}"
+        if f.review is not None:
+            entry += f"\n　{review_note(f.review, zone)}"
+        if listed and (len(listed) >= PER_MESSAGE or sum(map(len, lines)) + len(entry) > MESSAGE_CHARS):
+            parts.append(("\n\n".join(lines), listed))
+            lines, listed = [], []
+        lines.append(entry)
+        listed.append((n, f))
+    parts.append(("\n\n".join(lines), listed))
+    return parts

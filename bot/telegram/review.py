@@ -183,6 +183,45 @@ async def undismiss(update: Update, context: Context) -> None:
     )
 
 
+async def findings(update: Update, context: Context) -> None:
+    """`/findings [机关] [年份]`: the findings of the stored reports, each with its buttons."""
+    from bot.telegram.reports import _resolve, split_agency_years
+
+    parsed = split_agency_years(context.args)
+    if parsed is None or len(parsed[1]) > 1:
+        await update.effective_message.reply_text(USAGE["findings"])
+        return
+    name, years = parsed
+    year = years[0] if years else None
+    agency_id = None
+    if name:
+        agency = await _resolve(update, context, name, "fnd", str(year or ""))
+        if agency is None:
+            return
+        agency_id = agency.id
+    await do_findings(context, update.effective_chat.id, agency_id, year)
+
+
+async def findings_chosen(update: Update, context: Context) -> None:
+    from bot.telegram.reports import _button
+
+    if (button := await _button(update, context)) is not None:
+        agency, years = button
+        await do_findings(context, chat_of(update), agency.id, years[0] if years else None)
+
+
+async def do_findings(context: Context, chat_id: int, agency_id: int | None, year: int | None) -> None:
+    checker = context.bot_data.checker
+    agency = await checker.agency(agency_id) if agency_id is not None else None
+    scope = (agency.name if agency else "全部机关") + (f" {year} 年度" if year else "（各年度当前版本）")
+    found = await review.findings(checker, [agency_id] if agency_id is not None else None, year)
+    for text, listed in review.findings_parts(found, scope, context.bot_data.settings.zone):
+        rows = [_row(f.key, n, f.review) for n, f in listed]
+        await context.bot.send_message(
+            chat_id, text, reply_markup=InlineKeyboardMarkup(rows) if rows else None
+        )
+
+
 async def history(update: Update, context: Context) -> None:
     from bot.telegram.reports import _agency_and_year
 
@@ -211,6 +250,9 @@ async def do_history(context: Context, chat_id: int, agency_id: int, year: int) 
 
 def register(app: Application) -> None:
     """The buttons, the reason replies and the commands; called before the catch-all handlers."""
+    app.add_handler(CommandHandler("findings", findings))
+    app.add_handler(CallbackQueryHandler(findings_chosen, pattern=r"^fnd:(\d+):?$"))  # no year given
+    app.add_handler(CallbackQueryHandler(findings_chosen, pattern=r"^fnd:(\d+):(\d+)$"))
     app.add_handler(CommandHandler("history", history))
     app.add_handler(CommandHandler("undismiss", undismiss))
     app.add_handler(CallbackQueryHandler(confirm_pressed, pattern=rf"^rv:y:({_KEY}):(\d+)$"))

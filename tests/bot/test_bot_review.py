@@ -322,3 +322,115 @@ async def test_a_zip_sent_again_lists_the_dismissed_finding_apart(tmp_path):
         book = openpyxl.load_workbook(io.BytesIO(next(m for m in replies if m.document).document[1]))
         (issue,) = book["问题清单"].iter_rows(min_row=2, values_only=True)
         assert issue[2] == "TEXT-SUM" and issue[-1].startswith("已排除：用户1001")
+
+
+async def test_findings_command_lists_findings_with_their_buttons(tmp_path):
+    """/findings lists the stored reports' findings, each with its buttons; a verdict given there counts
+    like one given under the reply, and the dismissed finding goes last, with who dismissed it."""
+    async with BotHarness(tmp_path) as bot:
+        (empty,) = await bot.command("/findings")
+        assert empty.text == "全部机关（各年度当前版本）没有发现问题。"
+        assert "用法" in (await bot.command("/findings 2023 2024"))[0].text
+        assert "没有找到机关" in (await bot.command("/findings 不存在的镇"))[0].text
+
+        await bot.reply_to_file(bot.api.send_file(first_version(), "望远镇2024.txt", USER))
+        assert "1 个错误、2 个提示" in await season_line(bot)
+        (listing,) = await bot.command("/findings 望远镇 2024")
+        assert listing.text.startswith(f"📋 {AGENCY} 2024 年度的问题共 3 个：1 个错误、2 个提示。")
+        numbered = [line for line in listing.text.splitlines() if line[:1].isdigit()]
+        assert [line[:3] for line in numbered] == ["1. ", "2. ", "3. "]
+        assert all(line.startswith(f"{line[:3]}{AGENCY} 2024年 · ") for line in numbered)
+        assert "· 错误 · 表三「（七）总计」行" in numbered[0]
+        assert len(buttons(listing)) == 6  # 属实 and 不是问题 for each
+
+        number = next(line[0] for line in numbered if "其后列出的各项" in line)  # TEXT-SUM's
+        (dismiss,) = [
+            b for b in buttons(listing) if b["callback_data"].startswith("rv:n:") and b["text"][0] == number
+        ]
+        n = len(bot.api.called("answerCallbackQuery"))
+        bot.api.click(listing.message_id, dismiss["callback_data"], USER)
+        assert "已排除" in (await answered(bot, n))["text"]
+        await bot.api.wait_for(
+            lambda: next((m for m in bot.api.chat_messages(USER) if m.text and PROMPT_MARK in m.text), None),
+            what="the reason prompt",
+        )
+        assert "1 个错误、1 个提示" in await season_line(bot)  # it counts like a press under the reply
+
+        (again,) = await bot.command("/findings 2024")
+        assert again.text.startswith(
+            "📋 全部机关 2024 年度的问题共 3 个：1 个错误、1 个提示，另有 1 个已核实不是问题。"
+        )
+        last = [line for line in again.text.splitlines() if line[:1].isdigit()][-1]
+        assert last.startswith("3. ") and "其后列出的各项" in last
+        assert again.text.splitlines()[-1].startswith("　已排除：用户1001")
+        assert [b["text"] for b in buttons(again)][-1] == "3 已排除 · 撤销"
+
+
+def test_findings_are_listed_over_several_messages_and_at_most_max_listed():
+    from bot import review
+    from storage.reviews import Identity, Review, StoredFinding
+
+    def finding(n: int, dismissed: bool = False) -> StoredFinding:
+        identity = Identity(1, 2024, "TEXT-SUM", f"overview.{n}")
+        verdict = (
+            Review(identity, "dismissed", "tg:1", "张三", "2025-01-20T01:30:00+00:00") if dismissed else None
+        )
+        return StoredFinding(identity, "某镇人民政府", 1, "warning", f"问题{n}", None, None, verdict)
+
+    found = [finding(n, dismissed=n < 5) for n in range(70)]
+    parts = review.findings_parts(found, "全部机关 2024 年度")
+    assert parts[0][0].startswith(
+        "📋 全部机关 2024 年度的问题共 70 个：0 个错误、65 个提示，另有 5 个已核实不是问题。"
+    )
+    assert f"仅列出前 {review.MAX_LISTED} 个" in parts[0][0]
+    numbers = [n for _, listed in parts for n, _ in listed]
+    assert numbers == list(range(1, review.MAX_LISTED + 1))
+    assert all(0 < len(listed) <= review.PER_MESSAGE for _, listed in parts)
+    assert all(len(text) <= 4096 for text, _ in parts)
+    listed = [f for _, part in parts for _, f in part]
+    assert not any(f.dismissed for f in listed)  # the open ones first: the 5 dismissed fall past the cap
+    short = review.findings_parts(found[:7], "某镇人民政府")
+    assert len(short) == 1 and [f.message for _, f in short[0][1]][-5:] == [f"问题{n}" for n in range(5)]
+    assert short[0][0].endswith("　已排除：张三，2025-01-20 09:30")
+
+
+async def test_findings_of_a_name_several_agencies_share_are_chosen_by_button(tmp_path):
+    other = replace(_spec(), agency="永宁县望洪镇人民政府", agency_short="望洪镇")
+    async with BotHarness(tmp_path) as bot:
+        await bot.reply_to_file(bot.api.send_file(first_version(), "望远镇2024.txt", USER))
+        await bot.reply_to_file(bot.api.send_file(build_txt(other), "望洪镇2024.txt", USER))
+        (choice,) = await bot.command("/findings 永宁县 2024")
+        assert "匹配到 2 个机关" in choice.text
+        (pick,) = [b for b in buttons(choice) if b["text"].startswith(AGENCY)]
+        assert pick["callback_data"].startswith("fnd:") and pick["callback_data"].endswith(":2024")
+        before = {m.message_id for m in bot.api.chat_messages(USER)}
+        bot.api.click(choice.message_id, pick["callback_data"], USER)
+        listing = await bot.api.wait_for(
+            lambda: next(
+                (
+                    m
+                    for m in bot.api.chat_messages(USER)
+                    if m.message_id not in before and "📋" in (m.text or "")
+                ),
+                None,
+            ),
+            what="the findings of the chosen agency",
+        )
+        assert listing.text.startswith(f"📋 {AGENCY} 2024 年度的问题共 3 个")
+        (choice,) = await bot.command("/findings 永宁县")
+        (pick,) = [b for b in buttons(choice) if b["text"].startswith("永宁县望洪镇")]
+        assert pick["callback_data"].startswith("fnd:") and pick["callback_data"].endswith(":")
+        before = {m.message_id for m in bot.api.chat_messages(USER)}
+        bot.api.click(choice.message_id, pick["callback_data"], USER)
+        listing = await bot.api.wait_for(
+            lambda: next(
+                (
+                    m
+                    for m in bot.api.chat_messages(USER)
+                    if m.message_id not in before and "没有发现问题" in (m.text or "")
+                ),
+                None,
+            ),
+            what="the findings of the chosen agency, every year",
+        )
+        assert listing.text == "永宁县望洪镇人民政府（各年度当前版本）没有发现问题。"
