@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.service import Checker, NoStore
 from parser.model import Finding, Report
 from storage import reviews as stored
-from storage.reviews import Identity, Review, StoredFinding, Verdict
+from storage.reviews import Identity, LogEntry, Review, StoredFinding, Verdict
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -158,16 +158,51 @@ async def mark(
     return await stored.set_verdict(db, identity, verdict, user_id, user_name, reason)
 
 
-async def give_reason(checker: Checker, key: str, reason: str) -> Review | None:
-    """The reason typed after a verdict; None when the verdict was undone meanwhile."""
+async def give_reason(
+    checker: Checker, key: str, reason: str, user_id: str | None = None, user_name: str | None = None
+) -> Review | None:
+    """The reason typed after a verdict (by `user_id`); None when the verdict was undone meanwhile."""
     identity = await resolve(checker, key)
-    return await stored.set_reason(_db(checker), identity, reason.strip())
+    return await stored.set_reason(_db(checker), identity, reason.strip(), user_id, user_name)
 
 
-async def undo(checker: Checker, key: str) -> tuple[Identity, Review | None]:
-    """Take a verdict back (admins): the finding counts again. The review removed, None when there was none."""
+async def undo(
+    checker: Checker, key: str, user_id: str | None = None, user_name: str | None = None
+) -> tuple[Identity, Review | None]:
+    """Take a verdict back (admins, `user_id`): the finding counts again, and the review's history stays
+    in the log. The review removed, None when there was none."""
     identity = await resolve(checker, key)
-    return identity, await stored.remove(_db(checker), identity)
+    return identity, await stored.remove(_db(checker), identity, user_id, user_name)
+
+
+async def log_for(checker: Checker, agency_id: int, year: int) -> list[LogEntry]:
+    """Every verdict, reason and undo given on an agency-year's findings, oldest first."""
+    if checker.store is None:
+        return []
+    return await stored.log_for(checker.store.db, agency_id, year)
+
+
+def log_lines(log: list[LogEntry], zone: tzinfo = CHINA) -> list[str]:
+    """「核实记录」: who said what about which finding, and when (undone verdicts included)."""
+    if not log:
+        return []
+    lines = ["核实记录："]
+    last: dict[Identity, str] = {}  # the verdict an undo takes back
+    for e in log:
+        what = f"{e.identity.rule}（{e.identity.where}，编号 {e.identity.key}）"
+        who = e.who or "未知用户"
+        if e.action == "undone":
+            undone = VERDICT_ZH.get(last.pop(e.identity, ""), "核实")
+            line = f"· {when(e.at, zone)} {who}撤销了对 {what}的「{undone}」标记"
+        elif e.action == "reason":
+            line = f"· {when(e.at, zone)} {who}为 {what}补充理由：{e.reason}"
+        else:
+            last[e.identity] = e.action
+            line = f"· {when(e.at, zone)} {who}将 {what}标为「{VERDICT_ZH[e.action]}」"
+            if e.reason:
+                line += f"，理由：{e.reason}"
+        lines.append(line)
+    return lines
 
 
 # ---------------------------------------------------------------- a corrected report
@@ -261,11 +296,14 @@ def diff_lines(diff: VersionDiff, zone: tzinfo = CHINA) -> list[str]:
 # ---------------------------------------------------------------- /history
 
 
-def history_lines(agency: str, year: int, entries: list, zone: tzinfo = CHINA) -> list[str]:
-    """Every version of an agency-year, oldest first: when, by whom, the file, open findings."""
+def history_lines(
+    agency: str, year: int, entries: list, zone: tzinfo = CHINA, log: list[LogEntry] | None = None
+) -> list[str]:
+    """Every version of an agency-year, oldest first: when, by whom, the file, open findings; then what
+    was said about its findings (`log`)."""
     versions = sorted((e for e in entries if e.year == year), key=lambda e: e.id)
     if not versions:
-        return [f"{agency} 没有 {year} 年度的报告。"]
+        return [f"{agency} 没有 {year} 年度的报告。", *log_lines(log or [], zone)]
     lines = [f"{agency} {year} 年度报告共 {len(versions)} 个版本："]
     for n, e in enumerate(versions, start=1):
         state = "当前版本" if e.superseded_by is None else "已被替换"
@@ -273,7 +311,7 @@ def history_lines(agency: str, year: int, entries: list, zone: tzinfo = CHINA) -
             f"{n}. {when(e.uploaded_at, zone)} 由 {_sender(e.uploaded_by)} 发送《{e.file or '无文件名'}》，"
             f"{e.findings} 个问题（{state}）"
         )
-    return lines
+    return lines + log_lines(log or [], zone)
 
 
 def _sender(uploaded_by: str) -> str:

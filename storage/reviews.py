@@ -7,13 +7,14 @@ so a verdict holds for every version of that agency-year's report: the same file
 `nianbao findings` lists; it is resolved here against the findings and reviews stored.
 
 A dismissed finding no longer counts: `OPEN` is the SQL condition the season, reminders, lists and
-exports use (a finding `f` of a report `r`).
+exports use (a finding `f` of a report `r`). `reviews` holds each finding's current verdict; every
+verdict, reason and undo is also kept in `review_log`, so nothing said about a finding is lost.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from storage.db import Database, report_filter
@@ -22,6 +23,7 @@ from storage.db import utc_now as _now
 
 Verdict = Literal["confirmed", "dismissed"]
 VERDICTS: tuple[Verdict, ...] = ("confirmed", "dismissed")
+Action = Literal["confirmed", "dismissed", "reason", "undone"]
 KEY_LENGTH = 10
 
 _DISMISSED = """EXISTS (SELECT 1 FROM reviews v WHERE v.agency_id = r.agency_id AND v.year = r.year
@@ -85,6 +87,22 @@ class StoredFinding:
         return self.review is not None and self.review.dismissed
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One thing said about a finding: a verdict, a reason typed after it, or an undo."""
+
+    identity: Identity
+    action: Action
+    user_id: str | None
+    user_name: str | None
+    at: str  # UTC ISO
+    reason: str | None = None
+
+    @property
+    def who(self) -> str | None:
+        return self.user_name or self.user_id
+
+
 def finding_key(agency_id: int, year: int, rule: str, where: str) -> str:
     """Ten hex digits naming a finding across versions: short enough for a button's 64 bytes and to type."""
     return hashlib.sha1(f"{agency_id}|{year}|{rule}|{where}".encode()).hexdigest()[:KEY_LENGTH]
@@ -101,6 +119,23 @@ def _review(row) -> Review:
     )
 
 
+async def _log(
+    conn,
+    identity: Identity,
+    action: Action,
+    user_id: str | None,
+    user_name: str | None,
+    at: str,
+    reason: str | None = None,
+) -> None:
+    i = identity
+    await conn.execute(
+        """INSERT INTO review_log (agency_id, year, rule, location, action, user_id, user_name, at, reason)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (i.agency_id, i.year, i.rule, i.where, action, user_id, user_name, at, reason),
+    )
+
+
 async def set_verdict(
     db: Database,
     identity: Identity,
@@ -113,7 +148,9 @@ async def set_verdict(
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}")
     i = identity
+    at = _now()
     async with db.write() as conn:
+        await _log(conn, identity, verdict, user_id, user_name, at, reason)
         await conn.execute(
             """INSERT INTO reviews (agency_id, year, rule, location, verdict, user_id, user_name, at, reason)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -122,7 +159,7 @@ async def set_verdict(
                    at = excluded.at,
                    reason = CASE WHEN excluded.verdict = reviews.verdict
                                  THEN coalesce(excluded.reason, reviews.reason) ELSE excluded.reason END""",
-            (i.agency_id, i.year, i.rule, i.where, verdict, user_id, user_name, _now(), reason),
+            (i.agency_id, i.year, i.rule, i.where, verdict, user_id, user_name, at, reason),
         )
         (row,) = await _all(
             conn,
@@ -132,24 +169,37 @@ async def set_verdict(
     return _review(row)
 
 
-async def set_reason(db: Database, identity: Identity, reason: str) -> Review | None:
-    """The reason for a verdict, typed after it; None when the finding has no review (undone meanwhile)."""
+async def set_reason(
+    db: Database,
+    identity: Identity,
+    reason: str,
+    user_id: str | None = None,
+    user_name: str | None = None,
+) -> Review | None:
+    """The reason for a verdict, typed after it (by `user_id`); None when the finding has no review
+    (undone meanwhile), and then nothing is recorded."""
     i = identity
     async with db.write() as conn:
+        rows = await _all(
+            conn,
+            "SELECT * FROM reviews WHERE agency_id=? AND year=? AND rule=? AND location=?",
+            (i.agency_id, i.year, i.rule, i.where),
+        )
+        if not rows:
+            return None
         await conn.execute(
             "UPDATE reviews SET reason = ? WHERE agency_id=? AND year=? AND rule=? AND location=?",
             (reason, i.agency_id, i.year, i.rule, i.where),
         )
-        rows = await _all(
-            conn,
-            "SELECT * FROM reviews WHERE agency_id=? AND year=? AND rule=? AND location=?",
-            (i.agency_id, i.year, i.rule, i.where),
-        )
-    return _review(rows[0]) if rows else None
+        await _log(conn, identity, "reason", user_id, user_name, _now(), reason)
+    return replace(_review(rows[0]), reason=reason)
 
 
-async def remove(db: Database, identity: Identity) -> Review | None:
-    """Undo a verdict (the finding counts again); the review removed, None when there was none."""
+async def remove(
+    db: Database, identity: Identity, user_id: str | None = None, user_name: str | None = None
+) -> Review | None:
+    """Undo a verdict (by `user_id`; the finding counts again): the review removed from `reviews`, its
+    history kept in `review_log`. None when there was none."""
     i = identity
     async with db.write() as conn:
         rows = await _all(
@@ -157,11 +207,33 @@ async def remove(db: Database, identity: Identity) -> Review | None:
             "SELECT * FROM reviews WHERE agency_id=? AND year=? AND rule=? AND location=?",
             (i.agency_id, i.year, i.rule, i.where),
         )
+        if not rows:
+            return None
         await conn.execute(
             "DELETE FROM reviews WHERE agency_id=? AND year=? AND rule=? AND location=?",
             (i.agency_id, i.year, i.rule, i.where),
         )
-    return _review(rows[0]) if rows else None
+        await _log(conn, identity, "undone", user_id, user_name, _now())
+    return _review(rows[0])
+
+
+async def log_for(db: Database, agency_id: int, year: int) -> list[LogEntry]:
+    """Everything said about an agency-year's findings, oldest first."""
+    async with db.read() as conn:
+        rows = await _all(
+            conn, "SELECT * FROM review_log WHERE agency_id = ? AND year = ? ORDER BY id", (agency_id, year)
+        )
+    return [
+        LogEntry(
+            Identity(r["agency_id"], r["year"], r["rule"], r["location"]),
+            r["action"],
+            r["user_id"],
+            r["user_name"],
+            r["at"],
+            r["reason"],
+        )
+        for r in rows
+    ]
 
 
 async def for_agency_year(db: Database, agency_id: int, year: int) -> dict[tuple[str, str], Review]:
@@ -227,6 +299,8 @@ async def resolve(db: Database, key: str) -> list[Identity]:
 
 
 async def move_agency(conn, source: int, target: int) -> None:
-    """Two agencies merged (storage.store._merge): the reviews follow; the target's own win a clash."""
+    """Two agencies merged (storage.store._merge): the reviews follow, the target's own winning a clash;
+    their whole history follows too."""
     await conn.execute("UPDATE OR IGNORE reviews SET agency_id = ? WHERE agency_id = ?", (target, source))
     await conn.execute("DELETE FROM reviews WHERE agency_id = ?", (source,))
+    await conn.execute("UPDATE review_log SET agency_id = ? WHERE agency_id = ?", (target, source))

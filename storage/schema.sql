@@ -121,3 +121,19 @@ CREATE TABLE reviews (
     reason TEXT,
     PRIMARY KEY (agency_id, year, rule, location)
 );
+
+-- Every verdict given, reason typed and undo (reviews holds only the current verdict)
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+    year INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    location TEXT NOT NULL,         -- the finding's `where`
+    action TEXT NOT NULL CHECK (action IN ('confirmed', 'dismissed', 'reason', 'undone')),
+    user_id TEXT,                   -- 'tg:ID' or 'cli'; NULL when not known
+    user_name TEXT,
+    at TEXT NOT NULL,               -- UTC ISO
+    reason TEXT
+);
+
+CREATE INDEX review_log_agency_year ON review_log (agency_id, year, id);

@@ -49,6 +49,7 @@ def register(subparsers) -> None:
         description="撤销「不是问题」标记，该问题重新计入",
     )
     p.add_argument("id", metavar="ID", help="nianbao findings 列出的编号")
+    p.add_argument("--by", help="记录的操作人（默认：当前登录用户）")
     p.add_argument("--db", help=DB_HELP)
     p.set_defaults(func=run_undismiss)
 
@@ -99,6 +100,9 @@ async def _findings(args, checker: Checker) -> int:
             print(f"            {review.review_note(f.review)}")
     dismissed = sum(f.dismissed for f in found)
     print(f"共 {len(found)} 个问题，其中已排除 {dismissed} 个。")
+    if ids is not None and len(ids) == 1 and year is not None:  # one agency-year: what was said, undos too
+        for line in review.log_lines(await review.log_for(checker, ids[0], year)):
+            print(line)
     return 0
 
 
@@ -137,7 +141,7 @@ async def _undismiss(args, checker: Checker) -> int:
     from bot import review
 
     try:
-        identity, removed = await review.undo(checker, args.id)
+        identity, removed = await review.undo(checker, args.id, "cli", args.by or _login())
     except review.ReviewError as exc:
         print(exc.zh, file=sys.stderr)
         return 1

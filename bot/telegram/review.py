@@ -120,7 +120,7 @@ async def undo_pressed(update: Update, context: Context) -> None:
     query = update.callback_query
     key, number = context.matches[0].group(1), int(context.matches[0].group(2))
     try:
-        await review.undo(context.bot_data.checker, key)
+        await review.undo(context.bot_data.checker, key, *_user(update))
     except ReviewError as exc:
         await query.answer(exc.zh, show_alert=True)
         return
@@ -149,7 +149,7 @@ async def reason_given(update: Update, context: Context) -> None:
     key = _PROMPT_KEY.search(message.reply_to_message.text).group(1)
     reason = (message.text or "").strip()
     try:
-        result = await review.give_reason(context.bot_data.checker, key, reason)
+        result = await review.give_reason(context.bot_data.checker, key, reason, *_user(update))
     except ReviewError as exc:
         await message.reply_text(exc.zh)
         return
@@ -169,7 +169,7 @@ async def undismiss(update: Update, context: Context) -> None:
         return
     checker = context.bot_data.checker
     try:
-        identity, removed = await review.undo(checker, context.args[0])
+        identity, removed = await review.undo(checker, context.args[0], *_user(update))
     except ReviewError as exc:
         await update.effective_message.reply_text(exc.zh)
         return
@@ -242,8 +242,9 @@ async def do_history(context: Context, chat_id: int, agency_id: int, year: int) 
     checker = context.bot_data.checker
     agency = await checker.agency(agency_id)
     entries = await checker.history([agency_id], year)
+    log = await review.log_for(checker, agency_id, year)
     lines = review.history_lines(
-        agency.name if agency else "该机关", year, entries, context.bot_data.settings.zone
+        agency.name if agency else "该机关", year, entries, context.bot_data.settings.zone, log
     )
     await send_texts(context, chat_id, "\n".join(lines))
 

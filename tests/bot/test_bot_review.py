@@ -195,6 +195,10 @@ async def test_dismissed_warning_stays_dismissed_after_resend_and_reparse(tmp_pa
         bot.api.click(undo_message.message_id, undo[0]["callback_data"], ADMIN, chat_id=USER)
         assert "重新计入" in (await answered(bot, n))["text"]
         assert "1 个提示" in await season_line(bot)
+        (history,) = await bot.command("/history 望远镇 2024")
+        log = history.text.split("核实记录：\n", 1)[1]
+        assert "用户1001（@user1001）为 TEXT-SUM" in log and "补充理由：分项口径不同，已与该镇核实" in log
+        assert log.splitlines()[-1].endswith("的「不是问题」标记") and "撤销了对" in log.splitlines()[-1]
 
 
 async def test_confirm_and_undismiss_command(tmp_path):
@@ -226,6 +230,15 @@ async def test_confirm_and_undismiss_command(tmp_path):
         assert "无需撤销" in again.text
         (usage,) = await bot.command("/undismiss", ADMIN)
         assert "用法" in usage.text
+
+        # the undo took the verdict back, not its history: /history tells who said what, and when
+        (history,) = await bot.command("/history 望远镇 2024")
+        log = history.text.split("核实记录：\n", 1)[1].splitlines()
+        assert [line.split(" ", 3)[3] for line in log] == [
+            f"用户1001（@user1001）将 TEXT-SUM（overview，编号 {key}）标为「属实」",
+            f"用户1001（@user1001）将 TEXT-SUM（overview，编号 {key}）标为「不是问题」",
+            f"用户1002（@user1002）撤销了对 TEXT-SUM（overview，编号 {key}）的「不是问题」标记",  # the admin
+        ]
 
 
 async def test_corrected_report_is_told_what_it_fixed(tmp_path):

@@ -108,6 +108,60 @@ async def test_reviews_follow_an_agency_merged_into_another(tmp_path):
         moved = await reviews.for_agency_year(store.db, first.agency_id, 2023)
         assert moved[("TEXT-SUM", "overview")].dismissed
         assert (await season.current_reports(store.db, 2023))[0].warnings == 0
+        (logged,) = await reviews.log_for(store.db, first.agency_id, 2023)  # its history came along
+        assert logged.action == "dismissed" and logged.identity.agency_id == first.agency_id
+
+
+async def test_every_verdict_reason_and_undo_is_kept_in_the_log(tmp_path):
+    async with await _open(tmp_path) as store:
+        saved = await store.save(_report(), payload(_report()), "tg:1")
+        ident = Identity(saved.agency_id, 2024, "TEXT-SUM", "overview")
+        await reviews.set_verdict(store.db, ident, "confirmed", "tg:1", "张三")
+        await reviews.set_verdict(store.db, ident, "dismissed", "tg:2", "李四")
+        assert (await reviews.set_reason(store.db, ident, "口径不同", "tg:2", "李四")).reason == "口径不同"
+        removed = await reviews.remove(store.db, ident, "tg:9", "管理员")
+        assert removed.dismissed and removed.reason == "口径不同"
+        assert await reviews.for_agency_year(store.db, saved.agency_id, 2024) == {}  # it counts again
+        # nothing said about it is lost
+        log = await reviews.log_for(store.db, saved.agency_id, 2024)
+        assert [(e.action, e.who, e.reason) for e in log] == [
+            ("confirmed", "张三", None),
+            ("dismissed", "李四", None),
+            ("reason", "李四", "口径不同"),
+            ("undone", "管理员", None),
+        ]
+        assert all(e.identity == ident and e.at for e in log)
+        assert [e.at for e in log] == sorted(e.at for e in log)
+        # a reason or an undo for a finding without a verdict records nothing
+        assert await reviews.set_reason(store.db, ident, "迟到的理由", "tg:2") is None
+        assert await reviews.remove(store.db, ident, "tg:9") is None
+        assert len(await reviews.log_for(store.db, saved.agency_id, 2024)) == 4
+        assert await reviews.log_for(store.db, saved.agency_id, 2023) == []
+
+
+async def test_migration_to_the_log_keeps_the_verdicts_given_before(tmp_path):
+    from storage.db import Database
+
+    path = tmp_path / "v5.db"
+    db = await Database.open(path, migrate_to=5)
+    await db.conn.execute(
+        "INSERT INTO agencies (id, name, short, created_at) VALUES (1, '某镇', '某镇', 'x')"
+    )
+    await db.conn.execute(
+        "INSERT INTO reviews VALUES (1, 2024, 'TEXT-SUM', 'overview', 'dismissed', 'tg:1', '张三', "
+        "'2025-01-20T01:30:00+00:00', '口径不同')"
+    )
+    await db.close()
+    async with await Store.open(path) as store:
+        assert await store.db.user_version() >= 6
+        (entry,) = await reviews.log_for(store.db, 1, 2024)
+        assert (entry.action, entry.who, entry.at, entry.reason) == (
+            "dismissed",
+            "张三",
+            "2025-01-20T01:30:00+00:00",
+            "口径不同",
+        )
+        assert (await reviews.for_agency_year(store.db, 1, 2024))[("TEXT-SUM", "overview")].dismissed
 
 
 async def test_migration_from_version_3_adds_the_table(tmp_path):

@@ -80,6 +80,15 @@ def test_findings_dismiss_undismiss(tmp_path, capsys):
     assert main(["undismiss", target, "--db", str(db)]) == 0
     assert "无需撤销" in capsys.readouterr().out
 
+    # one agency-year's listing ends with what was said about its findings, the undo included
+    assert main(["undismiss", target, "--by", "赵六", "--db", str(db)]) == 0  # nothing to undo: not logged
+    capsys.readouterr()
+    assert main(["findings", "掌政镇", "2024", "--db", str(db)]) == 0
+    log = capsys.readouterr().out.split("核实记录：\n", 1)[1].splitlines()
+    assert len(log) == 2
+    assert f"王五将 TEXT-SUM（overview，编号 {target}）标为「不是问题」，理由：口径不同" in log[0]
+    assert f"撤销了对 TEXT-SUM（overview，编号 {target}）的「不是问题」标记" in log[1]
+
 
 def test_wrong_ids_are_refused(tmp_path, capsys):
     db = _seeded(tmp_path)
