@@ -18,6 +18,7 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.service import Checker, NoStore
+from parser import reply
 from parser.model import Finding, Report
 from storage import reviews as stored
 from storage.reviews import Identity, LogEntry, Review, StoredFinding, Verdict
@@ -328,7 +329,7 @@ def _sender(uploaded_by: str) -> str:
 
 MAX_LISTED = 60  # findings /findings lists: beyond, the clerk narrows by agency or year
 PER_MESSAGE = 15  # findings a message lists (each with its row of buttons)
-MESSAGE_CHARS = 3500  # under Telegram's 4096, with room for a long last finding
+ENTRY_CHARS = 500  # a finding's entry at most (a reason typed as a reply can run to 4096 characters)
 
 
 def findings_parts(
@@ -348,17 +349,13 @@ def findings_parts(
     )
     if len(ordered) > MAX_LISTED:
         head += f"\n问题较多，仅列出前 {MAX_LISTED} 个（未排除的在前）；请指定机关或年份缩小范围。"
-    parts: list[tuple[str, list[tuple[int, StoredFinding]]]] = []
-    lines, listed = [head], []
+    lines: list[tuple[str, tuple[int, StoredFinding] | None]] = [(head, None)]
     for n, f in enumerate(ordered[:MAX_LISTED], start=1):
         severity = "错误" if f.severity == "error" else "提示"
         entry = f"{n}. {f.agency} {f.identity.year}年 · {severity} · {f.message}"
         if f.review is not None:
             entry += f"\n　{review_note(f.review, zone)}"
-        if listed and (len(listed) >= PER_MESSAGE or sum(map(len, lines)) + len(entry) > MESSAGE_CHARS):
-            parts.append(("\n\n".join(lines), listed))
-            lines, listed = [], []
-        lines.append(entry)
-        listed.append((n, f))
-    parts.append(("\n\n".join(lines), listed))
-    return parts
+        if len(entry) > ENTRY_CHARS:
+            entry = entry[: ENTRY_CHARS - 1] + "…"
+        lines += [("", None), (entry, (n, f))]  # a blank line between findings
+    return [(text.strip(), tags) for text, tags in reply.split_tagged(lines, max_tags=PER_MESSAGE)]

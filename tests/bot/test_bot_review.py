@@ -405,6 +405,19 @@ def test_findings_are_listed_over_several_messages_and_at_most_max_listed():
     short = review.findings_parts(found[:7], "某镇人民政府")
     assert len(short) == 1 and [f.message for _, f in short[0][1]][-5:] == [f"问题{n}" for n in range(5)]
     assert short[0][0].endswith("　已排除：张三，2025-01-20 09:30")
+    # a long reason typed as a reply is cut short, so a message stays within Telegram's limit
+    long = StoredFinding(
+        found[0].identity,
+        "某镇人民政府",
+        1,
+        "warning",
+        "问题",
+        None,
+        None,
+        replace(found[0].review, reason="理" * 4000),
+    )
+    ((text, _),) = review.findings_parts([long] * 3, "某镇人民政府")
+    assert len(text) < 4096 and text.endswith("理…")
 
 
 async def test_findings_of_a_name_several_agencies_share_are_chosen_by_button(tmp_path):
