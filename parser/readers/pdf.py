@@ -314,23 +314,132 @@ def _items(
     top, bottom and text, as pdfplumber gives them."""
     # A one-column "table" is a frame or shading around prose: read it as text
     tables = [t for t in tables if any(sum(c is not None for c in row) >= 2 for row in t[1])]
-    blocks: list[tuple[float, int, list]] = []
-    for n, (bbox, extracted) in enumerate(tables):
+    blocks: list[tuple[tuple, float, list]] = []
+    for bbox, extracted in tables:
         rows = [cells for cells in (_cells(row) for row in extracted) if any(cells)]
-        blocks.append((bbox[1], n, rows))
+        blocks.append((bbox, bbox[1], rows))
     boxes = [t[0] for t in tables]
     words = [w for w in words if not any(_inside(w, box) for box in boxes)]
-    items: list[tuple[float, int, _Text | list[str]]] = []
     groups = _word_groups(words)
+    # the page's first and last lines in its margins (a browser's header and footer: date and title,
+    # address and page) stay whole, at the top and the bottom, whatever columns the page has
+    head = groups[:1] if groups and _top_of(groups[0]) < MARGIN * height else []
+    foot = groups[-1:] if len(groups) > len(head) and _top_of(groups[-1]) > (1 - MARGIN) * height else []
+    body = groups[len(head) : len(groups) - len(foot)]
+    gutter = _gutter(body, boxes)
+    if gutter is not None:  # a printed web page: its sidebar, then its article (with the tables)
+        body = [part for group in body for part in _split_at(group, gutter.x)]
+    groups = head + body + foot
     aligned, columns = _aligned_rows(groups, columns)
+    place = gutter.place if gutter is not None else _one_column
+    items: list[tuple[int, int, float, int, _Text | list[str]]] = []
     for group, line in zip(groups, _word_lines(groups, height), strict=True):
         cells = aligned.get(id(group))
-        items.append((line.top, 0, cells if cells is not None else line))
-    for top, n, rows in blocks:
+        key = place(line.top, group[0]["x0"])
+        if gutter is not None and any(group is g for g in head + foot):
+            key = (0, 0) if head and group is head[0] else (3, 0)
+        items.append((*key, line.top, 0, cells if cells is not None else line))
+    for n, (bbox, top, rows) in enumerate(blocks):
         for k, cells in enumerate(rows):
-            items.append((top, 1 + n * 10000 + k, cells))
-    items.sort(key=lambda it: (it[0], it[1]))
-    return [it[2] for it in items], columns
+            items.append((*place(top, bbox[0]), top, 1 + n * 10000 + k, cells))
+    items.sort(key=lambda it: it[:4])
+    return [it[4] for it in items], columns
+
+
+GUTTER_MIN = 12.0  # points: the blank strip between a printed page's sidebar and the article beside it
+GUTTER_LINES = 6  # lines with text on both sides of it, at least (fewer: a table header's coincidence)
+SIDE_WORDS = 2  # words on a side of such a line, at most: a link (a date and a title), a line of prose
+ARTICLE_CHARS = 10  # Chinese characters a line of the article holds, on average, at least
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class _Gutter:
+    """A blank strip at `x` splitting the lines from `top` to `bottom` into two columns."""
+
+    x: float
+    top: float
+    bottom: float
+
+    def place(self, top: float, x0: float) -> tuple[int, int]:
+        """(band, column) of an item: above the columns, in them (left, then right), or below them."""
+        if top < self.top - LINE_TOL:
+            return 0, 0
+        if top > self.bottom + LINE_TOL:
+            return 2, 0
+        return 1, int(x0 >= self.x)
+
+
+def _one_column(top: float, x0: float) -> tuple[int, int]:
+    return 0, 0
+
+
+def _top_of(group: list[dict]) -> float:
+    return min(w["top"] for w in group)
+
+
+def _gutter(groups: list[list[dict]], boxes: list[tuple]) -> _Gutter | None:
+    """Where a page printed from a web site stands in two columns (a sidebar of links beside the
+    article), which pdfplumber's words join into one line: a strip at least GUTTER_MIN wide, left blank
+    by GUTTER_LINES lines or more that run on both sides of it, and crossed by no word and no table from
+    the first of these lines to the last.
+
+    Both sides of such lines read as text, not as cells: Chinese, in a word or two (a link, a line of
+    the article), and the article's lines are long. A borderless table's labels and numbers, or its
+    header's short words side by side, are no columns; neither is a line with a gap above or below
+    prose, which crosses the strip."""
+    # the strips to try: just left of where a line goes on after a wide gap (the article's left edge)
+    starts = {
+        round(b["x0"])
+        for group in groups
+        for a, b in zip(group, group[1:], strict=False)
+        if b["x0"] - a["x1"] >= GUTTER_MIN
+    }
+    gapped = sum(
+        any(b["x0"] - a["x1"] >= GUTTER_MIN for a, b in zip(group, group[1:], strict=False))
+        for group in groups
+    )
+    if gapped < GUTTER_LINES:
+        return None
+    best: _Gutter | None = None
+    best_count = 0
+    for start in sorted(starts):
+        x = start - GUTTER_MIN / 2
+        two_sided = [
+            g for g in groups if g[0]["x0"] < x < g[-1]["x1"] and not any(w["x0"] < x < w["x1"] for w in g)
+        ]
+        if len(two_sided) < max(GUTTER_LINES, best_count + 1) or not _text_both_sides(two_sided, x):
+            continue
+        top = min(w["top"] for g in two_sided for w in g)
+        bottom = max(w["bottom"] for g in two_sided for w in g)
+        crossed = any(
+            w["x0"] < x < w["x1"] and top - LINE_TOL <= w["top"] <= bottom + LINE_TOL
+            for g in groups
+            for w in g
+        ) or any(b[0] < x < b[2] and b[1] < bottom and b[3] > top for b in boxes)
+        if not crossed:
+            best, best_count = _Gutter(x, top, bottom), len(two_sided)
+    return best
+
+
+def _text_both_sides(lines: list[list[dict]], x: float) -> bool:
+    """Whether nearly all these lines hold text, not table cells, on both sides of `x`: Chinese in at
+    most SIDE_WORDS words a side; and one side's lines hold ARTICLE_CHARS Chinese characters on average."""
+    fitting = 0
+    chinese = [0, 0]
+    for line in lines:
+        sides = [[w["text"] for w in line if w["x1"] <= x], [w["text"] for w in line if w["x0"] >= x]]
+        counts = [len(_CJK.findall("".join(side))) for side in sides]
+        fitting += all(counts) and all(len(side) <= SIDE_WORDS for side in sides)
+        chinese = [chinese[0] + counts[0], chinese[1] + counts[1]]
+    return fitting >= 0.8 * len(lines) and max(chinese) >= ARTICLE_CHARS * len(lines)
+
+
+def _split_at(group: list[dict], x: float) -> list[list[dict]]:
+    """A line's words left and right of a column gutter, as two lines (one when all stand on one side)."""
+    left = [w for w in group if w["x1"] <= x]
+    right = [w for w in group if w["x1"] > x]
+    return [part for part in (left, right) if part]
 
 
 def _inside(word: dict, box: tuple) -> bool:

@@ -553,3 +553,83 @@ def test_a_cells_text_on_one_line_is_read_as_words_then_lines(chars) -> None:
     """The shortcut for a cell on one line gives what the word-then-line reading gives."""
     grid = pdf.pdf_grid
     assert grid.extract_text(chars) == grid._lines_text(chars)
+
+
+# --- a printed web page's sidebar beside its article, as a table page's words give them
+
+
+def _words_of(line: str, top: float, x0: float, size: float = 12.0) -> list[dict]:
+    """A line's words (split at spaces) from x0, each character `size` wide, a space between words."""
+    out, x = [], x0
+    for text in line.split(" "):
+        out.append({"text": text, "x0": x, "x1": x + size * len(text), "top": top, "bottom": top + size})
+        x += size * (len(text) + 1)
+    return out
+
+
+def _page_words(left: list[str], right: list[str], top: float = 100.0, right_x: float = 260.0) -> list[dict]:
+    """Two columns side by side: `left` from x 40, `right` from `right_x`, a line every 20 points."""
+    words = []
+    for k, line in enumerate(left):
+        words += _words_of(line, top + 20 * k, 40.0, size=8.0)
+    for k, line in enumerate(right):
+        words += _words_of(line, top + 20 * k, right_x)
+    return words
+
+
+SIDEBAR_LINKS = [f"2024-0{k + 1}-1{k} 关于第{k + 3}批许可事项的公示" for k in range(8)]
+ARTICLE = [
+    "（四）平台建设。持续加强政府网站和政务新媒体",
+    "管理，专人负责、定期维护，及时更新栏目内容。",
+    "（五）监督保障。将政务公开工作纳入年度绩效考",
+    "核，全年未发生因政府信息公开工作被追究责任的情",
+    "况。",
+    "二、主动公开政府信息情况",
+    "本机关全年主动公开政府信息七十二条。",
+    "三、收到和处理政府信息公开申请情况",
+]
+
+
+def _texts(items) -> list[str]:
+    return [it.text if isinstance(it, pdf._Text) else " ".join(it) for it in items]
+
+
+def test_a_sidebar_beside_the_article_is_read_apart_from_it() -> None:
+    """Browser-printed pages put a long sidebar of links beside the article; on a table page the words of
+    both join into one line, and the headings are lost (「…的公示 二、主动公开政府信息情况」). Read as
+    two columns: the sidebar, then the article, each line whole."""
+    items, _ = pdf._items([], _page_words(SIDEBAR_LINKS, ARTICLE), 842.0, None)
+    texts = _texts(items)
+    assert texts == SIDEBAR_LINKS + ARTICLE
+
+
+def test_a_sidebar_beside_a_table_goes_before_it() -> None:
+    """The article's ruled table (its rows, placed at its top) stays among the article's lines."""
+    table = ((260.0, 125.0, 560.0, 160.0), [["信息内容", "本年制发件数"], ["规章", "1"]])
+    right = [*ARTICLE[:1], "", "", *ARTICLE[1:6]]  # the table stands in the article's second and third lines
+    words = [w for w in _page_words(SIDEBAR_LINKS, right) if w["text"]]
+    texts = _texts(pdf._items([table], words, 842.0, None)[0])
+    assert texts == [*SIDEBAR_LINKS, ARTICLE[0], "信息内容 本年制发件数", "规章 1", *ARTICLE[1:6]]
+
+
+@pytest.mark.parametrize(
+    "left,right",
+    [
+        # a borderless table: labels, then their numbers
+        ([f"{k + 1}.属于国家秘密的申请事项" for k in range(8)], ["0 0 0 0 0 0 0"] * 8),
+        # a borderless table's header: short words side by side
+        (["结果 维持 纠正"] * 8, ["结果 维持 纠正 审结"] * 8),
+        # too few lines beside each other to tell a sidebar from a coincidence
+        (SIDEBAR_LINKS[:4], ARTICLE[:4]),
+    ],
+)
+def test_lines_that_are_no_sidebar_stay_as_they_are(left, right) -> None:
+    items, _ = pdf._items([], _page_words(left, right), 842.0, None)
+    assert _texts(items) == [f"{a} {b}" for a, b in zip(left, right, strict=True)]
+
+
+def test_prose_across_the_strip_keeps_the_page_in_one_column() -> None:
+    words = _page_words(SIDEBAR_LINKS, ARTICLE)
+    words += _words_of("本报告所列数据的统计期限自2024年1月1日至2024年12月31日。", 250.0, 40.0)
+    items, _ = pdf._items([], words, 842.0, None)
+    assert _texts(items)[0] == f"{SIDEBAR_LINKS[0]} {ARTICLE[0]}"  # joined, as before: no columns here
