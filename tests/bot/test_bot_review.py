@@ -420,43 +420,27 @@ def test_findings_are_listed_over_several_messages_and_at_most_max_listed():
     assert len(text) < 4096 and text.endswith("理…")
 
 
+async def _choose(bot: BotHarness, command: str, agency: str, data_end: str):
+    """Send `command`, press the keyboard's button for `agency` (its data ending in `data_end`), and
+    return the first message that follows."""
+    (choice,) = await bot.command(command)
+    assert "匹配到 2 个机关" in choice.text
+    (pick,) = [b for b in buttons(choice) if b["text"].startswith(agency)]
+    assert pick["callback_data"].startswith("fnd:") and pick["callback_data"].endswith(data_end)
+    before = {m.message_id for m in bot.api.chat_messages(USER)}
+    bot.api.click(choice.message_id, pick["callback_data"], USER)
+    return await bot.api.wait_for(
+        lambda: next((m for m in bot.api.chat_messages(USER) if m.message_id not in before and m.text), None),
+        what=f"the findings of {agency}",
+    )
+
+
 async def test_findings_of_a_name_several_agencies_share_are_chosen_by_button(tmp_path):
     other = replace(_spec(), agency="永宁县望洪镇人民政府", agency_short="望洪镇")
     async with BotHarness(tmp_path) as bot:
         await bot.reply_to_file(bot.api.send_file(first_version(), "望远镇2024.txt", USER))
         await bot.reply_to_file(bot.api.send_file(build_txt(other), "望洪镇2024.txt", USER))
-        (choice,) = await bot.command("/findings 永宁县 2024")
-        assert "匹配到 2 个机关" in choice.text
-        (pick,) = [b for b in buttons(choice) if b["text"].startswith(AGENCY)]
-        assert pick["callback_data"].startswith("fnd:") and pick["callback_data"].endswith(":2024")
-        before = {m.message_id for m in bot.api.chat_messages(USER)}
-        bot.api.click(choice.message_id, pick["callback_data"], USER)
-        listing = await bot.api.wait_for(
-            lambda: next(
-                (
-                    m
-                    for m in bot.api.chat_messages(USER)
-                    if m.message_id not in before and "📋" in (m.text or "")
-                ),
-                None,
-            ),
-            what="the findings of the chosen agency",
-        )
+        listing = await _choose(bot, "/findings 永宁县 2024", AGENCY, ":2024")
         assert listing.text.startswith(f"📋 {AGENCY} 2024 年度的问题共 3 个")
-        (choice,) = await bot.command("/findings 永宁县")
-        (pick,) = [b for b in buttons(choice) if b["text"].startswith("永宁县望洪镇")]
-        assert pick["callback_data"].startswith("fnd:") and pick["callback_data"].endswith(":")
-        before = {m.message_id for m in bot.api.chat_messages(USER)}
-        bot.api.click(choice.message_id, pick["callback_data"], USER)
-        listing = await bot.api.wait_for(
-            lambda: next(
-                (
-                    m
-                    for m in bot.api.chat_messages(USER)
-                    if m.message_id not in before and "没有发现问题" in (m.text or "")
-                ),
-                None,
-            ),
-            what="the findings of the chosen agency, every year",
-        )
+        listing = await _choose(bot, "/findings 永宁县", "永宁县望洪镇", ":")  # no year: every year's
         assert listing.text == "永宁县望洪镇人民政府（各年度当前版本）没有发现问题。"
