@@ -108,18 +108,18 @@ def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int], set[int]]:
     """Every page read once by pdfium: text lines, and on pages that hold a table its rows and words.
 
     Returns the pages, the table pages (0-based) and those the fast path could not settle, which then
-    go through pdfplumber — all table pages together, since table 3's columns carry from page to page."""
+    go through pdfplumber — all table pages together, since what a table page finds carries to the next."""
     pages: list[_Page] = []
     unsettled: set[int] = set()
     table_pages: set[int] = set()
-    columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
+    carry: _Carry | None = None
     for index in range(len(pdf)):
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
             raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         try:
-            lines, columns = _scan_page(page, index, table_pages, unsettled, columns)
+            lines, carry = _scan_page(page, index, table_pages, unsettled, carry)
         except pdfium.PdfiumError as exc:  # a damaged page: say so plainly, not "the parser failed"
             raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
         finally:
@@ -131,8 +131,8 @@ def _scan(pdf: pdfium.PdfDocument) -> tuple[list[_Page], set[int], set[int]]:
 
 
 def _scan_page(
-    page: pdfium.PdfPage, index: int, table_pages: set[int], unsettled: set[int], columns: list[float] | None
-) -> tuple[list[_Text | list[str]], list[float] | None]:
+    page: pdfium.PdfPage, index: int, table_pages: set[int], unsettled: set[int], carry: _Carry | None
+) -> tuple[list[_Text | list[str]], _Carry | None]:
     """One page's text lines, or on a table page its rows among its lines (noting where it stands)."""
     height = page.get_height() or 842.0
     textpage = page.get_textpage()
@@ -144,18 +144,18 @@ def _scan_page(
             table_pages.add(index)
             if not unsettled:
                 try:
-                    grid, columns = _grid_items(page, textpage, paths, columns)
+                    grid, carry = _grid_items(page, textpage, paths, carry)
                     lines = grid or lines
                 except pdf_grid.Unsettled:
                     unsettled.add(index)
     finally:
         textpage.close()
-    return lines, columns
+    return lines, carry
 
 
 def _grid_items(
-    page: pdfium.PdfPage, textpage, paths: list, columns: list[float] | None
-) -> tuple[list[_Text | list[str]], list[float] | None]:
+    page: pdfium.PdfPage, textpage, paths: list, carry: _Carry | None
+) -> tuple[list[_Text | list[str]], _Carry]:
     """A table page's ruled tables and text lines from pdfium's character boxes and paths."""
     if page.get_rotation():
         raise pdf_grid.Unsettled("rotated page")  # pdfminer turns the coordinates; pdfium does not
@@ -166,7 +166,7 @@ def _grid_items(
     tables = []
     for cells in pdf_grid.find_tables(vertical, horizontal):
         tables.append((pdf_grid.table_bbox(cells), pdf_grid.extract_rows(index, cells)))
-    return _items(tables, pdf_grid.extract_words(chars), (top - bottom) or 842.0, columns)
+    return _items(tables, pdf_grid.extract_words(chars), (top - bottom) or 842.0, carry)
 
 
 def _pdfium_lines(textpage, text: str, height: float) -> list[_Text]:
@@ -259,14 +259,14 @@ def _read_tables(data: bytes, pages: list[_Page], table_pages: set[int]) -> None
     except Exception as exc:  # noqa: BLE001
         log.warning("pdfminer cannot parse this PDF (%s); keeping pypdfium2's text", _brief(exc))
         return
-    columns: list[float] | None = None  # table 3's columns, carried to the pages its rows continue on
+    carry: _Carry | None = None
     failed = 0
     try:
         for index in sorted(table_pages):
             page = None
             try:
                 page = plumber.pages[index]
-                items, columns = _plumber_items(page, columns)
+                items, carry = _plumber_items(page, carry)
             except Exception as exc:  # noqa: BLE001 - keep this page's pypdfium2 text
                 failed += 1
                 if failed == 1:
@@ -293,21 +293,19 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
-def _plumber_items(
-    page, columns: list[float] | None = None
-) -> tuple[list[_Text | list[str]], list[float] | None]:
+def _plumber_items(page, carry: _Carry | None = None) -> tuple[list[_Text | list[str]], _Carry]:
     found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     tables = [(t.bbox, t.extract()) for t in found]
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
-    return _items(tables, words, float(page.height) or 842.0, columns)
+    return _items(tables, words, float(page.height) or 842.0, carry)
 
 
 def _items(
     tables: list[tuple[tuple, list[list[str | None]]]],
     words: list,
     height: float,
-    columns: list[float] | None,
-) -> tuple[list[_Text | list[str]], list[float] | None]:
+    carry: _Carry | None,
+) -> tuple[list[_Text | list[str]], _Carry]:
     """A table page in reading order: the rows of its ruled tables among the lines of its other words.
 
     `tables` are (bbox, rows) with None where a merged cell covers a position; `words` have x0, x1,
@@ -326,11 +324,11 @@ def _items(
     head = groups[:1] if groups and _top_of(groups[0]) < MARGIN * height else []
     foot = groups[-1:] if len(groups) > len(head) and _top_of(groups[-1]) > (1 - MARGIN) * height else []
     body = groups[len(head) : len(groups) - len(foot)]
-    gutter = _gutter(body, boxes)
+    gutter = _gutter(body, boxes, carry.gutter if carry else None)
     if gutter is not None:  # a printed web page: its sidebar, then its article (with the tables)
         body = [part for group in body for part in _split_at(group, gutter.x)]
     groups = head + body + foot
-    aligned, columns = _aligned_rows(groups, columns)
+    aligned, columns = _aligned_rows(groups, carry.columns if carry else None)
     place = gutter.place if gutter is not None else _one_column
     items: list[tuple[int, int, float, int, _Text | list[str]]] = []
     for group, line in zip(groups, _word_lines(groups, height), strict=True):
@@ -343,7 +341,16 @@ def _items(
         for k, cells in enumerate(rows):
             items.append((*place(top, bbox[0]), top, 1 + n * 10000 + k, cells))
     items.sort(key=lambda it: it[:4])
-    return [it[4] for it in items], columns
+    return [it[4] for it in items], _Carry(columns, gutter.x if gutter is not None else None)
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """What a table page leaves to the next: table 3's columns (its rows go on over the page), and
+    where a printed page's sidebar stood beside the article (it stands there on the next page too)."""
+
+    columns: list[float] | None = None
+    gutter: float | None = None
 
 
 GUTTER_MIN = 12.0  # points: the blank strip between a printed page's sidebar and the article beside it
@@ -378,7 +385,7 @@ def _top_of(group: list[dict]) -> float:
     return min(w["top"] for w in group)
 
 
-def _gutter(groups: list[list[dict]], boxes: list[tuple]) -> _Gutter | None:
+def _gutter(groups: list[list[dict]], boxes: list[tuple], previous: float | None = None) -> _Gutter | None:
     """Where a page printed from a web site stands in two columns (a sidebar of links beside the
     article), which pdfplumber's words join into one line: a strip at least GUTTER_MIN wide, left blank
     by GUTTER_LINES lines or more that run on both sides of it, and crossed by no word and no table from
@@ -387,7 +394,12 @@ def _gutter(groups: list[list[dict]], boxes: list[tuple]) -> _Gutter | None:
     Both sides of such lines read as text, not as cells: Chinese, in a word or two (a link, a line of
     the article), and the article's lines are long. A borderless table's labels and numbers, or its
     header's short words side by side, are no columns; neither is a line with a gap above or below
-    prose, which crosses the strip."""
+    prose, which crosses the strip.
+
+    `previous`: the strip the page before had. It holds here as soon as one line runs on both sides of
+    it and nothing crosses it (a table's rows going on beside the sidebar: many words a side)."""
+    if previous is not None and (kept := _strip(groups, boxes, previous)) is not None:
+        return kept
     # the strips to try: just left of where a line goes on after a wide gap (the article's left edge)
     starts = {
         round(b["x0"])
@@ -405,21 +417,33 @@ def _gutter(groups: list[list[dict]], boxes: list[tuple]) -> _Gutter | None:
     best_count = 0
     for start in sorted(starts):
         x = start - GUTTER_MIN / 2
-        two_sided = [
-            g for g in groups if g[0]["x0"] < x < g[-1]["x1"] and not any(w["x0"] < x < w["x1"] for w in g)
-        ]
+        two_sided = _two_sided(groups, x)
         if len(two_sided) < max(GUTTER_LINES, best_count + 1) or not _text_both_sides(two_sided, x):
             continue
-        top = min(w["top"] for g in two_sided for w in g)
-        bottom = max(w["bottom"] for g in two_sided for w in g)
-        crossed = any(
-            w["x0"] < x < w["x1"] and top - LINE_TOL <= w["top"] <= bottom + LINE_TOL
-            for g in groups
-            for w in g
-        ) or any(b[0] < x < b[2] and b[1] < bottom and b[3] > top for b in boxes)
-        if not crossed:
-            best, best_count = _Gutter(x, top, bottom), len(two_sided)
+        if (found := _strip(groups, boxes, x, two_sided)) is not None:
+            best, best_count = found, len(two_sided)
     return best
+
+
+def _two_sided(groups: list[list[dict]], x: float) -> list[list[dict]]:
+    """The lines with words on both sides of `x` and none across it."""
+    return [g for g in groups if g[0]["x0"] < x < g[-1]["x1"] and not any(w["x0"] < x < w["x1"] for w in g)]
+
+
+def _strip(
+    groups: list[list[dict]], boxes: list[tuple], x: float, two_sided: list[list[dict]] | None = None
+) -> _Gutter | None:
+    """The strip at `x` from the first line on both sides of it to the last, unless a word or a table
+    crosses it there; None too when no line runs on both sides."""
+    two_sided = _two_sided(groups, x) if two_sided is None else two_sided
+    if not two_sided:
+        return None
+    top = min(w["top"] for g in two_sided for w in g)
+    bottom = max(w["bottom"] for g in two_sided for w in g)
+    crossed = any(
+        w["x0"] < x < w["x1"] and top - LINE_TOL <= w["top"] <= bottom + LINE_TOL for g in groups for w in g
+    ) or any(b[0] < x < b[2] and b[1] < bottom and b[3] > top for b in boxes)
+    return None if crossed else _Gutter(x, top, bottom)
 
 
 def _text_both_sides(lines: list[list[dict]], x: float) -> bool:

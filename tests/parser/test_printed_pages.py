@@ -145,24 +145,33 @@ def test_printed_page_whose_title_names_last_year_raises_struct_year():
     assert "STRUCT-YEAR" in [f.rule for f in validate(report)]
 
 
-def _with_long_sidebar(s) -> bytes:
-    """The page with a sidebar of forty news links: printed, it runs beside the article for pages,
-    past its tables."""
+def _with_long_sidebar(s, side: str) -> bytes:
+    """The page with a sidebar of forty news links on its `side`: printed, it runs beside the article
+    for pages, past its tables."""
     page = build_html(s).decode()
     news = "".join(
         f"<li><a>2024-0{1 + k % 9}-1{k % 10} 关于第{k + 3}批{12 + k}项行政许可事项的公示</a></li>"
         for k in range(40)
     )
-    return page.replace("<h3>相关链接</h3>", f"<h3>最新动态</h3><ul>{news}</ul><h3>相关链接</h3>").encode()
+    page = page.replace("<h3>相关链接</h3>", f"<h3>最新动态</h3><ul>{news}</ul><h3>相关链接</h3>")
+    if side == "right":
+        layout = ".sidebar{float:left;width:220px}.content{margin-left:240px}"
+        assert layout in page
+        page = page.replace(layout, ".sidebar{float:right;width:220px}.content{margin-right:240px}")
+    return page.encode()
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("template,seed", [("2021", 1), ("2019", 3)])
-def test_printed_page_with_a_long_sidebar_beside_its_tables(template, seed):
+@pytest.mark.parametrize(
+    "template,seed,side",
+    [("2021", 1, "left"), ("2019", 3, "left"), ("2021", 5, "right"), ("2019", 2, "right")],
+)
+def test_printed_page_with_a_long_sidebar_beside_its_tables(template, seed, side):
     """Beside the article's table pages, the sidebar's lines once joined the headings (「…的公示
-    三、收到和处理政府信息公开申请情况」): table 3 went missing and STRUCT-MISSING was a false alarm."""
+    三、收到和处理政府信息公开申请情况」): table 3 went missing and STRUCT-MISSING was a false alarm.
+    On the right, they ran on after the numbers of table 3's rows going on over a page."""
     s = make_spec("printed", seed, template, AGENCY, scale="small")
-    (pdf,) = html_to_pdfs([_with_long_sidebar(s)])
+    (pdf,) = html_to_pdfs([_with_long_sidebar(s, side)])
     report = parse_report(pdf, "page.pdf")
     got = report.check_json()
     assert diff_json(expected_json(s), {k: got[k] for k in expected_json(s)}) == []

@@ -633,3 +633,19 @@ def test_prose_across_the_strip_keeps_the_page_in_one_column() -> None:
     words += _words_of("本报告所列数据的统计期限自2024年1月1日至2024年12月31日。", 250.0, 40.0)
     items, _ = pdf._items([], words, 842.0, None)
     assert _texts(items)[0] == f"{SIDEBAR_LINKS[0]} {ARTICLE[0]}"  # joined, as before: no columns here
+
+
+def test_the_sidebar_found_on_a_page_holds_on_the_next() -> None:
+    """The next page's only line beside the sidebar is a row of table 3 going on over the page: too few
+    lines, and too many words, to find the sidebar anew; the page before found it."""
+    article = ["（二）部分公开（区分处理的，只计这 4 0 0 0 0 0 4"]
+    sidebar = ["2024-04-19 关于第42批许可事项的公示"]
+    page = _page_words(article, sidebar, right_x=420.0)
+    joined = [f"{article[0]} {sidebar[0]}"]
+    assert _texts(pdf._items([], page, 842.0, None)[0]) == joined
+    _, carry = pdf._items([], _page_words(ARTICLE, SIDEBAR_LINKS, right_x=420.0), 842.0, None)
+    assert carry.gutter is not None
+    assert _texts(pdf._items([], page, 842.0, carry)[0]) == [*article, *sidebar]
+    # a page whose prose crosses the strip keeps one column, whatever the page before had
+    crossing = page + _words_of("本报告所列数据的统计期限自2024年1月1日至2024年12月31日。", 100.0, 40.0)
+    assert pdf._items([], crossing, 842.0, carry)[1].gutter is None
