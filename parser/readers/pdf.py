@@ -5,7 +5,8 @@ costs 50–150 ms a page. So each page is read once with pypdfium2, which also t
 page has ruling lines or many numbers; on those pages `pdf_grid` finds the ruled tables (merged
 cells appear once) and the words around them from pdfium's character boxes and path objects, the
 way pdfplumber would. Only a page that fast path cannot settle (rotated text or page) goes through
-pdfplumber.
+pdfplumber. On a table page printed from a web site, a sidebar running beside the article is read as a
+column of its own (`_gutter`), not joined into the article's lines.
 """
 
 from __future__ import annotations
