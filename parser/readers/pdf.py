@@ -331,12 +331,11 @@ def _items(
     groups = head + body + foot
     aligned, columns = _aligned_rows(groups, carry.columns if carry else None)
     place = gutter.place if gutter is not None else _one_column
+    margins = {id(g): (0, 0) for g in head} | {id(g): (3, 0) for g in foot} if gutter is not None else {}
     items: list[tuple[int, int, float, int, _Text | list[str]]] = []
     for group, line in zip(groups, _word_lines(groups, height), strict=True):
         cells = aligned.get(id(group))
-        key = place(line.top, group[0]["x0"])
-        if gutter is not None and any(group is g for g in head + foot):
-            key = (0, 0) if head and group is head[0] else (3, 0)
+        key = margins.get(id(group)) or place(line.top, group[0]["x0"])
         items.append((*key, line.top, 0, cells if cells is not None else line))
     for n, (bbox, top, rows) in enumerate(blocks):
         for k, cells in enumerate(rows):
@@ -402,16 +401,14 @@ def _gutter(groups: list[list[dict]], boxes: list[tuple], previous: float | None
     if previous is not None and (kept := _strip(groups, boxes, previous)) is not None:
         return kept
     # the strips to try: just left of where a line goes on after a wide gap (the article's left edge)
-    starts = {
-        round(b["x0"])
-        for group in groups
-        for a, b in zip(group, group[1:], strict=False)
-        if b["x0"] - a["x1"] >= GUTTER_MIN
-    }
-    gapped = sum(
-        any(b["x0"] - a["x1"] >= GUTTER_MIN for a, b in zip(group, group[1:], strict=False))
-        for group in groups
-    )
+    starts: set[int] = set()
+    gapped = 0  # lines with such a gap
+    for group in groups:
+        found = {
+            round(b["x0"]) for a, b in zip(group, group[1:], strict=False) if b["x0"] - a["x1"] >= GUTTER_MIN
+        }
+        starts |= found
+        gapped += bool(found)
     if gapped < GUTTER_LINES:
         return None
     best: _Gutter | None = None
