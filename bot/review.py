@@ -337,6 +337,8 @@ def findings_parts(
 ) -> list[tuple[str, list[tuple[int, StoredFinding]]]]:
     """/findings' messages, each with the findings it lists and their numbers: the open ones first, then
     the dismissed ones with who dismissed them, when and why."""
+    from bot.xlsx import SEVERITY_ZH  # as `nianbao findings` names them
+
     if not found:
         return [(f"{scope}没有发现问题。", [])]
     ordered = [f for f in found if not f.dismissed] + [f for f in found if f.dismissed]
@@ -351,7 +353,7 @@ def findings_parts(
         head += f"\n问题较多，仅列出前 {MAX_LISTED} 个（未排除的在前）；请指定机关或年份缩小范围。"
     lines: list[tuple[str, tuple[int, StoredFinding] | None]] = [(head, None)]
     for n, f in enumerate(ordered[:MAX_LISTED], start=1):
-        severity = "错误" if f.severity == "error" else "提示"
+        severity = SEVERITY_ZH.get(f.severity, f.severity)
         entry = f"{n}. {f.agency} {f.identity.year}年 · {severity} · {f.message}"
         if f.review is not None:
             entry += f"\n　{review_note(f.review, zone)}"
