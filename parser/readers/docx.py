@@ -276,18 +276,14 @@ class _Reader:
 
     def _continues_merge(self, tc: etree._Element) -> bool:
         t = self.t
-        merges = (t.vMerge, t.hMerge)
-        for child in tc:  # by hand: lxml's find() parses its path on every call, ~300 cells a report
-            if child.tag != t.tcPr:
-                continue
-            seen = set()
-            for prop in child:
-                if prop.tag in merges and prop.tag not in seen:  # the first of each counts
-                    seen.add(prop.tag)
-                    # a bare <w:vMerge/> means "continue"; only val="restart" starts a merged cell
-                    if prop.get(t.val, "continue") == "continue":
-                        return True
+        tcpr = _child(tc, t.tcPr)
+        if tcpr is None:
             return False
+        for tag in (t.vMerge, t.hMerge):
+            merge = _child(tcpr, tag)
+            # a bare <w:vMerge/> means "continue"; only val="restart" starts a merged cell
+            if merge is not None and merge.get(t.val, "continue") == "continue":
+                return True
         return False
 
     def _own_text_len(self, tc: etree._Element) -> int:
